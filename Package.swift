@@ -1,0 +1,23 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let package = Package(
+    name: "secr",
+    products: [
+        .executable(name: "secr", targets: ["secr"]),
+        .library(name: "SecrCore", targets: ["SecrCore"]),
+    ],
+    targets: [
+        .systemLibrary(
+            name: "CSodium", pkgConfig: "libsodium",
+            providers: [.apt(["libsodium-dev"])]),
+        .systemLibrary(
+            name: "CGit2", pkgConfig: "libgit2",
+            providers: [.apt(["libgit2-dev"])]),
+        .target(name: "SecrCore", dependencies: ["CSodium", "CGit2"]),
+        .executableTarget(name: "secr", dependencies: ["SecrCore"]),
+        .testTarget(name: "SecrCoreTests", dependencies: ["SecrCore"]),
+        .testTarget(name: "SecrEndToEndTests", dependencies: ["secr"]),
+    ],
+    swiftLanguageModes: [.v6]
+)

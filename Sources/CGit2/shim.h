@@ -1,0 +1,4 @@
+#ifndef SECR_CGIT2_SHIM_H
+#define SECR_CGIT2_SHIM_H
+#include <git2.h>
+#endif

@@ -1,0 +1,102 @@
+/// A member's public key: an Ed25519 verification key, written `secr1…` (bech32).
+///
+/// The same key, mapped to X25519, is the recipient of sealed boxes (environment keys sealed to
+/// readers), so one string is all a member hands over to join a project.
+public struct PublicKey: Hashable, Sendable, CustomStringConvertible {
+    static let prefix = "secr"
+    public let bytes: [UInt8]
+
+    init(bytes: [UInt8]) throws {
+        guard bytes.count == Sodium.signPublicKeyBytes else {
+            throw SecrError.usage("a public key has 32 bytes; this one has \(bytes.count)")
+        }
+        self.bytes = bytes
+    }
+
+    /// Parses `secr1…`; the error says what is wrong with the text.
+    public init(parsing text: String) throws {
+        guard let (hrp, data) = Bech32.decode(text), hrp == PublicKey.prefix else {
+            if text.uppercased().hasPrefix("SECR-SECRET-KEY-1") {
+                throw SecrError.usage("that is a secret key, not a public key: never share it; run `secr whoami` to print the public key")
+            }
+            throw SecrError.usage("'\(text.prefix(80))' is not a secr public key: it must start with secr1 and have a valid checksum (copy it again from `secr whoami`)")
+        }
+        try self.init(bytes: data)
+    }
+
+    public var text: String { Bech32.encode(hrp: PublicKey.prefix, data: bytes) }
+    public var description: String { text }
+
+    /// The X25519 public key that sealed boxes for this member are sealed to.
+    func boxPublicKey() throws -> [UInt8] { try Sodium.boxPublicKey(fromSignPublicKey: bytes) }
+
+    func verify(signature: [UInt8], message: [UInt8]) -> Bool {
+        Sodium.verify(signature: signature, message: message, publicKey: bytes)
+    }
+}
+
+/// A person's or machine's secret key: an Ed25519 seed, written `SECR-SECRET-KEY-1…` (upper-case
+/// bech32). The distinct prefix lets leak scanners recognise it anywhere.
+public final class Identity: Sendable {
+    static let secretPrefix = "secr-secret-key-"
+    let seed: SecretBytes
+    let signSecretKey: SecretBytes
+    let boxSecretKey: SecretBytes
+    public let publicKey: PublicKey
+
+    init(seed: SecretBytes) throws {
+        let pair = try Sodium.signKeyPair(seed: seed)
+        self.seed = seed
+        signSecretKey = pair.secretKey
+        boxSecretKey = try Sodium.boxSecretKey(fromSignSecretKey: pair.secretKey)
+        publicKey = try PublicKey(bytes: pair.publicKey)
+    }
+
+    /// A fresh identity.
+    public static func generate(random: RandomSource = SystemRandom()) throws -> Identity {
+        try Identity(seed: SecretBytes(random: Sodium.signSeedBytes, from: random))
+    }
+
+    /// Parses identity text: the `SECR-SECRET-KEY-1…` line, with `#` comment lines and blank
+    /// lines around it allowed (the format of an identity file and of `$SECR_IDENTITY`).
+    public static func parse(_ text: String, source: String) throws -> Identity {
+        let lines = text.split(whereSeparator: { $0 == "\n" || $0 == "\r" })
+            .map { $0.trimmingSpaces() }
+            .filter { !$0.isEmpty && !$0.hasPrefix("#") }
+        guard lines.count == 1, let line = lines.first else {
+            throw SecrError.denied("\(source) does not hold exactly one secr secret key (a line starting SECR-SECRET-KEY-1); create one with `secr keygen`")
+        }
+        guard let (hrp, data) = Bech32.decode(String(line)), hrp == secretPrefix,
+              data.count == Sodium.signSeedBytes else {
+            throw SecrError.denied("\(source) holds no valid secr secret key: the line must start with SECR-SECRET-KEY-1 and its checksum must match; create one with `secr keygen`")
+        }
+        return try Identity(seed: SecretBytes(copying: data))
+    }
+
+    /// The secret key line. Only `keygen` writes it, to a 0600 file.
+    func secretKeyText() -> String {
+        seed.withUnsafeBytes { Bech32.encode(hrp: Identity.secretPrefix, data: Array($0)) }.uppercased()
+    }
+
+    /// The text of an identity file: comments naming the public key, then the secret key.
+    public func fileText(created: Timestamp) -> String {
+        """
+        # secr identity: a secret key. Keep it private (mode 0600) and never commit it.
+        # created: \(created.text)
+        # public key: \(publicKey.text)
+        \(secretKeyText())
+
+        """
+    }
+
+    func sign(_ message: [UInt8]) throws -> [UInt8] { try Sodium.sign(message, secretKey: signSecretKey) }
+}
+
+extension Substring {
+    func trimmingSpaces() -> Substring {
+        var s = self
+        while let f = s.first, f == " " || f == "\t" { s.removeFirst() }
+        while let l = s.last, l == " " || l == "\t" { s.removeLast() }
+        return s
+    }
+}

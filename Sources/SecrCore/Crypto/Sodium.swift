@@ -1,0 +1,257 @@
+import CSodium
+
+/// The one place secr calls libsodium. Sizes are checked here, once, so a wrong-length key never
+/// reaches C; every other file works with `[UInt8]` and `SecretBytes`.
+enum Sodium {
+    static let signPublicKeyBytes = 32
+    static let signSeedBytes = 32
+    static let signatureBytes = 64
+    static let boxPublicKeyBytes = 32
+    static let boxSecretKeyBytes = 32
+    static let aeadKeyBytes = 32
+    static let aeadNonceBytes = 24
+    static let aeadTagBytes = 16
+    static var sealOverhead: Int { Int(crypto_box_sealbytes()) }
+
+    /// `sodium_init` is idempotent and thread-safe; a global `let` runs it once per process.
+    static let ready: Bool = sodium_init() >= 0
+
+    static func check(_ status: Int32, _ function: String) throws {
+        guard ready else { throw SecrError.failure("libsodium could not be initialised") }
+        guard status == 0 else { throw SecrError.failure("libsodium \(function) failed") }
+    }
+
+    private static func requireLength(_ count: Int, _ expected: Int, _ what: String) throws {
+        guard count == expected else {
+            throw SecrError.integrity("\(what) has \(count) bytes, expected \(expected)")
+        }
+    }
+
+    // MARK: Ed25519
+
+    /// Ed25519 key pair from a 32-byte seed: (public key, 64-byte libsodium secret key).
+    static func signKeyPair(seed: SecretBytes) throws -> (publicKey: [UInt8], secretKey: SecretBytes) {
+        try requireLength(seed.count, signSeedBytes, "identity seed")
+        var publicKey = [UInt8](repeating: 0, count: signPublicKeyBytes)
+        let secretKey = try SecretBytes(count: Int(crypto_sign_secretkeybytes())) { sk in
+            try seed.withPointer { s in
+                try check(
+                    crypto_sign_seed_keypair(&publicKey, sk,
+                                             s),
+                    "crypto_sign_seed_keypair")
+            }
+        }
+        return (publicKey, secretKey)
+    }
+
+    static func sign(_ message: [UInt8], secretKey: SecretBytes) throws -> [UInt8] {
+        var signature = [UInt8](repeating: 0, count: signatureBytes)
+        try secretKey.withPointer { sk in
+            try check(
+                crypto_sign_detached(&signature, nil, message, UInt64(message.count),
+                                     sk),
+                "crypto_sign_detached")
+        }
+        return signature
+    }
+
+    static func verify(signature: [UInt8], message: [UInt8], publicKey: [UInt8]) -> Bool {
+        guard ready, signature.count == signatureBytes, publicKey.count == signPublicKeyBytes else { return false }
+        return crypto_sign_verify_detached(signature, message, UInt64(message.count), publicKey) == 0
+    }
+
+    /// The X25519 public key that belongs to an Ed25519 public key (RFC 7748 birational map).
+    static func boxPublicKey(fromSignPublicKey publicKey: [UInt8]) throws -> [UInt8] {
+        try requireLength(publicKey.count, signPublicKeyBytes, "identity public key")
+        var out = [UInt8](repeating: 0, count: boxPublicKeyBytes)
+        guard crypto_sign_ed25519_pk_to_curve25519(&out, publicKey) == 0 else {
+            throw SecrError.integrity("an identity public key is not a valid Ed25519 point")
+        }
+        return out
+    }
+
+    static func boxSecretKey(fromSignSecretKey secretKey: SecretBytes) throws -> SecretBytes {
+        try SecretBytes(count: boxSecretKeyBytes) { out in
+            try secretKey.withPointer { sk in
+                try check(
+                    crypto_sign_ed25519_sk_to_curve25519(out,
+                                                         sk),
+                    "crypto_sign_ed25519_sk_to_curve25519")
+            }
+        }
+    }
+
+    // MARK: X25519 and sealed boxes
+
+    /// X25519 key pair from a 32-byte seed.
+    static func boxKeyPair(seed: SecretBytes) throws -> (publicKey: [UInt8], secretKey: SecretBytes) {
+        var publicKey = [UInt8](repeating: 0, count: boxPublicKeyBytes)
+        let secretKey = try SecretBytes(count: boxSecretKeyBytes) { sk in
+            try seed.withPointer { s in
+                try check(
+                    crypto_box_seed_keypair(&publicKey, sk,
+                                            s),
+                    "crypto_box_seed_keypair")
+            }
+        }
+        return (publicKey, secretKey)
+    }
+
+    /// The X25519 public key of a secret key (to check an unsealed environment key).
+    static func boxPublicKey(ofSecretKey secretKey: SecretBytes) throws -> [UInt8] {
+        var out = [UInt8](repeating: 0, count: boxPublicKeyBytes)
+        try secretKey.withPointer { sk in
+            try check(crypto_scalarmult_base(&out, sk),
+                      "crypto_scalarmult_base")
+        }
+        return out
+    }
+
+    /// Byte-for-byte what `crypto_box_seal` produces (ephemeral public key ‖ crypto_box of the
+    /// message, nonce = BLAKE2b-192(epk ‖ pk)), but with the ephemeral key drawn from `random`,
+    /// so test vectors are reproducible. `crypto_box_seal_open` opens it.
+    static func seal(_ message: SecretBytes, to publicKey: [UInt8], random: RandomSource) throws -> [UInt8] {
+        try requireLength(publicKey.count, boxPublicKeyBytes, "recipient public key")
+        let ephemeral = try boxKeyPair(seed: SecretBytes(random: 32, from: random))
+        let nonce = blake2b(ephemeral.publicKey + publicKey, outputLength: Int(crypto_box_noncebytes()))
+        var boxed = [UInt8](repeating: 0, count: message.count + Int(crypto_box_macbytes()))
+        try message.withPointer { m in
+            try ephemeral.secretKey.withPointer { esk in
+                try check(
+                    crypto_box_easy(&boxed, m, UInt64(message.count),
+                                    nonce, publicKey, esk),
+                    "crypto_box_easy")
+            }
+        }
+        return ephemeral.publicKey + boxed
+    }
+
+    /// Opens a sealed box; nil when it was not sealed to this key pair or was altered.
+    static func openSealed(_ sealed: [UInt8], publicKey: [UInt8], secretKey: SecretBytes) -> SecretBytes? {
+        guard ready, sealed.count >= sealOverhead, publicKey.count == boxPublicKeyBytes else { return nil }
+        return try? SecretBytes(count: sealed.count - sealOverhead) { out in
+            try secretKey.withPointer { sk in
+                try check(
+                    crypto_box_seal_open(out, sealed, UInt64(sealed.count),
+                                         publicKey, sk),
+                    "crypto_box_seal_open")
+            }
+        }
+    }
+
+    // MARK: XChaCha20-Poly1305-IETF
+
+    static func encrypt(_ plaintext: SecretBytes, key: SecretBytes, nonce: [UInt8], additionalData: [UInt8]) throws -> [UInt8] {
+        try requireLength(key.count, aeadKeyBytes, "value key")
+        try requireLength(nonce.count, aeadNonceBytes, "nonce")
+        var out = [UInt8](repeating: 0, count: plaintext.count + aeadTagBytes)
+        var written: UInt64 = 0
+        try plaintext.withPointer { p in
+            try key.withPointer { k in
+                try check(
+                    crypto_aead_xchacha20poly1305_ietf_encrypt(
+                        &out, &written, p, UInt64(plaintext.count),
+                        additionalData, UInt64(additionalData.count), nil, nonce,
+                        k),
+                    "crypto_aead_xchacha20poly1305_ietf_encrypt")
+            }
+        }
+        return out
+    }
+
+    /// nil when the ciphertext, nonce or additional data was altered.
+    static func decrypt(_ ciphertext: [UInt8], key: SecretBytes, nonce: [UInt8], additionalData: [UInt8]) -> SecretBytes? {
+        guard ready, key.count == aeadKeyBytes, nonce.count == aeadNonceBytes, ciphertext.count >= aeadTagBytes else {
+            return nil
+        }
+        return try? SecretBytes(count: ciphertext.count - aeadTagBytes) { out in
+            var written: UInt64 = 0
+            try key.withPointer { k in
+                try check(
+                    crypto_aead_xchacha20poly1305_ietf_decrypt(
+                        out, &written, nil, ciphertext,
+                        UInt64(ciphertext.count), additionalData, UInt64(additionalData.count), nonce,
+                        k),
+                    "crypto_aead_xchacha20poly1305_ietf_decrypt")
+            }
+        }
+    }
+
+    // MARK: BLAKE2b, randomness, encodings
+
+    static func blake2b(_ input: [UInt8], outputLength: Int = 32) -> [UInt8] {
+        _ = ready
+        var out = [UInt8](repeating: 0, count: outputLength)
+        crypto_generichash(&out, outputLength, input, UInt64(input.count), nil, 0)
+        return out
+    }
+
+    /// BLAKE2b of `prefix ‖ secret`, without copying the secret into an array.
+    static func blake2b(_ secret: SecretBytes, prefix: [UInt8], outputLength: Int = 32) -> [UInt8] {
+        _ = ready
+        let stateSize = crypto_generichash_statebytes()
+        let state = UnsafeMutableRawPointer.allocate(byteCount: stateSize, alignment: 64)
+        defer {
+            sodium_memzero(state, stateSize)
+            state.deallocate()
+        }
+        let handle = OpaquePointer(state)
+        var out = [UInt8](repeating: 0, count: outputLength)
+        crypto_generichash_init(handle, nil, 0, outputLength)
+        crypto_generichash_update(handle, prefix, UInt64(prefix.count))
+        secret.withPointer { s in _ = crypto_generichash_update(handle, s, UInt64(secret.count)) }
+        crypto_generichash_final(handle, &out, outputLength)
+        return out
+    }
+
+    static func randomFill(_ buffer: UnsafeMutableRawBufferPointer) {
+        _ = ready
+        guard let base = buffer.baseAddress else { return }
+        randombytes_buf(base, buffer.count)
+    }
+
+    static func deterministicFill(_ buffer: UnsafeMutableRawBufferPointer, seed: [UInt8]) {
+        _ = ready
+        guard let base = buffer.baseAddress else { return }
+        randombytes_buf_deterministic(base, buffer.count, seed)
+    }
+
+    /// Unpadded base64url (RFC 4648 §5), the encoding of every binary field in secr files.
+    static func base64URL(_ bytes: [UInt8]) -> String {
+        _ = ready
+        let variant = sodium_base64_VARIANT_URLSAFE_NO_PADDING
+        let length = sodium_base64_encoded_len(bytes.count, variant)
+        var out = [CChar](repeating: 0, count: length)
+        _ = sodium_bin2base64(&out, length, bytes, bytes.count, variant)
+        return String(decoding: out.prefix(length - 1).map { UInt8(bitPattern: $0) }, as: UTF8.self)
+    }
+
+    /// Strict decoding: no padding, no whitespace, and the text must be the canonical encoding
+    /// of what it decodes to, so one value has exactly one spelling.
+    static func fromBase64URL(_ text: Substring) -> [UInt8]? {
+        _ = ready
+        let input = Array(text.utf8)
+        var out = [UInt8](repeating: 0, count: input.count * 3 / 4 + 1)
+        var length = 0
+        let status = input.withUnsafeBufferPointer { p in
+            p.withMemoryRebound(to: CChar.self) { c in
+                sodium_base642bin(&out, out.count, c.baseAddress, input.count, nil, &length, nil,
+                                  sodium_base64_VARIANT_URLSAFE_NO_PADDING)
+            }
+        }
+        guard status == 0 else { return nil }
+        let bytes = Array(out.prefix(length))
+        return base64URL(bytes) == text ? bytes : nil
+    }
+
+    static func hex(_ bytes: [UInt8]) -> String {
+        let digits = Array("0123456789abcdef".utf8)
+        var out = [UInt8]()
+        out.reserveCapacity(bytes.count * 2)
+        for b in bytes {
+            out.append(digits[Int(b >> 4)])
+            out.append(digits[Int(b & 0x0f)])
+        }
+        return String(decoding: out, as: UTF8.self)
+    }
+}

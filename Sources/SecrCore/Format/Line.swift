@@ -1,0 +1,143 @@
+/// One line of a secr file: a kind word, then `name=value` fields separated by single spaces.
+///
+/// Every roster entry, environment header, reader and record is such a line (docs/FORMAT.md §2).
+/// Values are printable ASCII without spaces; binary values are unpadded base64url.
+struct Line: Equatable {
+    var kind: String
+    var fields: [(name: String, value: String)]
+
+    init(kind: String, fields: [(String, String)]) {
+        self.kind = kind
+        self.fields = fields.map { (name: $0.0, value: $0.1) }
+    }
+
+    static func == (a: Line, b: Line) -> Bool {
+        a.kind == b.kind && a.fields.elementsEqual(b.fields, by: { $0.name == $1.name && $0.value == $1.value })
+    }
+
+    var text: String {
+        var out = kind
+        for field in fields {
+            out += " \(field.name)=\(field.value)"
+        }
+        return out
+    }
+
+    /// Strict parse: one space between tokens, no empty values, only printable ASCII.
+    static func parse(_ text: Substring) -> Line? {
+        guard !text.isEmpty, text.utf8.allSatisfy({ $0 > 0x20 && $0 < 0x7f || $0 == 0x20 }) else { return nil }
+        let tokens = text.split(separator: " ", omittingEmptySubsequences: false)
+        guard let kind = tokens.first, isName(kind) else { return nil }
+        var fields: [(String, String)] = []
+        for token in tokens.dropFirst() {
+            guard let eq = token.firstIndex(of: "=") else { return nil }
+            let name = token[..<eq], value = token[token.index(after: eq)...]
+            guard isName(name), !value.isEmpty else { return nil }
+            fields.append((String(name), String(value)))
+        }
+        return Line(kind: String(kind), fields: fields)
+    }
+
+    private static func isName(_ s: Substring) -> Bool {
+        guard let first = s.utf8.first, first >= 0x61 && first <= 0x7a else { return false }
+        return s.utf8.allSatisfy { ($0 >= 0x61 && $0 <= 0x7a) || ($0 >= 0x30 && $0 <= 0x39) || $0 == 0x2d }
+    }
+
+    func value(_ name: String) -> String? { fields.first(where: { $0.name == name })?.value }
+
+    var fieldNames: [String] { fields.map(\.name) }
+
+    /// The bytes a signature covers: the domain label, the context pairs, the kind, then every
+    /// field except those in `excluding`, each as a length-prefixed name and value.
+    func signedMessage(domain: String, context: [(String, String)] = [], excluding: Set<String>) -> [UInt8] {
+        var message = CanonicalEncoder()
+        message.append(domain)
+        for (name, value) in context {
+            message.append(name)
+            message.append(value)
+        }
+        message.append(kind)
+        for field in fields where !excluding.contains(field.name) {
+            message.append(field.name)
+            message.append(field.value)
+        }
+        return message.bytes
+    }
+}
+
+/// Length-prefixed concatenation (4-byte big-endian length, then the bytes), the only way secr
+/// joins values before hashing or signing them, so no two different inputs share an encoding.
+struct CanonicalEncoder {
+    var bytes: [UInt8] = []
+
+    mutating func append(_ text: String) { append(Array(text.utf8)) }
+
+    mutating func append(_ data: [UInt8]) {
+        let n = UInt32(data.count)
+        bytes += [UInt8(n >> 24), UInt8((n >> 16) & 0xff), UInt8((n >> 8) & 0xff), UInt8(n & 0xff)]
+        bytes += data
+    }
+}
+
+/// Reading typed values out of a parsed line, with errors that name the file and line.
+struct FieldReader {
+    let line: Line
+    let file: String
+    let lineNumber: Int
+
+    func fail(_ problem: String) -> SecrError {
+        SecrError.integrity("\(file):\(lineNumber): \(problem); the file was altered or corrupted (restore it with `git checkout -- \(file)` or ask its last writer)")
+    }
+
+    /// Checks that the fields are exactly `required` in order, with `optional` ones allowed at their place.
+    func expectFields(_ layout: [(name: String, required: Bool)]) throws {
+        var names = line.fieldNames[...]
+        for (name, required) in layout {
+            if names.first == name {
+                names.removeFirst()
+            } else if required {
+                throw fail("\(line.kind) line lacks the field '\(name)' or has fields out of order")
+            }
+        }
+        if let extra = names.first { throw fail("\(line.kind) line has an unexpected field '\(extra)'") }
+    }
+
+    func string(_ name: String) throws -> String {
+        guard let value = line.value(name) else { throw fail("missing field '\(name)'") }
+        return value
+    }
+
+    func bytes(_ name: String, count: Int? = nil) throws -> [UInt8] {
+        guard let decoded = Sodium.fromBase64URL(Substring(try string(name))) else {
+            throw fail("field '\(name)' is not canonical base64url")
+        }
+        if let count, decoded.count != count { throw fail("field '\(name)' has \(decoded.count) bytes, expected \(count)") }
+        return decoded
+    }
+
+    func publicKey(_ name: String) throws -> PublicKey {
+        do { return try PublicKey(parsing: try string(name)) } catch { throw fail("field '\(name)' is not a secr public key") }
+    }
+
+    func timestamp(_ name: String) throws -> Timestamp {
+        guard let t = Timestamp(parsing: Substring(try string(name))) else { throw fail("field '\(name)' is not a UTC timestamp") }
+        return t
+    }
+
+    func number(_ name: String) throws -> Int {
+        let text = try string(name)
+        guard let n = Int(text), n >= 0, String(n) == text else { throw fail("field '\(name)' is not a canonical number") }
+        return n
+    }
+}
+
+/// Splits file text into lines; the file must end with a newline and contain no CR.
+func splitLines(_ bytes: [UInt8], file: String) throws -> [Substring] {
+    guard let text = String(validating: bytes, as: UTF8.self) else {
+        throw SecrError.integrity("\(file) is not UTF-8 text; it was corrupted (restore it with `git checkout -- \(file)`)")
+    }
+    guard text.hasSuffix("\n"), !text.contains("\r") else {
+        throw SecrError.integrity("\(file) is not in secr's line format (it must end with a newline and use LF line ends); restore it with `git checkout -- \(file)`")
+    }
+    return text.dropLast().split(separator: "\n", omittingEmptySubsequences: false)
+}

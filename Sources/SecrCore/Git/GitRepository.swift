@@ -1,0 +1,152 @@
+import CGit2
+import Glibc
+
+/// libgit2 loads its CA bundle in `git_libgit2_init` (milliseconds), so it is initialised once,
+/// lazily, only by commands that touch git. Read-only commands never reach this.
+private let libgit2Initialised: Int32 = git_libgit2_init()
+
+/// Every failing libgit2 call becomes an error that names the function and libgit2's message.
+func gitCheck(_ status: Int32, _ function: String) throws {
+    guard status >= 0 else {
+        var detail = "error \(status)"
+        if let last = git_error_last(), let text = last.pointee.message { detail = String(cString: text) }
+        throw SecrError.failure("git: \(function) failed: \(detail)")
+    }
+}
+
+/// Owns one libgit2 handle and frees it with the matching function.
+final class GitHandle {
+    let pointer: OpaquePointer
+    private let free: (OpaquePointer) -> Void
+
+    init(_ pointer: OpaquePointer, free: @escaping (OpaquePointer) -> Void) {
+        self.pointer = pointer
+        self.free = free
+    }
+
+    deinit { free(pointer) }
+}
+
+/// The repository around a store: committing and staging `.secr/` paths.
+public final class GitRepository {
+    private let repository: GitHandle
+    var handle: OpaquePointer { repository.pointer }
+    public let workdir: String
+
+    public init(at path: String) throws {
+        _ = libgit2Initialised
+        var handle: OpaquePointer?
+        try gitCheck(git_repository_open_ext(&handle, path, 0, nil), "git_repository_open_ext(\(path))")
+        guard let handle else { throw SecrError.failure("git: cannot open the repository at \(path)") }
+        repository = GitHandle(handle, free: git_repository_free)
+        guard let root = git_repository_workdir(handle) else {
+            throw SecrError.failure("\(path) is in a bare git repository; secr needs a work tree")
+        }
+        var text = String(cString: root)
+        if text.count > 1 && text.hasSuffix("/") { text.removeLast() }
+        workdir = text
+    }
+
+    /// Refuses states in which a secr commit would surprise the user.
+    public func checkCommittable() throws {
+        let state = git_repository_state(repository.pointer)
+        guard state == Int32(GIT_REPOSITORY_STATE_NONE.rawValue) else {
+            throw SecrError.failure("a merge, rebase, cherry-pick or similar is in progress; finish or abort it (see `git status`), then run secr again, or use --no-commit")
+        }
+        if git_repository_head_detached(repository.pointer) == 1 {
+            throw SecrError.failure("HEAD is detached, so a secr commit would belong to no branch; check out a branch (`git switch NAME`) or use --no-commit")
+        }
+    }
+
+    private func relative(_ path: String) throws -> String {
+        guard let relative = Path.relative(path, to: workdir) else {
+            throw SecrError.failure("\(path) is outside the work tree \(workdir)")
+        }
+        return relative
+    }
+
+    /// Adds (or, for deleted files, removes) `paths` in the index and writes it.
+    public func stage(_ paths: [String]) throws {
+        var index: OpaquePointer?
+        try gitCheck(git_repository_index(&index, repository.pointer), "git_repository_index")
+        guard let index else { return }
+        defer { git_index_free(index) }
+        try gitCheck(git_index_read(index, 0), "git_index_read")
+        for path in paths {
+            let relativePath = try relative(path)
+            if FileSystem.exists(path) {
+                try gitCheck(git_index_add_bypath(index, relativePath), "git_index_add_bypath(\(relativePath))")
+            } else {
+                try gitCheck(git_index_remove_bypath(index, relativePath), "git_index_remove_bypath(\(relativePath))")
+            }
+        }
+        try gitCheck(git_index_write(index), "git_index_write")
+    }
+
+    /// One commit on the current branch holding exactly `paths` as they are on disk, on top of
+    /// HEAD's tree, so other staged work is neither committed nor lost. The index entries of
+    /// those paths are then updated to match. Returns the commit id.
+    @discardableResult
+    public func commit(_ paths: [String], message: String, fallbackAuthor: String) throws -> String {
+        try checkCommittable()
+        let repo = repository.pointer
+
+        var parent: OpaquePointer?
+        var baseline: OpaquePointer?
+        defer {
+            if let parent { git_commit_free(parent) }
+            if let baseline { git_tree_free(baseline) }
+        }
+        if git_repository_head_unborn(repo) != 1 {
+            var headOid = git_oid()
+            try gitCheck(git_reference_name_to_id(&headOid, repo, "HEAD"), "git_reference_name_to_id(HEAD)")
+            try gitCheck(git_commit_lookup(&parent, repo, &headOid), "git_commit_lookup")
+            try gitCheck(git_commit_tree(&baseline, parent), "git_commit_tree")
+        } else {
+            var builder: OpaquePointer?
+            try gitCheck(git_treebuilder_new(&builder, repo, nil), "git_treebuilder_new")
+            defer { git_treebuilder_free(builder) }
+            var emptyOid = git_oid()
+            try gitCheck(git_treebuilder_write(&emptyOid, builder), "git_treebuilder_write")
+            try gitCheck(git_tree_lookup(&baseline, repo, &emptyOid), "git_tree_lookup")
+        }
+
+        var updates: [git_tree_update] = []
+        let cPaths = try paths.map { strdup(try relative($0)) }
+        defer { cPaths.forEach { free($0) } }
+        for (path, cPath) in zip(paths, cPaths) {
+            var update = git_tree_update()
+            update.path = UnsafePointer(cPath)
+            if FileSystem.exists(path) {
+                var blob = git_oid()
+                try gitCheck(git_blob_create_from_workdir(&blob, repo, cPath), "git_blob_create_from_workdir")
+                update.action = GIT_TREE_UPDATE_UPSERT
+                update.id = blob
+                update.filemode = GIT_FILEMODE_BLOB
+            } else {
+                update.action = GIT_TREE_UPDATE_REMOVE
+            }
+            updates.append(update)
+        }
+        var treeOid = git_oid()
+        try gitCheck(git_tree_create_updated(&treeOid, repo, baseline, updates.count, &updates), "git_tree_create_updated")
+        var tree: OpaquePointer?
+        try gitCheck(git_tree_lookup(&tree, repo, &treeOid), "git_tree_lookup")
+        defer { git_tree_free(tree) }
+
+        var signature: UnsafeMutablePointer<git_signature>?
+        if git_signature_default(&signature, repo) < 0 {
+            try gitCheck(git_signature_now(&signature, fallbackAuthor, "\(fallbackAuthor)@secr.invalid"), "git_signature_now")
+        }
+        defer { git_signature_free(signature) }
+
+        var commitOid = git_oid()
+        var parents: [OpaquePointer?] = parent.map { [$0] } ?? []
+        try gitCheck(git_commit_create(&commitOid, repo, "HEAD", signature, signature, nil, message, tree,
+                                       parents.count, &parents), "git_commit_create")
+        try stage(paths)
+        var hex = [CChar](repeating: 0, count: 41)
+        git_oid_tostr(&hex, hex.count, &commitOid)
+        return String(decoding: hex.prefix(40).map { UInt8(bitPattern: $0) }, as: UTF8.self)
+    }
+}

@@ -1,0 +1,144 @@
+import CSodium
+
+/// The output formats of `secr pull` (docs/FORMATS.md of the README explains the quoting).
+public enum SecretFormat: String, CaseIterable, Sendable {
+    case dotenv, json, shell, yaml, keys
+
+    /// Renders decrypted values. The result holds plaintext: write it, then `wipe` it.
+    public func render(_ values: [(key: String, value: SecretBytes)]) -> [UInt8] {
+        var out: [UInt8] = []
+        switch self {
+        case .keys:
+            for (key, _) in values { out += Array(key.utf8) + [0x0a] }
+        case .dotenv:
+            for (key, value) in values {
+                out += Array(key.utf8) + [UInt8(ascii: "=")]
+                value.withUnsafeBytes { DotenvQuoting.append($0, to: &out) }
+                out.append(0x0a)
+            }
+        case .shell:
+            for (key, value) in values {
+                out += Array("export \(key)='".utf8)
+                value.withUnsafeBytes { bytes in
+                    for b in bytes {
+                        if b == UInt8(ascii: "'") { out += Array("'\\''".utf8) } else { out.append(b) }
+                    }
+                }
+                out += Array("'\n".utf8)
+            }
+        case .json:
+            out += Array("{".utf8)
+            for (index, (key, value)) in values.enumerated() {
+                out += Array((index == 0 ? "\n  " : ",\n  ").utf8)
+                JSONText.appendString(Array(key.utf8), to: &out)
+                out += Array(": ".utf8)
+                value.withUnsafeBytes { JSONText.appendString($0, to: &out) }
+            }
+            out += Array((values.isEmpty ? "}\n" : "\n}\n").utf8)
+        case .yaml:
+            if values.isEmpty { out += Array("{}\n".utf8) }
+            for (key, value) in values {
+                out += Array("\"\(key)\": ".utf8)
+                value.withUnsafeBytes { YAMLText.appendDoubleQuoted($0, to: &out) }
+                out.append(0x0a)
+            }
+        }
+        return out
+    }
+}
+
+/// Overwrites a buffer that held plaintext.
+public func wipe(_ bytes: inout [UInt8]) {
+    bytes.withUnsafeMutableBytes { sodium_memzero($0.baseAddress, $0.count) }
+    bytes.removeAll()
+}
+
+/// How `pull --format dotenv` writes a value so that python-dotenv, node's dotenv and (for plain
+/// values) docker's `--env-file` read back the same text:
+/// - only `[A-Za-z0-9_./:@%+,=-]` (or empty): unquoted;
+/// - no `'`, no `\`, no line break: single quotes, taken literally by every parser;
+/// - otherwise double quotes with `\\`, `\"`, `\n`, `\r`, `\t` escapes (python-dotenv, bash style).
+/// python-dotenv expands `${NAME}` even inside quotes; read such values with `interpolate=False`.
+enum DotenvQuoting {
+    static func isPlain(_ b: UInt8) -> Bool {
+        (b >= 0x30 && b <= 0x39) || (b >= 0x41 && b <= 0x5a) || (b >= 0x61 && b <= 0x7a)
+            || Array("_./:@%+,=-".utf8).contains(b)
+    }
+
+    static func append(_ value: UnsafeRawBufferPointer, to out: inout [UInt8]) {
+        if value.allSatisfy(isPlain) {
+            out += value
+        } else if !value.contains(where: { $0 == UInt8(ascii: "'") || $0 == UInt8(ascii: "\\") || $0 == 0x0a || $0 == 0x0d }) {
+            out.append(UInt8(ascii: "'"))
+            out += value
+            out.append(UInt8(ascii: "'"))
+        } else {
+            out.append(UInt8(ascii: "\""))
+            for b in value {
+                switch b {
+                case UInt8(ascii: "\\"): out += Array("\\\\".utf8)
+                case UInt8(ascii: "\""): out += Array("\\\"".utf8)
+                case 0x0a: out += Array("\\n".utf8)
+                case 0x0d: out += Array("\\r".utf8)
+                case 0x09: out += Array("\\t".utf8)
+                default: out.append(b)
+                }
+            }
+            out.append(UInt8(ascii: "\""))
+        }
+    }
+}
+
+/// JSON string literals (RFC 8259): UTF-8 passes through, controls are escaped.
+public enum JSONText {
+    public static func appendString(_ bytes: some Sequence<UInt8>, to out: inout [UInt8]) {
+        let hex = Array("0123456789abcdef".utf8)
+        out.append(UInt8(ascii: "\""))
+        for b in bytes {
+            switch b {
+            case UInt8(ascii: "\""): out += Array("\\\"".utf8)
+            case UInt8(ascii: "\\"): out += Array("\\\\".utf8)
+            case 0x0a: out += Array("\\n".utf8)
+            case 0x0d: out += Array("\\r".utf8)
+            case 0x09: out += Array("\\t".utf8)
+            case 0..<0x20: out += Array("\\u00".utf8) + [hex[Int(b >> 4)], hex[Int(b & 15)]]
+            default: out.append(b)
+            }
+        }
+        out.append(UInt8(ascii: "\""))
+    }
+
+    public static func string(_ text: String) -> String {
+        var out: [UInt8] = []
+        appendString(text.utf8, to: &out)
+        return String(decoding: out, as: UTF8.self)
+    }
+}
+
+/// YAML double-quoted scalars: the one YAML style in which every string can be written exactly.
+enum YAMLText {
+    static func appendDoubleQuoted(_ value: UnsafeRawBufferPointer, to out: inout [UInt8]) {
+        let hex = Array("0123456789ABCDEF".utf8)
+        let text = String(decoding: value, as: UTF8.self)
+        out.append(UInt8(ascii: "\""))
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "\\": out += Array("\\\\".utf8)
+            case "\"": out += Array("\\\"".utf8)
+            case "\n": out += Array("\\n".utf8)
+            case "\r": out += Array("\\r".utf8)
+            case "\t": out += Array("\\t".utf8)
+            case "\u{85}": out += Array("\\N".utf8)
+            case "\u{2028}": out += Array("\\L".utf8)
+            case "\u{2029}": out += Array("\\P".utf8)
+            default:
+                if scalar.value < 0x20 || scalar.value == 0x7f {
+                    out += Array("\\x".utf8) + [hex[Int(scalar.value >> 4)], hex[Int(scalar.value & 15)]]
+                } else {
+                    out += Array(String(scalar).utf8)
+                }
+            }
+        }
+        out.append(UInt8(ascii: "\""))
+    }
+}

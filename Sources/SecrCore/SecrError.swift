@@ -1,0 +1,35 @@
+/// What went wrong, in a form the command line maps to an exit status and a message.
+///
+/// One type serves the whole library because every failure needs the same two things: a class
+/// that decides the exit code (DESIGN.md §7) and a sentence a user can act on. Areas add their
+/// own constructors in extensions next to the code that throws them. The library does not import
+/// Foundation (start-up time on the read path), so this is not a `LocalizedError`.
+///
+/// A message never contains a secret value: callers pass names, files and environments only.
+public struct SecrError: Error, CustomStringConvertible, Sendable {
+    public enum Kind: Int32, Sendable {
+        /// I/O, git, bad input: exit 1.
+        case failure = 1
+        /// The command line itself is wrong: exit 2.
+        case usage = 2
+        /// No identity, not a reader, no write permission: exit 3.
+        case accessDenied = 3
+        /// Bad signature, tampering, broken roster chain, rollback: exit 4.
+        case integrity = 4
+    }
+
+    public let kind: Kind
+    public let message: String
+
+    public init(_ kind: Kind, _ message: String) {
+        self.kind = kind
+        self.message = message
+    }
+
+    public var description: String { message }
+
+    static func failure(_ message: String) -> SecrError { SecrError(.failure, message) }
+    static func usage(_ message: String) -> SecrError { SecrError(.usage, message) }
+    static func denied(_ message: String) -> SecrError { SecrError(.accessDenied, message) }
+    static func integrity(_ message: String) -> SecrError { SecrError(.integrity, message) }
+}

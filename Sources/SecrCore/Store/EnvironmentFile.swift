@@ -1,0 +1,236 @@
+/// An environment's X25519 key pair, once unsealed by a reader.
+final class EnvironmentKey: Sendable {
+    let publicKey: [UInt8]
+    let secretKey: SecretBytes
+
+    init(publicKey: [UInt8], secretKey: SecretBytes) {
+        self.publicKey = publicKey
+        self.secretKey = secretKey
+    }
+
+    static func generate(random: RandomSource) throws -> EnvironmentKey {
+        let pair = try Sodium.boxKeyPair(seed: SecretBytes(random: 32, from: random))
+        return EnvironmentKey(publicKey: pair.publicKey, secretKey: pair.secretKey)
+    }
+}
+
+/// `.secr/env/NAME.secr`: a signed header with the environment public key, one reader line per
+/// member who may read (the environment secret key sealed to them), and one record per key,
+/// sorted by key name. Independent lines, no file-wide MAC, so changes to different keys merge.
+public struct EnvironmentFile {
+    static let magic = "secr-env v1"
+    static let headerDomain = "secr-v1 env header"
+
+    struct Reader {
+        let name: String
+        let key: PublicKey
+        let box: [UInt8]
+        let line: Line
+    }
+
+    public let name: String
+    public let file: String
+    private(set) var header: Line
+    private(set) var readers: [Reader]
+    private(set) var records: [String: SecretRecord]
+
+    let project: String
+    let generation: Int
+    let publicKey: [UInt8]
+    let headerSigner: PublicKey
+
+    /// Key names with a live (not deleted) value, sorted.
+    public var keyNames: [String] { records.values.filter { !$0.isDeleted }.map(\.key).sorted() }
+
+    public var text: String {
+        var lines = [EnvironmentFile.magic, header.text]
+        lines += readers.map(\.line.text)
+        lines += records.keys.sorted().compactMap { records[$0]?.line.text }
+        return lines.joined(separator: "\n") + "\n"
+    }
+
+    /// Parses the file's structure. Signatures and permissions are checked by `verify…`.
+    static func parse(_ bytes: [UInt8], name: String, file: String) throws -> EnvironmentFile {
+        let lines = try splitLines(bytes, file: file)
+        guard lines.first == Substring(magic) else {
+            throw SecrError.integrity("\(file) does not start with '\(magic)'; it is not a secr environment file or was altered (restore it with `git checkout -- \(file)`)")
+        }
+        guard lines.count >= 2, let headerLine = Line.parse(lines[1]), headerLine.kind == "header" else {
+            throw SecrError.integrity("\(file):2: missing or malformed header line; the file was altered or corrupted")
+        }
+        let h = FieldReader(line: headerLine, file: file, lineNumber: 2)
+        try h.expectFields([("env", true), ("project", true), ("gen", true), ("pk", true), ("time", true), ("by", true), ("sig", true)])
+        guard try h.string("env") == name else {
+            throw h.fail("header names environment '\(try h.string("env"))' but the file is \(name).secr: it was copied from another environment")
+        }
+        _ = try h.timestamp("time")
+        _ = try h.bytes("sig", count: Sodium.signatureBytes)
+        var readers: [Reader] = []
+        var records: [String: SecretRecord] = [:]
+        var lastKey = ""
+        for (index, text) in lines.enumerated().dropFirst(2) {
+            let number = index + 1
+            guard let line = Line.parse(text) else {
+                throw SecrError.integrity("\(file):\(number): not a valid line; the file was altered or corrupted (restore it with `git checkout -- \(file)`)")
+            }
+            let reader = FieldReader(line: line, file: file, lineNumber: number)
+            if line.kind == "reader" {
+                guard records.isEmpty else { throw reader.fail("reader lines must come before records") }
+                try reader.expectFields([("name", true), ("key", true), ("box", true)])
+                let entry = Reader(name: try reader.string("name"), key: try reader.publicKey("key"),
+                                   box: try reader.bytes("box", count: 32 + Sodium.sealOverhead), line: line)
+                guard readers.last.map({ $0.name < entry.name }) ?? true else {
+                    throw reader.fail("reader lines are not sorted by name or repeat a name")
+                }
+                readers.append(entry)
+            } else {
+                let record = try SecretRecord(line: line, reader: reader)
+                guard record.key > lastKey else { throw reader.fail("records are not sorted by key or repeat key \(record.key)") }
+                lastKey = record.key
+                records[record.key] = record
+            }
+        }
+        return EnvironmentFile(name: name, file: file, header: headerLine, readers: readers, records: records,
+                               project: try h.string("project"), generation: try h.number("gen"),
+                               publicKey: try h.bytes("pk", count: Sodium.boxPublicKeyBytes), headerSigner: try h.publicKey("by"))
+    }
+
+    private init(name: String, file: String, header: Line, readers: [Reader], records: [String: SecretRecord],
+                 project: String, generation: Int, publicKey: [UInt8], headerSigner: PublicKey) {
+        self.name = name
+        self.file = file
+        self.header = header
+        self.readers = readers
+        self.records = records
+        self.project = project
+        self.generation = generation
+        self.publicKey = publicKey
+        self.headerSigner = headerSigner
+    }
+
+    private func integrity(_ problem: String) -> SecrError {
+        SecrError.integrity("\(file): \(problem)")
+    }
+
+    /// Checks the header signature and that its signer may read this environment now, and that
+    /// every reader line names a current member whose role reads it. Public data only.
+    func verifyStructure(against roster: RosterState) throws {
+        guard project == roster.projectID else {
+            throw integrity("belongs to another project (project id \(project), roster says \(roster.projectID)); it was copied from another repository")
+        }
+        guard roster.hasEnvironment(name) else {
+            throw integrity("environment '\(name)' is not in the roster; the file was added without `secr env add`")
+        }
+        let message = header.signedMessage(domain: EnvironmentFile.headerDomain, excluding: ["sig"])
+        let signature = Sodium.fromBase64URL(Substring(header.value("sig") ?? "")) ?? []
+        guard headerSigner.verify(signature: signature, message: message) else {
+            throw integrity("the header signature does not verify; the environment key was altered")
+        }
+        guard let signer = roster.member(withKey: headerSigner), roster.permission(of: signer, in: name).contains(.read) else {
+            throw integrity("the header is signed by someone who is not a reader of '\(name)' in the roster; the environment key was replaced")
+        }
+        for reader in readers {
+            guard let member = roster.member(withKey: reader.key), member.name == reader.name else {
+                throw integrity("reader line '\(reader.name)' is not a member with that key in the roster; it was added without a roster change")
+            }
+            guard roster.permission(of: member, in: name).contains(.read) else {
+                throw integrity("reader line '\(reader.name)': their role (\(member.role)) may not read '\(name)'; the line was added without a roster change")
+            }
+        }
+    }
+
+    /// Checks a record's signature and that its signer may write this environment.
+    func verify(_ record: SecretRecord, against roster: RosterState) throws {
+        guard record.signatureIsValid(project: project, environment: name) else {
+            throw integrity("\(record.key) (line \(record.lineNumber)): the signature does not verify; the record was altered, or copied from another key or environment")
+        }
+        guard let signer = roster.member(withKey: record.signer) else {
+            throw integrity("\(record.key) (line \(record.lineNumber)): signed by \(record.signer.text.prefix(16))…, who is not a member")
+        }
+        guard roster.permission(of: signer, in: name).contains(.write) else {
+            throw integrity("\(record.key) (line \(record.lineNumber)): signed by \(signer.name), whose role (\(signer.role)) may not write '\(name)'")
+        }
+    }
+
+    func verifyAllRecords(against roster: RosterState) throws {
+        for key in records.keys.sorted() {
+            if let record = records[key] { try verify(record, against: roster) }
+        }
+    }
+
+    /// Unseals the environment secret key from the caller's reader line.
+    func unlock(with identity: Identity, roster: RosterState) throws -> EnvironmentKey {
+        guard let member = roster.member(withKey: identity.publicKey) else {
+            throw SecrError.denied("you (\(identity.publicKey.text)) are not a member of this project; ask an admin to run `secr member add NAME \(identity.publicKey.text) --role ROLE`")
+        }
+        guard roster.permission(of: member, in: name).contains(.read) else {
+            let who = roster.grantors(of: name)
+            throw SecrError.denied("\(member.name) (\(member.role)) may not read '\(name)'; \(who.isEmpty ? "no manager can read it" : "ask \(who.joined(separator: " or ")) to change your role")")
+        }
+        guard let line = readers.first(where: { $0.key == identity.publicKey }) else {
+            let who = roster.grantors(of: name)
+            throw integrity("has no reader line for \(member.name), although the roster lets them read it; \(who.joined(separator: " or ")) can re-grant access with `secr rotate -e \(name)`")
+        }
+        guard let secret = Sodium.openSealed(line.box, publicKey: try identity.publicKey.boxPublicKey(), secretKey: identity.boxSecretKey),
+              secret.count == Sodium.boxSecretKeyBytes,
+              try Sodium.boxPublicKey(ofSecretKey: secret) == publicKey else {
+            throw integrity("the reader line for \(member.name) does not open to the environment key in the header; the line or header was altered")
+        }
+        return EnvironmentKey(publicKey: publicKey, secretKey: secret)
+    }
+
+    /// Verifies and decrypts one key's value.
+    func value(of key: String, with environmentKey: EnvironmentKey, roster: RosterState) throws -> SecretBytes {
+        guard let record = records[key], !record.isDeleted else {
+            throw SecrError.failure("\(key) is not set in '\(name)'; list the keys with `secr pull -e \(name) --format keys`")
+        }
+        try verify(record, against: roster)
+        return try decrypt(record, with: environmentKey)
+    }
+
+    /// Decrypts a record whose signature the caller has verified.
+    func decrypt(_ record: SecretRecord, with environmentKey: EnvironmentKey) throws -> SecretBytes {
+        guard let value = record.decrypt(with: environmentKey, project: project, environment: name) else {
+            throw integrity("\(record.key) (line \(record.lineNumber)): the value does not decrypt under its signed commitment; the record was altered")
+        }
+        return value
+    }
+
+    // MARK: Writing
+
+    /// A new environment file with a fresh key pair, sealed to `readers`.
+    static func create(name: String, file: String, project: String, readers: [Member], identity: Identity, time: Timestamp,
+                       random: RandomSource) throws -> (EnvironmentFile, EnvironmentKey) {
+        let key = try EnvironmentKey.generate(random: random)
+        var header = Line(kind: "header", fields: [("env", name), ("project", project), ("gen", "1"),
+                                                    ("pk", Sodium.base64URL(key.publicKey)), ("time", time.text),
+                                                    ("by", identity.publicKey.text)])
+        let signature = try identity.sign(header.signedMessage(domain: headerDomain, excluding: ["sig"]))
+        header.fields.append((name: "sig", value: Sodium.base64URL(signature)))
+        var file = EnvironmentFile(name: name, file: file, header: header, readers: [], records: [:],
+                                   project: project, generation: 1, publicKey: key.publicKey, headerSigner: identity.publicKey)
+        for member in readers { try file.addReader(member, key: key, random: random) }
+        return (file, key)
+    }
+
+    /// Seals the environment secret key to `member` (replacing an existing line for them).
+    mutating func addReader(_ member: Member, key: EnvironmentKey, random: RandomSource) throws {
+        let box = try Sodium.seal(key.secretKey, to: try member.key.boxPublicKey(), random: random)
+        let line = Line(kind: "reader", fields: [("name", member.name), ("key", member.key.text), ("box", Sodium.base64URL(box))])
+        readers.removeAll { $0.name == member.name }
+        readers.append(Reader(name: member.name, key: member.key, box: box, line: line))
+        readers.sort { $0.name < $1.name }
+    }
+
+    /// Writes a new version of `key` (a tombstone when `value` is nil), signed by `identity`.
+    mutating func write(key: String, value: SecretBytes?, identity: Identity, time: Timestamp, random: RandomSource) throws {
+        let previous = records[key]
+        let line = try SecretRecord.make(
+            key: key, value: value, version: (previous?.version ?? 0) + 1,
+            prev: previous?.hash(project: project, environment: name) ?? "-", project: project, environment: name,
+            environmentPublicKey: publicKey, identity: identity, time: time, random: random)
+        records[key] = try SecretRecord(line: line, reader: FieldReader(line: line, file: file, lineNumber: 0))
+    }
+
+    func record(_ key: String) -> SecretRecord? { records[key] }
+}

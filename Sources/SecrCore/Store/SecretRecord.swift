@@ -1,0 +1,139 @@
+/// One key's latest version in an environment file: a value (`secret`) or a tombstone (`deleted`).
+///
+/// The writer signs every field except the sealed value key (`vk`), and instead signs a
+/// commitment to the value key (`kc`). Rotation can then re-seal `vk` to a new environment key
+/// without re-signing, and a reader that unseals `vk` checks it against `kc`, which makes the
+/// AEAD key-committing (docs/FORMAT.md §4).
+struct SecretRecord {
+    enum Kind: String { case secret, deleted }
+
+    static let signatureDomain = "secr-v1 record"
+    static let hashDomain = "secr-v1 record hash"
+    static let commitmentDomain = "secr-v1 value key commitment"
+    static let additionalDataDomain = "secr-v1 value"
+    static let secretLayout: [(name: String, required: Bool)] = [
+        ("key", true), ("v", true), ("prev", true), ("from", false), ("time", true), ("by", true),
+        ("kc", true), ("nonce", true), ("ct", true), ("vk", true), ("sig", true),
+    ]
+    static let deletedLayout: [(name: String, required: Bool)] = [
+        ("key", true), ("v", true), ("prev", true), ("time", true), ("by", true), ("sig", true),
+    ]
+
+    let line: Line
+    let kind: Kind
+    let key: String
+    let version: Int
+    let time: Timestamp
+    let signer: PublicKey
+    let lineNumber: Int
+
+    var isDeleted: Bool { kind == .deleted }
+
+    init(line: Line, reader: FieldReader) throws {
+        guard let kind = Kind(rawValue: line.kind) else { throw reader.fail("unknown line kind '\(line.kind)'") }
+        try reader.expectFields(kind == .secret ? SecretRecord.secretLayout : SecretRecord.deletedLayout)
+        self.line = line
+        self.kind = kind
+        key = try reader.string("key")
+        guard KeyName.isValid(Substring(key)) else { throw reader.fail("'\(key.prefix(80))' is not a valid key name") }
+        version = try reader.number("v")
+        guard version >= 1 else { throw reader.fail("\(key) has version 0; versions start at 1") }
+        let prev = try reader.string("prev")
+        if version == 1 {
+            guard prev == "-" else { throw reader.fail("\(key) v1 must have prev=-") }
+        } else {
+            _ = try reader.bytes("prev", count: 32)
+        }
+        time = try reader.timestamp("time")
+        signer = try reader.publicKey("by")
+        _ = try reader.bytes("sig", count: Sodium.signatureBytes)
+        if kind == .secret {
+            _ = try reader.bytes("kc", count: 32)
+            _ = try reader.bytes("nonce", count: Sodium.aeadNonceBytes)
+            guard try reader.bytes("ct").count >= Sodium.aeadTagBytes else { throw reader.fail("\(key) ciphertext is too short") }
+            _ = try reader.bytes("vk", count: Sodium.aeadKeyBytes + Sodium.sealOverhead)
+        }
+        lineNumber = reader.lineNumber
+    }
+
+    private func field(_ name: String) -> [UInt8] {
+        // Validated in init; an absent field decodes to empty and then fails its check.
+        line.value(name).flatMap { Sodium.fromBase64URL(Substring($0)) } ?? []
+    }
+
+    var prevHash: String { line.value("prev") ?? "-" }
+
+    static func signedMessage(_ line: Line, project: String, environment: String) -> [UInt8] {
+        line.signedMessage(domain: signatureDomain, context: [("project", project), ("env", environment)],
+                           excluding: ["vk", "sig"])
+    }
+
+    /// What the next version of this key names as `prev`.
+    func hash(project: String, environment: String) -> String {
+        var encoder = CanonicalEncoder()
+        encoder.append(SecretRecord.hashDomain)
+        encoder.append(SecretRecord.signedMessage(line, project: project, environment: environment))
+        return Sodium.base64URL(Sodium.blake2b(encoder.bytes))
+    }
+
+    func signatureIsValid(project: String, environment: String) -> Bool {
+        signer.verify(signature: field("sig"), message: SecretRecord.signedMessage(line, project: project, environment: environment))
+    }
+
+    static func additionalData(project: String, environment: String, key: String, version: Int) -> [UInt8] {
+        var encoder = CanonicalEncoder()
+        for part in [additionalDataDomain, project, environment, key, String(version)] { encoder.append(part) }
+        return encoder.bytes
+    }
+
+    static func commitment(to valueKey: SecretBytes) -> [UInt8] {
+        var prefix = CanonicalEncoder()
+        prefix.append(commitmentDomain)
+        return Sodium.blake2b(valueKey, prefix: prefix.bytes)
+    }
+
+    /// Unseals the value key with the environment key, checks it against the signed commitment,
+    /// and decrypts. nil means the record was altered (the signature was checked before).
+    func decrypt(with environmentKey: EnvironmentKey, project: String, environment: String) -> SecretBytes? {
+        guard kind == .secret,
+              let valueKey = Sodium.openSealed(field("vk"), publicKey: environmentKey.publicKey, secretKey: environmentKey.secretKey),
+              valueKey.count == Sodium.aeadKeyBytes,
+              Sodium.blake2bEqual(SecretRecord.commitment(to: valueKey), field("kc")) else { return nil }
+        let ad = SecretRecord.additionalData(project: project, environment: environment, key: key, version: version)
+        return Sodium.decrypt(field("ct"), key: valueKey, nonce: field("nonce"), additionalData: ad)
+    }
+
+    /// A new signed record. `value` nil writes a tombstone.
+    static func make(key: String, value: SecretBytes?, version: Int, prev: String, project: String, environment: String,
+                     environmentPublicKey: [UInt8], identity: Identity, time: Timestamp, random: RandomSource) throws -> Line {
+        var fields: [(String, String)] = [("key", key), ("v", String(version)), ("prev", prev), ("time", time.text),
+                                          ("by", identity.publicKey.text)]
+        let kind: Kind
+        if let value {
+            kind = .secret
+            let valueKey = SecretBytes(random: Sodium.aeadKeyBytes, from: random)
+            let nonce = random.bytes(Sodium.aeadNonceBytes)
+            let ad = additionalData(project: project, environment: environment, key: key, version: version)
+            let ciphertext = try Sodium.encrypt(value, key: valueKey, nonce: nonce, additionalData: ad)
+            let sealed = try Sodium.seal(valueKey, to: environmentPublicKey, random: random)
+            fields += [("kc", Sodium.base64URL(commitment(to: valueKey))), ("nonce", Sodium.base64URL(nonce)),
+                       ("ct", Sodium.base64URL(ciphertext)), ("vk", Sodium.base64URL(sealed))]
+        } else {
+            kind = .deleted
+        }
+        var line = Line(kind: kind.rawValue, fields: fields)
+        let signature = try identity.sign(signedMessage(line, project: project, environment: environment))
+        line.fields.append((name: "sig", value: Sodium.base64URL(signature)))
+        return line
+    }
+}
+
+extension Sodium {
+    /// Constant-time equality of two public digests of equal length.
+    static func blake2bEqual(_ a: [UInt8], _ b: [UInt8]) -> Bool {
+        guard a.count == b.count else { return false }
+        var difference: UInt8 = 0
+        for i in a.indices { difference |= a[i] ^ b[i] }
+        return difference == 0
+    }
+}

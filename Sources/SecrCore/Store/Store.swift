@@ -1,0 +1,46 @@
+/// A store opened for reading: the verified roster, and environment files on demand.
+public final class Store {
+    public let location: StoreLocation
+    public let roster: Roster
+
+    public var state: RosterState { roster.state }
+
+    public init(location: StoreLocation) throws {
+        self.location = location
+        guard let bytes = try FileSystem.readIfExists(location.rosterPath) else {
+            throw SecrError.failure("no secr store at \(location.display(location.directory)): run `secr init` in your repository, or point at a store with --store DIR")
+        }
+        roster = try Roster.load(bytes, file: location.display(location.rosterPath))
+    }
+
+    /// The environment's file, parsed and checked against the roster (public data only).
+    public func environment(_ name: String) throws -> EnvironmentFile {
+        try Store.loadEnvironment(name, location: location, state: state)
+    }
+
+    /// Key names with a value, after checking every record's signature. Needs no identity.
+    public func keyNames(in environment: String) throws -> [String] {
+        let file = try self.environment(environment)
+        try file.verifyAllRecords(against: state)
+        return file.keyNames
+    }
+
+    /// One verified, decrypted value.
+    public func value(of key: String, in environment: String, identity: Identity) throws -> SecretBytes {
+        let file = try self.environment(environment)
+        let environmentKey = try file.unlock(with: identity, roster: state)
+        return try file.value(of: key, with: environmentKey, roster: state)
+    }
+
+    /// Every live value of the environment, sorted by key, each verified and decrypted.
+    public func values(in environment: String, identity: Identity) throws -> [(key: String, value: SecretBytes)] {
+        let file = try self.environment(environment)
+        try file.verifyAllRecords(against: state)
+        let environmentKey = try file.unlock(with: identity, roster: state)
+        return try file.keyNames.compactMap { key in
+            try file.record(key).map { (key, try file.decrypt($0, with: environmentKey)) }
+        }
+    }
+
+    public func member(for identity: Identity) -> Member? { state.member(withKey: identity.publicKey) }
+}

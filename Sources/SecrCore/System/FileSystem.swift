@@ -1,0 +1,224 @@
+import Glibc
+
+/// File access through Glibc. The library avoids Foundation so that `secr get`/`run` start in
+/// about a millisecond; these few calls are all it needs.
+public enum FileSystem {
+    static func errorText(_ code: Int32 = errno) -> String { String(cString: strerror(code)) }
+
+    /// The whole file, or nil when it does not exist.
+    public static func readIfExists(_ path: String, limit: Int = 64 << 20) throws -> [UInt8]? {
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        if fd < 0 {
+            if errno == ENOENT || errno == ENOTDIR { return nil }
+            throw SecrError.failure("cannot read \(path): \(errorText())")
+        }
+        defer { close(fd) }
+        var out: [UInt8] = []
+        var chunk = [UInt8](repeating: 0, count: 65536)
+        while true {
+            let n = Glibc.read(fd, &chunk, chunk.count)
+            if n < 0 {
+                if errno == EINTR { continue }
+                throw SecrError.failure("cannot read \(path): \(errorText())")
+            }
+            if n == 0 { break }
+            out.append(contentsOf: chunk[0..<n])
+            guard out.count <= limit else { throw SecrError.failure("\(path) is larger than \(limit >> 20) MiB") }
+        }
+        return out
+    }
+
+    public static func read(_ path: String) throws -> [UInt8] {
+        guard let bytes = try readIfExists(path) else { throw SecrError.failure("\(path) does not exist") }
+        return bytes
+    }
+
+    public static func exists(_ path: String) -> Bool { access(path, F_OK) == 0 }
+
+    public static func isDirectory(_ path: String) -> Bool {
+        var info = stat()
+        return stat(path, &info) == 0 && (info.st_mode & S_IFMT) == S_IFDIR
+    }
+
+    /// Permission bits of a file, or nil when it does not exist.
+    public static func mode(_ path: String) -> UInt32? {
+        var info = stat()
+        guard stat(path, &info) == 0 else { return nil }
+        return UInt32(info.st_mode) & 0o7777
+    }
+
+    /// `mkdir -p` with the given mode for directories it creates.
+    public static func makeDirectories(_ path: String, mode: mode_t = 0o755) throws {
+        if isDirectory(path) { return }
+        let parent = Path.parent(path)
+        if parent != path { try makeDirectories(parent, mode: mode) }
+        if mkdir(path, mode) != 0 && errno != EEXIST {
+            throw SecrError.failure("cannot create directory \(path): \(errorText())")
+        }
+    }
+
+    /// Writes `bytes` to `path` so that readers see either the old file or the whole new one:
+    /// a temporary file beside it, fsync, rename, fsync of the directory.
+    public static func writeAtomically(_ path: String, _ bytes: [UInt8], mode: mode_t = 0o644) throws {
+        let directory = Path.parent(path)
+        let random = SystemRandom().bytes(6)
+        let temporary = Path.join(directory, ".\(Path.lastComponent(path)).tmp-\(getpid())-\(Sodium.hex(random))")
+        let fd = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode)
+        guard fd >= 0 else { throw SecrError.failure("cannot write \(path): \(errorText())") }
+        var ok = false
+        defer {
+            if !ok { unlink(temporary) }
+        }
+        do {
+            defer { close(fd) }
+            // The umask may have narrowed `mode`; set it exactly.
+            fchmod(fd, mode)
+            try writeAll(fd, bytes, path: path)
+            guard fsync(fd) == 0 else { throw SecrError.failure("cannot write \(path): fsync: \(errorText())") }
+        }
+        guard Glibc.rename(temporary, path) == 0 else {
+            throw SecrError.failure("cannot replace \(path): \(errorText())")
+        }
+        ok = true
+        syncDirectory(directory)
+    }
+
+    static func writeAll(_ fd: Int32, _ bytes: [UInt8], path: String) throws {
+        var offset = 0
+        while offset < bytes.count {
+            let n = bytes[offset...].withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
+            if n < 0 {
+                if errno == EINTR { continue }
+                throw SecrError.failure("cannot write \(path): \(errorText())")
+            }
+            offset += n
+        }
+    }
+
+    static func syncDirectory(_ directory: String) {
+        let fd = open(directory, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        if fd >= 0 {
+            fsync(fd)
+            close(fd)
+        }
+    }
+
+    public static func remove(_ path: String) throws {
+        if unlink(path) != 0 && errno != ENOENT {
+            throw SecrError.failure("cannot remove \(path): \(errorText())")
+        }
+    }
+
+    /// Names in a directory (without `.` and `..`), sorted; empty when it does not exist.
+    public static func list(_ directory: String) -> [String] {
+        guard let dir = opendir(directory) else { return [] }
+        defer { closedir(dir) }
+        var names: [String] = []
+        while let entry = readdir(dir) {
+            let name = withUnsafePointer(to: entry.pointee.d_name) {
+                $0.withMemoryRebound(to: CChar.self, capacity: 256) { String(cString: $0) }
+            }
+            if name != "." && name != ".." { names.append(name) }
+        }
+        return names.sorted()
+    }
+
+    public static func currentDirectory() throws -> String {
+        guard let cwd = getcwd(nil, 0) else { throw SecrError.failure("cannot read the current directory: \(errorText())") }
+        defer { free(cwd) }
+        return String(cString: cwd)
+    }
+
+    /// The absolute, symlink-free form of an existing path.
+    public static func realPath(_ path: String) -> String? {
+        guard let resolved = realpath(path, nil) else { return nil }
+        defer { free(resolved) }
+        return String(cString: resolved)
+    }
+}
+
+/// An exclusive advisory lock on a directory (flock on its descriptor), held until released or
+/// until the process exits, so a killed writer never leaves a stale lock behind.
+public final class DirectoryLock {
+    private var fd: Int32
+
+    public init(_ directory: String) throws {
+        fd = open(directory, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        guard fd >= 0 else { throw SecrError.failure("cannot lock \(directory): \(FileSystem.errorText())") }
+        while flock(fd, LOCK_EX) != 0 {
+            if errno == EINTR { continue }
+            let text = FileSystem.errorText()
+            close(fd)
+            throw SecrError.failure("cannot lock \(directory): \(text)")
+        }
+    }
+
+    public func release() {
+        if fd >= 0 {
+            close(fd)
+            fd = -1
+        }
+    }
+
+    deinit { release() }
+}
+
+/// Plain string path helpers (POSIX paths only).
+public enum Path {
+    public static func join(_ a: String, _ b: String) -> String {
+        if b.hasPrefix("/") { return b }
+        if a.isEmpty { return b }
+        return a.hasSuffix("/") ? a + b : a + "/" + b
+    }
+
+    public static func parent(_ path: String) -> String {
+        guard let slash = path.lastIndex(of: "/") else { return "." }
+        if slash == path.startIndex { return "/" }
+        return String(path[..<slash])
+    }
+
+    public static func lastComponent(_ path: String) -> String {
+        guard let slash = path.lastIndex(of: "/") else { return path }
+        return String(path[path.index(after: slash)...])
+    }
+
+    public static func absolute(_ path: String, from base: String) -> String {
+        path.hasPrefix("/") ? path : join(base, path)
+    }
+
+    /// `path` relative to `root`, when it lies below it.
+    public static func relative(_ path: String, to root: String) -> String? {
+        let prefix = root.hasSuffix("/") ? root : root + "/"
+        guard path.hasPrefix(prefix) else { return nil }
+        return String(path.dropFirst(prefix.count))
+    }
+}
+
+/// Process environment access.
+public enum Environment {
+    public static func get(_ name: String) -> String? {
+        guard let value = getenv(name) else { return nil }
+        return String(cString: value)
+    }
+
+    /// Set and non-empty.
+    public static func nonEmpty(_ name: String) -> String? {
+        guard let value = get(name), !value.isEmpty else { return nil }
+        return value
+    }
+}
+
+extension FileSystem {
+    public static func rename(_ from: String, to: String) throws {
+        guard Glibc.rename(from, to) == 0 else {
+            throw SecrError.failure("cannot rename \(from) to \(to): \(errorText())")
+        }
+        syncDirectory(Path.parent(to))
+    }
+
+    public static func removeDirectory(_ path: String) throws {
+        if rmdir(path) != 0 && errno != ENOENT {
+            throw SecrError.failure("cannot remove directory \(path): \(errorText())")
+        }
+    }
+}

@@ -1,0 +1,32 @@
+import Glibc
+import SecrCore
+
+/// stdout for data, stderr for diagnostics; colour only on a terminal and never with NO_COLOR.
+struct Console {
+    let color: Bool
+
+    init(noColor: Bool) {
+        color = !noColor && Environment.get("NO_COLOR") == nil && isatty(STDERR_FILENO) == 1
+    }
+
+    static func write(_ fd: Int32, _ bytes: [UInt8]) {
+        var offset = 0
+        while offset < bytes.count {
+            let n = bytes[offset...].withUnsafeBytes { Glibc.write(fd, $0.baseAddress, $0.count) }
+            if n < 0 {
+                if errno == EINTR { continue }
+                return
+            }
+            offset += n
+        }
+    }
+
+    func out(_ text: String) { Console.write(STDOUT_FILENO, Array((text + "\n").utf8)) }
+    func outBytes(_ bytes: [UInt8]) { Console.write(STDOUT_FILENO, bytes) }
+
+    private func paint(_ text: String, _ code: String) -> String { color ? "\u{1b}[\(code)m\(text)\u{1b}[0m" : text }
+
+    func error(_ text: String) { Console.write(STDERR_FILENO, Array((paint("secr: error:", "1;31") + " " + text + "\n").utf8)) }
+    func warning(_ text: String) { Console.write(STDERR_FILENO, Array((paint("secr: warning:", "1;33") + " " + text + "\n").utf8)) }
+    func note(_ text: String) { Console.write(STDERR_FILENO, Array(("secr: " + text + "\n").utf8)) }
+}

@@ -1,0 +1,54 @@
+import Glibc
+import SecrCore
+
+/// Reading a value from standard input or from a hidden prompt, straight into `SecretBytes`.
+enum SecretInput {
+    /// All of standard input, less one trailing newline.
+    static func fromStandardInput() throws -> SecretBytes {
+        var bytes: [UInt8] = []
+        defer { wipe(&bytes) }
+        var chunk = [UInt8](repeating: 0, count: 65536)
+        defer { wipe(&chunk) }
+        while true {
+            let n = read(STDIN_FILENO, &chunk, chunk.count)
+            if n < 0 {
+                if errno == EINTR { continue }
+                throw SecrError(.failure, "cannot read standard input: \(String(cString: strerror(errno)))")
+            }
+            if n == 0 { break }
+            bytes += chunk[0..<n]
+            guard bytes.count <= SecretValue.maximumBytes + 2 else { break }
+        }
+        if bytes.last == 0x0a {
+            bytes.removeLast()
+            if bytes.last == 0x0d { bytes.removeLast() }
+        }
+        return SecretBytes(copying: bytes)
+    }
+
+    static var standardInputIsTerminal: Bool { isatty(STDIN_FILENO) == 1 }
+
+    /// Prompts on stderr and reads one line from the terminal with echo off.
+    static func prompt(_ text: String) throws -> SecretBytes {
+        Console.write(STDERR_FILENO, Array(text.utf8))
+        var saved = termios()
+        let canHide = tcgetattr(STDIN_FILENO, &saved) == 0
+        if canHide {
+            var hidden = saved
+            hidden.c_lflag &= ~tcflag_t(ECHO)
+            tcsetattr(STDIN_FILENO, TCSAFLUSH, &hidden)
+        }
+        defer {
+            if canHide { tcsetattr(STDIN_FILENO, TCSAFLUSH, &saved) }
+            Console.write(STDERR_FILENO, [0x0a])
+        }
+        var line: [UInt8] = []
+        defer { wipe(&line) }
+        var byte: UInt8 = 0
+        while read(STDIN_FILENO, &byte, 1) == 1, byte != 0x0a {
+            line.append(byte)
+        }
+        if line.last == 0x0d { line.removeLast() }
+        return SecretBytes(copying: line)
+    }
+}

@@ -1,0 +1,40 @@
+import SecrCore
+
+let initCommand = Command(
+    "init", summary: "create the store in this git repository, with you as owner",
+    usage: "secr init [--name NAME] [--project NAME]",
+    details: """
+        Creates .secr/ with the signed roster (you as owner, member NAME), the environments
+        development, staging and production, adds `*.secr diff=secr merge=secr` to
+        .gitattributes and plaintext .env files to .gitignore, and commits only those paths.
+        NAME defaults to your login name; the project name defaults to the repository's directory.
+        """,
+    options: [.value("--name", help: "your member name (lower case)"),
+              .value("--project", help: "the project's name")]
+) { context in
+    guard context.positionals.isEmpty else { throw context.usage("init takes no arguments") }
+    let location = try context.location()
+    guard let root = location.repositoryRoot else {
+        throw SecrError(.failure, "\(location.directory) is not inside a git work tree; run `git init` first (nothing was changed)")
+    }
+    let identity = try context.identity()
+    let repository = try GitRepository(at: root)
+    if !context.arguments.has("no-commit") { try repository.checkCommittable() }
+    let owner = context.arguments.value("name") ?? defaultMemberName()
+    let project = context.arguments.value("project") ?? Path.lastComponent(root)
+    let change = try StoreInitializer.create(location: location, owner: owner, projectName: project, identity: identity)
+    try context.record(change, in: repository, fallbackAuthor: owner)
+    context.console.note("""
+        created \(location.display(location.directory)) for project \(project); you are \(owner) (owner)
+          next: secr set KEY=VALUE -e development
+                secr member add NAME secr1… --role developer
+        """)
+    return 0
+}
+
+/// The login name, lower-cased and reduced to the characters member names allow.
+func defaultMemberName() -> String {
+    let login = (Environment.nonEmpty("USER") ?? Environment.nonEmpty("LOGNAME") ?? "owner").lowercased()
+    let allowed = login.filter { ($0 >= "a" && $0 <= "z") || ($0 >= "0" && $0 <= "9") || $0 == "-" || $0 == "_" }
+    return allowed.isEmpty || !(allowed.first?.isLetter ?? false || allowed.first?.isNumber ?? false) ? "owner" : String(allowed.prefix(64))
+}

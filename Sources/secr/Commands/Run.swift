@@ -1,0 +1,41 @@
+import Glibc
+import SecrCore
+
+let runCommand = Command(
+    "run", summary: "run a command with an environment's secrets in its environment",
+    usage: "secr run [-e ENV] [--no-override] -- CMD [ARGS…]",
+    details: """
+        Decrypts the environment, adds its secrets to the inherited environment (secrets win
+        unless --no-override), and replaces secr with CMD, so CMD's exit status is secr's.
+        Nothing is started when the secrets cannot be read. Exit 127: CMD not found; 126: not executable.
+        """,
+    options: [.flag("--no-override", help: "keep variables already set in the environment")]
+) { context in
+    guard let command = context.arguments.trailing, let program = command.first else {
+        throw context.usage("give the command after --, e.g. secr run -e staging -- npm test")
+    }
+    guard context.positionals.isEmpty else {
+        throw context.usage("put the command after --: secr run -- \(context.positionals.joined(separator: " "))")
+    }
+    let store = try Store(location: try context.location())
+    let values = try store.values(in: context.environment, identity: try context.identity())
+    let override = !context.arguments.has("no-override")
+    for (key, value) in values {
+        var bytes = value.withUnsafeBytes { Array($0) } + [0]
+        bytes.withUnsafeBufferPointer { buffer in
+            buffer.withMemoryRebound(to: CChar.self) { chars in
+                if let text = chars.baseAddress { _ = setenv(key, text, override ? 1 : 0) }
+            }
+        }
+        wipe(&bytes)
+    }
+    var argv: [UnsafeMutablePointer<CChar>?] = command.map { strdup($0) } + [nil]
+    execvp(program, &argv)
+    let code = errno
+    if code == ENOENT {
+        context.console.error("\(program): command not found (check the name and your PATH)")
+        return 127
+    }
+    context.console.error("cannot run \(program): \(String(cString: strerror(code)))")
+    return 126
+}

@@ -1,0 +1,39 @@
+import SecrCore
+
+let whoamiCommand = Command(
+    "whoami", summary: "print your public key, and your member name and role in this project",
+    usage: "secr whoami [--json]",
+    options: [.flag("--json", help: "print JSON")]
+) { context in
+    guard context.positionals.isEmpty else { throw context.usage("whoami takes no arguments") }
+    let identity = try context.identity()
+    // Outside a project whoami still answers with the key; inside, a broken store is an error.
+    let location = try? context.location()
+    let store = try location.flatMap { $0.exists ? try Store(location: $0) : nil }
+    let member = store?.member(for: identity)
+    if context.arguments.has("json") {
+        var fields = ["\"key\": \(JSONText.string(identity.publicKey.text))"]
+        if let store {
+            fields.append("\"project\": \(JSONText.string(store.state.projectName))")
+            fields.append("\"member\": \(member.map { JSONText.string($0.name) } ?? "null")")
+            fields.append("\"role\": \(member.map { JSONText.string($0.role) } ?? "null")")
+            if let member {
+                let access = store.state.environments.map { "\(JSONText.string($0)): \(JSONText.string(store.state.permission(of: member, in: $0).description))" }
+                fields.append("\"access\": {\(access.joined(separator: ", "))}")
+            }
+        }
+        context.console.out("{" + fields.joined(separator: ", ") + "}")
+        return 0
+    }
+    context.console.out(identity.publicKey.text)
+    if let store {
+        if let member {
+            let access = store.state.environments.map { "\($0): \(store.state.permission(of: member, in: $0))" }
+            context.console.out("member \(member.name), role \(member.role) in project \(store.state.projectName)")
+            context.console.out("access: " + access.joined(separator: ", "))
+        } else {
+            context.console.out("not a member of project \(store.state.projectName); ask an admin to run `secr member add NAME \(identity.publicKey.text) --role ROLE`")
+        }
+    }
+    return 0
+}
