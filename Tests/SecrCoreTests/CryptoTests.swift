@@ -1,0 +1,78 @@
+import CSodium
+import XCTest
+@testable import SecrCore
+
+final class CryptoTests: XCTestCase {
+    func testBech32RoundTripAndChecksum() throws {
+        let data = (0..<32).map { UInt8($0 * 7 & 0xff) }
+        let text = Bech32.encode(hrp: "secr", data: data)
+        XCTAssertTrue(text.hasPrefix("secr1"))
+        XCTAssertEqual(Bech32.decode(text)?.data, data)
+        XCTAssertEqual(Bech32.decode(text.uppercased())?.data, data, "upper case decodes too")
+        // Every single-character substitution is caught by the checksum.
+        let alphabet = Array("qpzry9x8gf2tvdw0s3jn54khce6mua7l")
+        var chars = Array(text)
+        for index in 5..<chars.count {
+            let original = chars[index]
+            chars[index] = alphabet.first { $0 != original } ?? "q"
+            XCTAssertNil(Bech32.decode(String(chars)), "substitution at \(index) not caught")
+            chars[index] = original
+        }
+        XCTAssertNil(Bech32.decode("Secr1" + text.dropFirst(5)), "mixed case is rejected")
+    }
+
+    func testIdentityTextRoundTrips() throws {
+        let identity = try Identity.generate()
+        let parsed = try Identity.parse(identity.fileText(created: .now()), source: "test")
+        XCTAssertEqual(parsed.publicKey, identity.publicKey)
+        XCTAssertEqual(try PublicKey(parsing: identity.publicKey.text), identity.publicKey)
+        XCTAssertTrue(identity.secretKeyText().hasPrefix("SECR-SECRET-KEY-1"))
+        XCTAssertThrowsError(try PublicKey(parsing: identity.secretKeyText()))
+        XCTAssertThrowsError(try Identity.parse(identity.publicKey.text, source: "test"))
+    }
+
+    func testOurSealIsOpenedByLibsodiumsSealOpenAndViceVersa() throws {
+        let recipient = try EnvironmentKey.generate(random: SystemRandom())
+        let message = SecretBytes(copying: Array("value key bytes, 32 of them.....".utf8))
+        let sealed = try Sodium.seal(message, to: recipient.publicKey, random: SystemRandom())
+        var opened = [UInt8](repeating: 0, count: message.count)
+        let status = recipient.secretKey.withPointer {
+            crypto_box_seal_open(&opened, sealed, UInt64(sealed.count), recipient.publicKey, $0)
+        }
+        XCTAssertEqual(status, 0)
+        XCTAssertTrue(message.matches(opened))
+        // And libsodium's own crypto_box_seal output opens with our open.
+        var theirs = [UInt8](repeating: 0, count: message.count + Sodium.sealOverhead)
+        _ = message.withPointer { crypto_box_seal(&theirs, $0, UInt64(message.count), recipient.publicKey) }
+        XCTAssertTrue(Sodium.openSealed(theirs, publicKey: recipient.publicKey, secretKey: recipient.secretKey)?.isEqual(to: message) ?? false)
+    }
+
+    func testEd25519KeyConvertsToTheX25519KeyUsedForSealing() throws {
+        let identity = try Identity.generate()
+        XCTAssertEqual(try Sodium.boxPublicKey(ofSecretKey: identity.boxSecretKey), try identity.publicKey.boxPublicKey())
+    }
+
+    func testSecretBytesNeverPrintsItsContents() {
+        let secret = SecretBytes(copying: Array("hunter2-hunter2".utf8))
+        XCTAssertEqual("\(secret)", "SecretBytes(15 bytes)")
+        XCTAssertFalse(String(reflecting: secret).contains("hunter2"))
+    }
+
+    func testBase64URLIsStrictAndCanonical() {
+        let bytes: [UInt8] = [0xff, 0xee, 0x01]
+        XCTAssertEqual(Sodium.base64URL(bytes), "_-4B")
+        XCTAssertEqual(Sodium.fromBase64URL("_-4B"), bytes)
+        XCTAssertNil(Sodium.fromBase64URL("_-4B="), "padding is rejected")
+        XCTAssertNil(Sodium.fromBase64URL("/+4B"), "the standard alphabet is rejected")
+        XCTAssertEqual(Sodium.base64URL([0xff]), "_w")
+        XCTAssertNil(Sodium.fromBase64URL("_x"), "non-canonical trailing bits are rejected")
+    }
+
+    func testTimestampsRoundTripAndRejectOtherForms() {
+        let t = Timestamp(secondsSinceEpoch: 1_796_000_000)
+        XCTAssertEqual(Timestamp(parsing: Substring(t.text)), t)
+        XCTAssertEqual(Timestamp(secondsSinceEpoch: 0).text, "1970-01-01T00:00:00Z")
+        XCTAssertNil(Timestamp(parsing: "2026-02-30T00:00:00Z"))
+        XCTAssertNil(Timestamp(parsing: "2026-11-29 02:03:43Z"))
+    }
+}

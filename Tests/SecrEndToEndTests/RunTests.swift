@@ -1,0 +1,56 @@
+import Foundation
+import Testing
+
+@Suite struct RunTests {
+    func seeded() throws -> Sandbox {
+        let box = try Sandbox()
+        try box.project()
+        #expect(try box.secr("set", "DATABASE_URL=postgres://dev", "GREETING=hello world", identity: "alice").status == 0)
+        return box
+    }
+
+    @Test func passesSecretsAndExitStatus() throws {
+        let box = try seeded()
+        let run = try box.secr("run", "--", "sh", "-c", "printf '%s|%s' \"$DATABASE_URL\" \"$GREETING\"; exit 42", identity: "alice")
+        #expect(run.status == 42)
+        #expect(run.stdout == "postgres://dev|hello world")
+    }
+
+    @Test func inheritsTheEnvironmentAndSecretsWinUnlessNoOverride() throws {
+        let box = try seeded()
+        let env: [String: String?] = ["GREETING": "from-shell", "UNRELATED": "kept"]
+        let run = try box.secr("run", "--", "sh", "-c", "printf '%s|%s' \"$GREETING\" \"$UNRELATED\"", identity: "alice", env: env)
+        #expect(run.stdout == "hello world|kept")
+        let keep = try box.secr("run", "--no-override", "--", "sh", "-c", "printf '%s' \"$GREETING\"", identity: "alice", env: env)
+        #expect(keep.stdout == "from-shell")
+    }
+
+    @Test func unknownCommandExits127() throws {
+        let box = try seeded()
+        let run = try box.secr("run", "--", "no-such-command-xyz", identity: "alice")
+        #expect(run.status == 127)
+        #expect(run.stderr.contains("no-such-command-xyz"))
+    }
+
+    @Test func commandIsNotStartedWhenSecretsCannotBeRead() throws {
+        let box = try seeded()
+        _ = try box.keygen("mallory")
+        let marker = box.root.appendingPathComponent("started")
+        let run = try box.secr("run", "--", "touch", marker.path, identity: "mallory")
+        #expect(run.status == 3)
+        #expect(!FileManager.default.fileExists(atPath: marker.path))
+    }
+
+    @Test func commandMustFollowDoubleDash() throws {
+        let box = try seeded()
+        #expect(try box.secr("run", "env", identity: "alice").status == 2)
+        #expect(try box.secr("run", identity: "alice").status == 2)
+    }
+
+    @Test func environmentFromSecrEnv() throws {
+        let box = try seeded()
+        #expect(try box.secr("set", "GREETING=staging hello", "-e", "staging", identity: "alice").status == 0)
+        let run = try box.secr("run", "--", "sh", "-c", "printf '%s' \"$GREETING\"", identity: "alice", env: ["SECR_ENV": "staging"])
+        #expect(run.stdout == "staging hello")
+    }
+}
