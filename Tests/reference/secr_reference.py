@@ -1,0 +1,289 @@
+#!/usr/bin/env python3
+"""An independent secr reader, written from docs/FORMAT.md alone (PyNaCl, no secr code).
+
+usage: SECR_IDENTITY="$(cat identity)" secr_reference.py STORE_DIR ENVIRONMENT
+Prints the environment's values as a JSON object. Exit 4 on any integrity failure, 3 when the
+identity may not read the environment. Used by the tests to show the spec is sufficient.
+"""
+import base64
+import hashlib
+import json
+import os
+import re
+import struct
+import sys
+
+import nacl.bindings as b
+import nacl.exceptions
+
+
+class Integrity(Exception):
+    pass
+
+
+class Denied(Exception):
+    pass
+
+
+# --- §1 conventions -------------------------------------------------------------------------
+
+def lp(data):
+    if isinstance(data, str):
+        data = data.encode()
+    return struct.pack(">I", len(data)) + data
+
+
+def H(data):
+    return hashlib.blake2b(data, digest_size=32).digest()
+
+
+def b64(text, size=None):
+    if not re.fullmatch(r"[A-Za-z0-9_-]+", text):
+        raise Integrity("bad base64url: " + text[:20])
+    raw = base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
+    if base64.urlsafe_b64encode(raw).decode().rstrip("=") != text:
+        raise Integrity("non-canonical base64url")
+    if size is not None and len(raw) != size:
+        raise Integrity("wrong length")
+    return raw
+
+
+TOKEN = re.compile(r"[\x21-\x7e]+")
+NAME = re.compile(r"[a-z][a-z0-9-]*")
+
+
+def parse_line(text, layout):
+    tokens = text.split(" ")
+    kind = tokens[0]
+    if not NAME.fullmatch(kind):
+        raise Integrity("bad kind")
+    fields = []
+    for token in tokens[1:]:
+        name, sep, value = token.partition("=")
+        if not sep or not NAME.fullmatch(name) or not value or not TOKEN.fullmatch(value):
+            raise Integrity("bad field: " + token[:20])
+        fields.append((name, value))
+    expected = layout[kind]
+    names = [n for n, _ in fields]
+    required = [n for n, req in expected if req]
+    if [n for n, _ in expected if n in names] != names or any(r not in names for r in required):
+        raise Integrity("fields of %s out of order or missing" % kind)
+    return kind, fields
+
+
+def signed_message(domain, context, kind, fields, excluded):
+    out = lp(domain)
+    for n, v in context:
+        out += lp(n) + lp(v)
+    out += lp(kind)
+    for n, v in fields:
+        if n not in excluded:
+            out += lp(n) + lp(v)
+    return out
+
+
+def verify(public_key, signature, message):
+    try:
+        b.crypto_sign_open(signature + message, public_key)
+    except nacl.exceptions.BadSignatureError:
+        raise Integrity("bad signature")
+
+
+# --- §2 identities (bech32) -----------------------------------------------------------------
+
+CHARSET = "qpzry9x8gf2tvdw0s3jn54khce6mua7l"
+
+
+def bech32_decode(text):
+    lower = text.lower()
+    if text != lower and text != text.upper():
+        raise Integrity("mixed case")
+    pos = lower.rfind("1")
+    hrp, data = lower[:pos], [CHARSET.index(c) for c in lower[pos + 1:]]
+    gen = [0x3B6A57B2, 0x26508E6D, 0x1EA119FA, 0x3D4233DD, 0x2A1462B3]
+    chk = 1
+    for v in [ord(c) >> 5 for c in hrp] + [0] + [ord(c) & 31 for c in hrp] + data:
+        top = chk >> 25
+        chk = (chk & 0x1FFFFFF) << 5 ^ v
+        for i in range(5):
+            chk ^= gen[i] if (top >> i) & 1 else 0
+    if chk != 1:
+        raise Integrity("bad checksum")
+    acc, bits, out = 0, 0, []
+    for v in data[:-6]:
+        acc, bits = (acc << 5) | v, bits + 5
+        if bits >= 8:
+            bits -= 8
+            out.append((acc >> bits) & 255)
+    return hrp, bytes(out)
+
+
+def public_key(text):
+    hrp, data = bech32_decode(text)
+    if hrp != "secr" or len(data) != 32:
+        raise Integrity("not a secr public key")
+    return data
+
+
+# --- §3 roster ------------------------------------------------------------------------------
+
+ROSTER_LAYOUT = {
+    "genesis": [(n, True) for n in "seq project name member key time by sig".split()],
+    "env-add": [(n, True) for n in "seq env access prev time by sig".split()],
+    "member-add": [(n, True) for n in "seq member key role prev time by sig".split()],
+}
+MANAGE = {"viewer": 0, "developer": 0, "admin": 1, "owner": 2}
+
+
+def load_roster(text):
+    lines = text.split("\n")
+    if lines[0] != "secr-roster v1" or lines[-1] != "":
+        raise Integrity("roster header")
+    state = {"members": {}, "perms": {r: {} for r in MANAGE}, "envs": []}
+    prev = None
+    for seq, line in enumerate(lines[1:-1]):
+        kind, fields = parse_line(line, ROSTER_LAYOUT)
+        f = dict(fields)
+        if int(f["seq"]) != seq or f["seq"] != str(seq):
+            raise Integrity("seq")
+        if (kind == "genesis") != (seq == 0):
+            raise Integrity("genesis position")
+        if seq > 0 and b64(f["prev"], 32) != prev:
+            raise Integrity("prev hash")
+        signer = public_key(f["by"])
+        verify(signer, b64(f["sig"], 64), signed_message("secr-v1 roster entry", [], kind, fields, {"sig"}))
+        if kind == "genesis":
+            if f["by"] != f["key"]:
+                raise Integrity("genesis signer")
+            state["project"] = f["project"]
+            state["members"][f["member"]] = (public_key(f["key"]), "owner")
+        else:
+            actor = [r for k, r in state["members"].values() if k == signer]
+            if not actor or MANAGE[actor[0]] < 1:
+                raise Integrity("signer may not manage")
+            if kind == "env-add":
+                if f["env"] in state["envs"]:
+                    raise Integrity("env exists")
+                state["envs"].append(f["env"])
+                if f["access"] != "-":
+                    for item in f["access"].split(","):
+                        role, perm = item.split(":")
+                        state["perms"][role][f["env"]] = perm
+            else:
+                if f["role"] == "owner" and actor[0] != "owner":
+                    raise Integrity("only owners add owners")
+                if f["member"] in state["members"]:
+                    raise Integrity("member exists")
+                state["members"][f["member"]] = (public_key(f["key"]), f["role"])
+        prev = H(lp("secr-v1 roster hash") + lp(line))
+    return state
+
+
+def permission(state, key, env):
+    for name, (k, role) in state["members"].items():
+        if k == key:
+            return name, state["perms"][role].get(env, "")
+    return None, ""
+
+
+# --- §4 environment files -------------------------------------------------------------------
+
+ENV_LAYOUT = {
+    "header": [(n, True) for n in "env project gen pk time by sig".split()],
+    "reader": [(n, True) for n in "name key box".split()],
+    "secret": [("key", True), ("v", True), ("prev", True), ("from", False), ("time", True), ("by", True),
+               ("kc", True), ("nonce", True), ("ct", True), ("vk", True), ("sig", True)],
+    "deleted": [(n, True) for n in "key v prev time by sig".split()],
+}
+
+
+def read_environment(state, env, text, seed):
+    lines = text.split("\n")
+    if lines[0] != "secr-env v1" or lines[-1] != "":
+        raise Integrity("env magic")
+    kind, header = parse_line(lines[1], ENV_LAYOUT)
+    h = dict(header)
+    if kind != "header" or h["env"] != env or h["project"] != state["project"]:
+        raise Integrity("header")
+    signer = public_key(h["by"])
+    verify(signer, b64(h["sig"], 64), signed_message("secr-v1 env header", [], kind, header, {"sig"}))
+    if "r" not in permission(state, signer, env)[1]:
+        raise Integrity("header signer is not a reader")
+    env_pk = b64(h["pk"], 32)
+
+    me_pk, me_sk = b.crypto_sign_seed_keypair(seed)
+    my_box_pk = b.crypto_sign_ed25519_pk_to_curve25519(me_pk)
+    my_box_sk = b.crypto_sign_ed25519_sk_to_curve25519(me_sk)
+    env_sk = None
+    records = []
+    for line in lines[2:-1]:
+        kind, fields = parse_line(line, ENV_LAYOUT)
+        f = dict(fields)
+        if kind == "reader":
+            key = public_key(f["key"])
+            name, perm = permission(state, key, env)
+            if name != f["name"] or "r" not in perm:
+                raise Integrity("reader line for a non-reader")
+            if key == me_pk:
+                try:
+                    env_sk = b.crypto_box_seal_open(b64(f["box"], 80), my_box_pk, my_box_sk)
+                except nacl.exceptions.CryptoError:
+                    raise Integrity("own reader line does not open")
+                if b.crypto_scalarmult_base(env_sk) != env_pk:
+                    raise Integrity("environment key does not match header")
+        elif kind in ("secret", "deleted"):
+            records.append((kind, fields))
+        else:
+            raise Integrity("unknown line kind")
+    if permission(state, me_pk, env)[0] is None or "r" not in permission(state, me_pk, env)[1]:
+        raise Denied()
+    if env_sk is None:
+        raise Integrity("no reader line for me")
+
+    values = {}
+    for kind, fields in records:
+        f = dict(fields)
+        writer = public_key(f["by"])
+        message = signed_message("secr-v1 record", [("project", state["project"]), ("env", env)], kind, fields, {"vk", "sig"})
+        verify(writer, b64(f["sig"], 64), message)
+        if "w" not in permission(state, writer, env)[1]:
+            raise Integrity("writer may not write")
+        if kind == "deleted":
+            continue
+        try:
+            vkey = b.crypto_box_seal_open(b64(f["vk"], 80), env_pk, env_sk)
+        except nacl.exceptions.CryptoError:
+            raise Integrity("value key does not open")
+        if H(lp("secr-v1 value key commitment") + vkey) != b64(f["kc"], 32):
+            raise Integrity("commitment mismatch")
+        ad = lp("secr-v1 value") + lp(state["project"]) + lp(env) + lp(f["key"]) + lp(f["v"])
+        try:
+            plain = b.crypto_aead_xchacha20poly1305_ietf_decrypt(b64(f["ct"]), ad, b64(f["nonce"], 24), vkey)
+        except nacl.exceptions.CryptoError:
+            raise Integrity("ciphertext does not decrypt")
+        values[f["key"]] = plain.decode("utf-8")
+    return values
+
+
+def main():
+    store, env = sys.argv[1], sys.argv[2]
+    secret_lines = [l.strip() for l in os.environ["SECR_IDENTITY"].splitlines() if l.strip() and not l.startswith("#")]
+    hrp, seed = bech32_decode(secret_lines[0])
+    if hrp != "secr-secret-key-" or len(seed) != 32:
+        raise Denied()
+    with open(os.path.join(store, "roster"), encoding="utf-8", newline="") as fh:
+        state = load_roster(fh.read())
+    with open(os.path.join(store, "env", env + ".secr"), encoding="utf-8", newline="") as fh:
+        values = read_environment(state, env, fh.read(), seed)
+    print(json.dumps(values, ensure_ascii=False, sort_keys=True))
+
+
+if __name__ == "__main__":
+    try:
+        main()
+    except Integrity as error:
+        print("integrity failure: %s" % error, file=sys.stderr)
+        sys.exit(4)
+    except Denied:
+        print("access denied", file=sys.stderr)
+        sys.exit(3)
