@@ -24,14 +24,22 @@ struct Line: Equatable {
     }
 
     /// Strict parse: one space between tokens, no empty values, only printable ASCII.
+    /// Works on UTF-8 bytes: `Character`-level splitting costs more than the cryptography.
     static func parse(_ text: Substring) -> Line? {
-        guard !text.isEmpty, text.utf8.allSatisfy({ $0 > 0x20 && $0 < 0x7f || $0 == 0x20 }) else { return nil }
-        let tokens = text.split(separator: " ", omittingEmptySubsequences: false)
+        let bytes = text.utf8
+        guard !bytes.isEmpty, bytes.allSatisfy({ $0 >= 0x20 && $0 < 0x7f }) else { return nil }
+        var tokens: [Substring] = []
+        var start = bytes.startIndex
+        for index in bytes.indices where bytes[index] == 0x20 {
+            tokens.append(text[start..<index])
+            start = bytes.index(after: index)
+        }
+        tokens.append(text[start...])
         guard let kind = tokens.first, isName(kind) else { return nil }
         var fields: [(String, String)] = []
         for token in tokens.dropFirst() {
-            guard let eq = token.firstIndex(of: "=") else { return nil }
-            let name = token[..<eq], value = token[token.index(after: eq)...]
+            guard let eq = token.utf8.firstIndex(of: UInt8(ascii: "=")) else { return nil }
+            let name = token[..<eq], value = token[token.utf8.index(after: eq)...]
             guard isName(name), !value.isEmpty else { return nil }
             fields.append((String(name), String(value)))
         }
@@ -136,8 +144,15 @@ func splitLines(_ bytes: [UInt8], file: String) throws -> [Substring] {
     guard let text = String(validating: bytes, as: UTF8.self) else {
         throw SecrError.integrity("\(file) is not UTF-8 text; it was corrupted (restore it with `git checkout -- \(file)`)")
     }
-    guard text.hasSuffix("\n"), !text.contains("\r") else {
+    guard bytes.last == 0x0a, !bytes.contains(0x0d) else {
         throw SecrError.integrity("\(file) is not in secr's line format (it must end with a newline and use LF line ends); restore it with `git checkout -- \(file)`")
     }
-    return text.dropLast().split(separator: "\n", omittingEmptySubsequences: false)
+    var lines: [Substring] = []
+    let utf8 = text.utf8
+    var start = utf8.startIndex
+    for index in utf8.indices where utf8[index] == 0x0a {
+        lines.append(text[start..<index])
+        start = utf8.index(after: index)
+    }
+    return lines
 }

@@ -1,0 +1,51 @@
+import Foundation
+import Testing
+
+/// Read commands stay off libgit2 (its initialisation loads the CA bundle, milliseconds at
+/// start-up) and the committed example project keeps working.
+@Suite struct ReadPathTests {
+    static let repositoryRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent()
+
+    @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/strace"), "needs strace"))
+    func readCommandsNeverInitialiseLibgit2() throws {
+        let box = try Sandbox()
+        try box.project()
+        #expect(try box.secr("set", "A=alpha", identity: "alice").status == 0)
+        let commands: [[String]] = [["get", "A"], ["pull"], ["pull", "--format", "keys"], ["run", "--", "true"], ["whoami"]]
+        for command in commands {
+            let traced = try box.exec(URL(fileURLWithPath: "/usr/bin/strace"),
+                                      ["-f", "-e", "trace=openat,open", Sandbox.binary.path] + command,
+                                      env: ["SECR_IDENTITY_FILE": box.identityPath("alice")])
+            #expect(traced.status == 0, "\(command): \(traced.stderr.suffix(500))")
+            #expect(!traced.stderr.contains("/etc/ssl"), "\(command) initialised libgit2 (loaded the CA bundle)")
+            #expect(!traced.stderr.contains(".git/config"), "\(command) opened the repository with libgit2")
+        }
+        // The check can fail: a mutating command does initialise libgit2.
+        let set = try box.exec(URL(fileURLWithPath: "/usr/bin/strace"), ["-f", "-e", "trace=openat,open", Sandbox.binary.path, "set", "B=b"],
+                               env: ["SECR_IDENTITY_FILE": box.identityPath("alice")])
+        #expect(set.stderr.contains(".git/config"))
+    }
+
+    /// Who reads what in .secr-example, exactly as the README promises.
+    @Test(arguments: [("owner", ["development", "staging", "production"]), ("developer", ["development", "staging"]),
+                      ("viewer", ["development", "staging"]), ("ci", ["development", "staging"])])
+    func exampleProjectGrantsWhatTheRolesAllow(who: String, readable: [String]) throws {
+        let box = try Sandbox(gitRepository: false)
+        let example = ReadPathTests.repositoryRoot.appendingPathComponent(".secr-example")
+        let identity = try String(contentsOf: example.appendingPathComponent("identities/\(who).key"), encoding: .utf8)
+        #expect(identity.contains("DEMO KEY"))
+        for env in ["development", "staging", "production"] {
+            let run = try box.secr("--store", example.appendingPathComponent("store").path, "pull", "--format", "json", "-e", env,
+                                   env: ["SECR_IDENTITY": identity])
+            if readable.contains(env) {
+                #expect(run.status == 0, "\(who) should read \(env): \(run.stderr)")
+                let values = try JSONSerialization.jsonObject(with: run.stdoutData) as? [String: String]
+                #expect(values?.keys.sorted() == ["APP_URL", "DATABASE_URL", "SESSION_SECRET", "STRIPE_SECRET_KEY"])
+            } else {
+                #expect(run.status == 3, "\(who) must not read \(env)")
+                #expect(run.stdout.isEmpty)
+            }
+        }
+    }
+}
