@@ -54,3 +54,15 @@ import Testing
         #expect(run.stdout == "staging hello")
     }
 }
+
+@Suite struct RunIdentityTests {
+    @Test func commandDoesNotInheritTheIdentityKey() throws {
+        let box = try Sandbox()
+        try box.project()
+        #expect(try box.secr("set", "A=alpha", identity: "alice").status == 0)
+        let key = try String(contentsOfFile: box.identityPath("alice"), encoding: .utf8)
+        let run = try box.secr("run", "--", "sh", "-c", "printf '%s|%s' \"$A\" \"${SECR_IDENTITY:-unset}\"", env: ["SECR_IDENTITY": key])
+        #expect(run.status == 0)
+        #expect(run.stdout == "alpha|unset")
+    }
+}

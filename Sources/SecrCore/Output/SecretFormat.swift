@@ -9,7 +9,7 @@ public enum SecretFormat: String, CaseIterable, Sendable {
         var out: [UInt8] = []
         switch self {
         case .keys:
-            for (key, _) in values { out += Array(key.utf8) + [0x0a] }
+            return SecretFormat.keyList(values.map(\.key))
         case .dotenv:
             for (key, value) in values {
                 out += Array(key.utf8) + [UInt8(ascii: "=")]
@@ -44,6 +44,13 @@ public enum SecretFormat: String, CaseIterable, Sendable {
             }
         }
         return out
+    }
+}
+
+extension SecretFormat {
+    /// `--format keys`: names only, one per line; needs no decryption.
+    public static func keyList(_ keys: [String]) -> [UInt8] {
+        Array(keys.map { $0 + "\n" }.joined().utf8)
     }
 }
 

@@ -21,7 +21,7 @@ let initCommand = Command(
     let repository = try GitRepository(at: root)
     if !context.arguments.has("no-commit") { try repository.checkCommittable() }
     let owner = context.arguments.value("name") ?? defaultMemberName()
-    let project = context.arguments.value("project") ?? Path.lastComponent(root)
+    let project = context.arguments.value("project") ?? defaultProjectName(root: root)
     let change = try StoreInitializer.create(location: location, owner: owner, projectName: project, identity: identity)
     try context.record(change, in: repository, fallbackAuthor: owner)
     context.console.note("""
@@ -34,7 +34,14 @@ let initCommand = Command(
 
 /// The login name, lower-cased and reduced to the characters member names allow.
 func defaultMemberName() -> String {
-    let login = (Environment.nonEmpty("USER") ?? Environment.nonEmpty("LOGNAME") ?? "owner").lowercased()
-    let allowed = login.filter { ($0 >= "a" && $0 <= "z") || ($0 >= "0" && $0 <= "9") || $0 == "-" || $0 == "_" }
-    return allowed.isEmpty || !(allowed.first?.isLetter ?? false || allowed.first?.isNumber ?? false) ? "owner" : String(allowed.prefix(64))
+    let login = (Environment.nonEmpty("USER") ?? Environment.nonEmpty("LOGNAME") ?? "").lowercased()
+    let allowed = String(login.filter { ($0 >= "a" && $0 <= "z") || ($0 >= "0" && $0 <= "9") || $0 == "-" || $0 == "_" }.prefix(64))
+    guard let first = allowed.first, first != "-", first != "_" else { return "owner" }
+    return allowed
+}
+
+/// The repository directory's name with anything a project name may not contain replaced by '-'.
+func defaultProjectName(root: String) -> String {
+    let name = String(Path.lastComponent(root).unicodeScalars.map { $0.value > 0x20 && $0.value < 0x7f ? Character($0) : "-" }.prefix(64))
+    return name.isEmpty ? "project" : name
 }

@@ -22,7 +22,7 @@ let pullCommand = Command(
     let environment = context.environment
     var out: [UInt8]
     if format == .keys {
-        out = SecretFormat.keys.render(try store.keyNames(in: environment).map { ($0, SecretBytes(copying: [])) })
+        out = SecretFormat.keyList(try store.keyNames(in: environment))
     } else {
         out = format.render(try store.values(in: environment, identity: try context.identity()))
     }

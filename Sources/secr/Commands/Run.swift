@@ -8,6 +8,7 @@ let runCommand = Command(
         Decrypts the environment, adds its secrets to the inherited environment (secrets win
         unless --no-override), and replaces secr with CMD, so CMD's exit status is secr's.
         Nothing is started when the secrets cannot be read. Exit 127: CMD not found; 126: not executable.
+        $SECR_IDENTITY is removed from CMD's environment: it gets the secrets, not your key.
         """,
     options: [.flag("--no-override", help: "keep variables already set in the environment")]
 ) { context in
@@ -20,6 +21,9 @@ let runCommand = Command(
     let store = try Store(location: try context.location())
     let values = try store.values(in: context.environment, identity: try context.identity())
     let override = !context.arguments.has("no-override")
+    // The command gets this environment's secrets, not the key to every environment the
+    // identity can read.
+    unsetenv("SECR_IDENTITY")
     for (key, value) in values {
         var bytes = value.withUnsafeBytes { Array($0) } + [0]
         bytes.withUnsafeBufferPointer { buffer in
