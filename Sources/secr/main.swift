@@ -5,7 +5,7 @@ let version = "0.1.0"
 
 let commands: [Command] = [
     keygenCommand, whoamiCommand, initCommand, setCommand, getCommand, unsetCommand, pullCommand, runCommand,
-    memberCommand,
+    memberCommand, roleCommand, envCommand, rotateCommand, verifyCommand, pinCommand,
 ]
 
 @MainActor

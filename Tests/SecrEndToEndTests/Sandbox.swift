@@ -169,3 +169,26 @@ func flipped(_ text: String, at offset: Int = 5) -> String {
     chars[index] = chars[index] == "A" ? "B" : "A"
     return String(chars)
 }
+
+extension Sandbox {
+    static let referenceDirectory = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .appendingPathComponent("reference")
+
+    /// Runs Tests/reference/forge.py: an attacker's tools written from the spec.
+    @discardableResult
+    func forge(_ arguments: String...) throws -> Run {
+        let run = try exec(URL(fileURLWithPath: "/usr/bin/env"),
+                           ["python3", Sandbox.referenceDirectory.appendingPathComponent("forge.py").path] + arguments,
+                           env: ["PYTHONPATH": ProcessInfo.processInfo.environment["PYTHONPATH"]])
+        return run
+    }
+
+    /// The current line of `key` in an environment file.
+    func recordLine(_ environment: String, _ key: String) throws -> String? {
+        try read(".secr/env/\(environment).secr").components(separatedBy: "\n").first { $0.contains(" key=\(key) ") }
+    }
+
+    func header(_ environment: String) throws -> String {
+        try read(".secr/env/\(environment).secr").components(separatedBy: "\n")[1]
+    }
+}

@@ -113,43 +113,60 @@ public struct EnvironmentFile {
     }
 
     /// Checks the header signature and that its signer may read this environment now, and that
-    /// every reader line names a current member whose role reads it. Public data only.
+    /// every reader line names a current member whose role reads it. Public data only; throws
+    /// the first problem (the read path).
     func verifyStructure(against roster: RosterState) throws {
-        guard project == roster.projectID else {
-            throw integrity("belongs to another project (project id \(project), roster says \(roster.projectID)); it was copied from another repository")
-        }
-        guard roster.hasEnvironment(name) else {
-            throw integrity("environment '\(name)' is not in the roster; the file was added without `secr env add`")
-        }
-        let message = header.signedMessage(domain: EnvironmentFile.headerDomain, excluding: ["sig"])
-        let signature = Sodium.fromBase64URL(Substring(header.value("sig") ?? "")) ?? []
-        guard headerSigner.verify(signature: signature, message: message) else {
-            throw integrity("the header signature does not verify; the environment key was altered")
-        }
-        guard let signer = roster.member(withKey: headerSigner), roster.permission(of: signer, in: name).contains(.read) else {
-            throw integrity("the header is signed by someone who is not a reader of '\(name)' in the roster; the environment key was replaced")
-        }
-        for reader in readers {
-            guard let member = roster.member(withKey: reader.key), member.name == reader.name else {
-                throw integrity("reader line '\(reader.name)' is not a member with that key in the roster; it was added without a roster change")
-            }
-            guard roster.permission(of: member, in: name).contains(.read) else {
-                throw integrity("reader line '\(reader.name)': their role (\(member.role)) may not read '\(name)'; the line was added without a roster change")
-            }
+        if let problem = structureProblems(against: roster, includeMissingReaders: false).first {
+            throw integrity(problem)
         }
     }
 
-    /// Checks a record's signature and that its signer may write this environment.
+    /// Every structural problem: header, surplus reader lines, and (for `verify`) members whose
+    /// role reads the environment but who have no reader line.
+    func structureProblems(against roster: RosterState, includeMissingReaders: Bool) -> [String] {
+        guard project == roster.projectID else {
+            return ["belongs to another project (project id \(project), roster says \(roster.projectID)); it was copied from another repository"]
+        }
+        guard roster.hasEnvironment(name) else {
+            return ["environment '\(name)' is not in the roster; the file was added without `secr env add`"]
+        }
+        var problems: [String] = []
+        let message = header.signedMessage(domain: EnvironmentFile.headerDomain, excluding: ["sig"])
+        let signature = Sodium.fromBase64URL(Substring(header.value("sig") ?? "")) ?? []
+        if !headerSigner.verify(signature: signature, message: message) {
+            problems.append("the header signature does not verify; the environment key was altered")
+        } else if !(roster.member(withKey: headerSigner).map { roster.permission(of: $0, in: name).contains(.read) } ?? false) {
+            problems.append("the header is signed by someone who is not a reader of '\(name)' in the roster; the environment key was replaced")
+        }
+        for reader in readers {
+            guard let member = roster.member(withKey: reader.key), member.name == reader.name else {
+                problems.append("surplus reader line '\(reader.name)': not a member with that key in the roster; it was added without a roster change")
+                continue
+            }
+            if !roster.permission(of: member, in: name).contains(.read) {
+                problems.append("surplus reader line '\(reader.name)': their role (\(member.role)) may not read '\(name)'; the line was added without a roster change")
+            }
+        }
+        if includeMissingReaders {
+            let present = Set(readers.map(\.name))
+            for member in roster.readers(of: name) where !present.contains(member.name) {
+                problems.append("missing reader line for \(member.name) (\(member.role)), whose role reads '\(name)'; a reader can restore it with `secr rotate -e \(name)`")
+            }
+        }
+        return problems
+    }
+
+    /// Checks a record's signature and that its signer may write this environment (or that the
+    /// roster kept this very record valid when its signer lost write access).
     func verify(_ record: SecretRecord, against roster: RosterState) throws {
         guard record.signatureIsValid(project: project, environment: name) else {
             throw integrity("\(record.key) (line \(record.lineNumber)): the signature does not verify; the record was altered, or copied from another key or environment")
         }
+        guard !roster.accepts(recordBy: record.signer, id: record.id(project: project, environment: name)) else { return }
         guard let signer = roster.member(withKey: record.signer) else {
-            throw integrity("\(record.key) (line \(record.lineNumber)): signed by \(record.signer.text.prefix(16))…, who is not a member")
+            throw integrity("\(record.key) (line \(record.lineNumber)): signed by \(record.signer.text.prefix(16))…, who is not a member (a removed member's record written after their removal?)")
         }
-        guard roster.permission(of: signer, in: name).contains(.write) else {
-            throw integrity("\(record.key) (line \(record.lineNumber)): signed by \(signer.name), whose role (\(signer.role)) may not write '\(name)'")
-        }
+        throw integrity("\(record.key) (line \(record.lineNumber)): signed by \(signer.name), whose role (\(signer.role)) may not write '\(name)'")
     }
 
     func verifyAllRecords(against roster: RosterState) throws {
@@ -200,15 +217,15 @@ public struct EnvironmentFile {
 
     /// A new environment file with a fresh key pair, sealed to `readers`.
     static func create(name: String, file: String, project: String, readers: [Member], identity: Identity, time: Timestamp,
-                       random: RandomSource) throws -> (EnvironmentFile, EnvironmentKey) {
+                       random: RandomSource, generation: Int = 1) throws -> (EnvironmentFile, EnvironmentKey) {
         let key = try EnvironmentKey.generate(random: random)
-        var header = Line(kind: "header", fields: [("env", name), ("project", project), ("gen", "1"),
+        var header = Line(kind: "header", fields: [("env", name), ("project", project), ("gen", String(generation)),
                                                     ("pk", Sodium.base64URL(key.publicKey)), ("time", time.text),
                                                     ("by", identity.publicKey.text)])
         let signature = try identity.sign(header.signedMessage(domain: headerDomain, excluding: ["sig"]))
         header.fields.append((name: "sig", value: Sodium.base64URL(signature)))
         var file = EnvironmentFile(name: name, file: file, header: header, readers: [], records: [:],
-                                   project: project, generation: 1, publicKey: key.publicKey, headerSigner: identity.publicKey)
+                                   project: project, generation: generation, publicKey: key.publicKey, headerSigner: identity.publicKey)
         for member in readers { try file.addReader(member, key: key, random: random) }
         return (file, key)
     }
@@ -233,4 +250,26 @@ public struct EnvironmentFile {
     }
 
     func record(_ key: String) -> SecretRecord? { records[key] }
+
+    var allRecords: [SecretRecord] { records.keys.sorted().compactMap { records[$0] } }
+
+    var readerNames: [String] { readers.map(\.name) }
+
+    /// A new key pair for the environment: every value key re-sealed to it, reader lines
+    /// rewritten for `readers`, the header re-signed by `identity` with the next generation.
+    func rotated(from old: EnvironmentKey, readers newReaders: [Member], identity: Identity, time: Timestamp,
+                 random: RandomSource) throws -> (EnvironmentFile, EnvironmentKey) {
+        var (file, key) = try EnvironmentFile.create(name: name, file: file, project: project, readers: newReaders,
+                                                     identity: identity, time: time, random: random, generation: generation + 1)
+        for record in allRecords {
+            if let line = try record.resealed(from: old, to: key.publicKey, random: random) {
+                file.records[record.key] = try SecretRecord(line: line, reader: FieldReader(line: line, file: self.file, lineNumber: record.lineNumber))
+            } else if record.isDeleted {
+                file.records[record.key] = record
+            } else {
+                throw integrity("\(record.key) (line \(record.lineNumber)): its value key does not open with the environment key or does not match its commitment; nothing was rotated")
+            }
+        }
+        return (file, key)
+    }
 }

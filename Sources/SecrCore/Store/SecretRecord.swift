@@ -76,6 +76,23 @@ struct SecretRecord {
         return Sodium.base64URL(Sodium.blake2b(encoder.bytes))
     }
 
+    /// How keep lists in the roster name this record.
+    func id(project: String, environment: String) -> RecordID {
+        RecordID(environment: environment, key: key, version: version, hash: hash(project: project, environment: environment))
+    }
+
+    /// The same record with its value key re-sealed to a new environment key: the signature and
+    /// the commitment stay as they are, so the writer stays the signer (docs/FORMAT.md §5).
+    func resealed(from old: EnvironmentKey, to newPublicKey: [UInt8], random: RandomSource) throws -> Line? {
+        guard kind == .secret else { return nil }
+        guard let valueKey = Sodium.openSealed(field("vk"), publicKey: old.publicKey, secretKey: old.secretKey),
+              Sodium.blake2bEqual(SecretRecord.commitment(to: valueKey), field("kc")) else { return nil }
+        let sealed = Sodium.base64URL(try Sodium.seal(valueKey, to: newPublicKey, random: random))
+        var copy = line
+        copy.fields = line.fields.map { $0.name == "vk" ? (name: "vk", value: sealed) : $0 }
+        return copy
+    }
+
     func signatureIsValid(project: String, environment: String) -> Bool {
         signer.verify(signature: field("sig"), message: SecretRecord.signedMessage(line, project: project, environment: environment))
     }

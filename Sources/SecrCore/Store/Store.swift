@@ -5,12 +5,15 @@ public final class Store {
 
     public var state: RosterState { roster.state }
 
-    public init(location: StoreLocation) throws {
+    /// Loads and verifies the roster, and checks its root against `expectedRoot` or, when that
+    /// is nil, against this clone's pin (pinning it on first use).
+    public init(location: StoreLocation, expectedRoot: String? = nil) throws {
         self.location = location
         guard let bytes = try FileSystem.readIfExists(location.rosterPath) else {
             throw SecrError.failure("no secr store at \(location.display(location.directory)): run `secr init` in your repository, or point at a store with --store DIR")
         }
         roster = try Roster.load(bytes, file: location.display(location.rosterPath))
+        try RootPin.check(roster, location: location, expected: expectedRoot)
     }
 
     /// The environment's file, parsed and checked against the roster (public data only).

@@ -15,7 +15,7 @@ public enum StoreInitializer {
         guard !FileSystem.exists(location.directory) else {
             throw SecrError.failure("a store exists already at \(location.display(location.directory)); nothing was changed (use `secr member list` to see it)")
         }
-        let files = try contents(projectName: projectName, owner: owner, identity: identity, time: time, random: random)
+        let (roster, files) = try contents(projectName: projectName, owner: owner, identity: identity, time: time, random: random)
 
         let parent = Path.parent(location.directory)
         let staging = Path.join(parent, ".\(Path.lastComponent(location.directory)).init-\(Sodium.hex(random.bytes(6)))")
@@ -31,6 +31,7 @@ public enum StoreInitializer {
             try? FileSystem.removeDirectory(staging)
             throw error
         }
+        try? RootPin.pin(roster.rootHash, for: location)
         var paths = files.map { Path.join(location.directory, $0.0) }
         if let root = location.repositoryRoot {
             let attributes = Path.join(root, ".gitattributes")
@@ -49,7 +50,7 @@ public enum StoreInitializer {
 
     /// The store's files, relative to the store directory.
     static func contents(projectName: String, owner: String, identity: Identity, time: Timestamp,
-                         random: RandomSource) throws -> [(String, String)] {
+                         random: RandomSource) throws -> (Roster, [(String, String)]) {
         var roster = try Roster.create(projectName: projectName, owner: owner, identity: identity, time: time, random: random)
         for (environment, access) in Role.standardAccess {
             try roster.append(.addEnvironment(name: environment, access: access), identity: identity, time: time)
@@ -61,7 +62,7 @@ public enum StoreInitializer {
                 readers: roster.state.readers(of: environment), identity: identity, time: time, random: random)
             files.append(("env/\(environment).secr", file.text))
         }
-        return files
+        return (roster, files)
     }
 
     /// Appends the lines of `wanted` that `path` lacks; true when the file changed.

@@ -21,15 +21,17 @@ public struct ChangeSummary: Sendable {
 public final class StoreTransaction {
     public let location: StoreLocation
     public let identity: Identity
-    public private(set) var roster: Roster
+    public internal(set) var roster: Roster
     private var environments: [String: EnvironmentFile] = [:]
     private var rosterChanged = false
     private var changedEnvironments: Set<String> = []
+    private var removedEnvironments: Set<String> = []
     private let lock: DirectoryLock
     let time: Timestamp
     let random: RandomSource
 
-    public init(location: StoreLocation, identity: Identity, time: Timestamp = .now(), random: RandomSource = SystemRandom()) throws {
+    public init(location: StoreLocation, identity: Identity, expectedRoot: String? = nil, time: Timestamp = .now(),
+                random: RandomSource = SystemRandom()) throws {
         guard FileSystem.isDirectory(location.directory) else {
             throw SecrError.failure("no secr store at \(location.display(location.directory)): run `secr init` first")
         }
@@ -38,7 +40,7 @@ public final class StoreTransaction {
         self.time = time
         self.random = random
         lock = try DirectoryLock(location.directory)
-        roster = try Store(location: location).roster
+        roster = try Store(location: location, expectedRoot: expectedRoot).roster
     }
 
     public var state: RosterState { roster.state }
@@ -54,6 +56,9 @@ public final class StoreTransaction {
     func environment(_ name: String) throws -> EnvironmentFile {
         if let file = environments[name] { return file }
         let file = try Store.loadEnvironment(name, location: location, state: state)
+        // A change is never built on a file with a bad record: a new version would chain onto
+        // the forgery (its prev hash) and launder it.
+        try file.verifyAllRecords(against: state)
         environments[name] = file
         return file
     }
@@ -79,7 +84,7 @@ public final class StoreTransaction {
         for (key, value) in values {
             try KeyName.check(Substring(key))
             if let environmentKey, let record = file.record(key), !record.isDeleted,
-               let current = try? file.value(of: key, with: environmentKey, roster: state), current.isEqual(to: value) {
+               try file.decrypt(record, with: environmentKey).isEqual(to: value) {
                 continue
             }
             try file.write(key: key, value: value, identity: identity, time: time, random: random)
@@ -102,11 +107,26 @@ public final class StoreTransaction {
         return stage(file, action: "unset", keys: keys, verb: "unset")
     }
 
+    /// Takes a changed environment file into the change.
+    func replace(_ file: EnvironmentFile) {
+        environments[file.name] = file
+        changedEnvironments.insert(file.name)
+    }
+
+    func markRemoved(_ environment: String) {
+        environments[environment] = nil
+        changedEnvironments.remove(environment)
+        removedEnvironments.insert(environment)
+    }
+
+    /// Signs and applies a roster entry (checked against the actor's rights first).
+    func appendToRoster(_ change: RosterChange) throws {
+        try roster.append(change, identity: identity, time: time)
+        rosterChanged = true
+    }
+
     private func stage(_ file: EnvironmentFile, action: String, keys: [String], verb: String) -> ChangeSummary {
-        if !keys.isEmpty {
-            environments[file.name] = file
-            changedEnvironments.insert(file.name)
-        }
+        if !keys.isEmpty { replace(file) }
         return ChangeSummary(action: action, environment: file.name, keys: keys,
                              subject: "\(verb) \(keys.joined(separator: ", ")) in \(file.name)", paths: [])
     }
@@ -114,10 +134,11 @@ public final class StoreTransaction {
     /// Adds a member and seals every environment their role reads to them at once.
     public func addMember(name: String, key: PublicKey, role: String) throws -> ChangeSummary {
         let actor = try actingMember()
-        var updated = roster
-        try updated.append(.addMember(name: name, key: key, role: role), identity: identity, time: time)
-        guard let member = updated.state.members[name] else { throw SecrError.failure("member \(name) was not added") }
-        for environment in updated.state.environments where updated.state.permission(of: member, in: environment).contains(.read) {
+        var next = state
+        try next.apply(.addMember(name: name, key: key, role: role), by: actor, seq: roster.lines.count, time: time)
+        let member = try next.members[name].unwrap("member \(name)")
+        var sealed: [EnvironmentFile] = []
+        for environment in next.environments where next.permission(of: member, in: environment).contains(.read) {
             var file = try self.environment(environment)
             guard state.permission(of: actor, in: environment).contains(.read) else {
                 let who = state.grantors(of: environment)
@@ -125,11 +146,10 @@ public final class StoreTransaction {
             }
             let environmentKey = try file.unlock(with: identity, roster: state)
             try file.addReader(member, key: environmentKey, random: random)
-            environments[environment] = file
-            changedEnvironments.insert(environment)
+            sealed.append(file)
         }
-        roster = updated
-        rosterChanged = true
+        try appendToRoster(.addMember(name: name, key: key, role: role))
+        sealed.forEach(replace)
         return ChangeSummary(action: "member-add", environment: nil, keys: [],
                              subject: "add member \(name) as \(role)", paths: [])
     }
@@ -145,7 +165,13 @@ public final class StoreTransaction {
         for name in changedEnvironments.sorted() {
             guard let file = environments[name] else { continue }
             let path = location.environmentPath(name)
+            try FileSystem.makeDirectories(location.environmentDirectory)
             try FileSystem.writeAtomically(path, Array(file.text.utf8))
+            paths.append(path)
+        }
+        for name in removedEnvironments.sorted() {
+            let path = location.environmentPath(name)
+            try FileSystem.remove(path)
             paths.append(path)
         }
         summary.paths = paths

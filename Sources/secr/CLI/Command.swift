@@ -58,6 +58,12 @@ struct Context {
                                workingDirectory: try FileSystem.currentDirectory())
     }
 
+    /// An explicit roster root to check instead of this clone's pin.
+    var expectedRoot: String? { arguments.value("expect-root") ?? Environment.nonEmpty("SECR_ROSTER_ROOT") }
+
+    /// The store, its roster verified and its root checked.
+    func store() throws -> Store { try Store(location: try location(), expectedRoot: expectedRoot) }
+
     func identity() throws -> Identity { try IdentityLookup.resolve(explicitFile: arguments.value("identity")) }
 
     /// Runs a change under the store lock, then commits it (or stages it with --no-commit).
@@ -68,7 +74,7 @@ struct Context {
         let repository = try location.repositoryRoot.map { try GitRepository(at: $0) }
         let noCommit = arguments.has("no-commit")
         if !noCommit { try repository?.checkCommittable() }
-        let transaction = try StoreTransaction(location: location, identity: identity)
+        let transaction = try StoreTransaction(location: location, identity: identity, expectedRoot: expectedRoot)
         defer { transaction.release() }
         let change = try transaction.save(try body(transaction))
         try record(change, in: repository, fallbackAuthor: transaction.state.member(withKey: identity.publicKey)?.name ?? "secr")

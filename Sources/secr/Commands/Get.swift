@@ -8,7 +8,7 @@ let getCommand = Command(
         throw context.usage("get takes exactly one KEY")
     }
     try KeyName.check(Substring(key))
-    let store = try Store(location: try context.location())
+    let store = try context.store()
     let value = try store.value(of: key, in: context.environment, identity: try context.identity())
     var out = value.withUnsafeBytes { Array($0) } + [0x0a]
     context.console.outBytes(out)

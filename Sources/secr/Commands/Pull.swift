@@ -18,7 +18,7 @@ let pullCommand = Command(
     guard let format = SecretFormat(rawValue: formatName) else {
         throw context.usage("unknown format '\(formatName)'; formats: \(SecretFormat.allCases.map(\.rawValue).joined(separator: ", "))")
     }
-    let store = try Store(location: try context.location())
+    let store = try context.store()
     let environment = context.environment
     var out: [UInt8]
     if format == .keys {

@@ -18,7 +18,7 @@ let runCommand = Command(
     guard context.positionals.isEmpty else {
         throw context.usage("put the command after --: secr run -- \(context.positionals.joined(separator: " "))")
     }
-    let store = try Store(location: try context.location())
+    let store = try context.store()
     let values = try store.values(in: context.environment, identity: try context.identity())
     let override = !context.arguments.has("no-override")
     // The command gets this environment's secrets, not the key to every environment the

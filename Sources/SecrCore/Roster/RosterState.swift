@@ -1,0 +1,163 @@
+/// A value that a former reader could decrypt, from the roster entry that took their access away.
+public struct ExposureEvent: Sendable {
+    public let member: String
+    public let exposure: Exposure
+    /// The roster entry that recorded it.
+    public let seq: Int
+    public let time: Timestamp
+}
+
+/// The state the roster describes after some prefix of its entries, and the rules for changing it.
+public struct RosterState: Sendable {
+    public let projectID: String
+    public let projectName: String
+    public internal(set) var members: [String: Member] = [:]
+    public internal(set) var roles: [String: Role] = [:]
+    public internal(set) var environments: [String] = []
+    /// Records that stay valid although their signer may no longer write (by signer key).
+    public internal(set) var keptRecords: [PublicKey: Set<RecordID>] = [:]
+    public internal(set) var exposures: [ExposureEvent] = []
+
+    init(projectID: String, projectName: String) {
+        self.projectID = projectID
+        self.projectName = projectName
+        for role in Role.builtIn { roles[role.name] = role }
+    }
+
+    public func member(withKey key: PublicKey) -> Member? { members.values.first { $0.key == key } }
+
+    public func permission(of member: Member, in environment: String) -> Permission {
+        roles[member.role]?.permission(in: environment) ?? .none
+    }
+
+    public func manageLevel(of member: Member) -> ManageLevel { roles[member.role]?.manage ?? .none }
+
+    /// Members whose role reads `environment`, sorted by name.
+    public func readers(of environment: String) -> [Member] {
+        members.values.filter { permission(of: $0, in: environment).contains(.read) }.sorted { $0.name < $1.name }
+    }
+
+    /// Names of the members who could grant access to `environment`: managers who read it.
+    public func grantors(of environment: String) -> [String] {
+        readers(of: environment).filter { manageLevel(of: $0) > .none }.map(\.name)
+    }
+
+    public func hasEnvironment(_ name: String) -> Bool { environments.contains(name) }
+
+    public var owners: [Member] { members.values.filter { manageLevel(of: $0) == .all }.sorted { $0.name < $1.name } }
+
+    /// Whether a record signed by `signer` is acceptable: they may write the environment now, or
+    /// the record was kept valid when they lost write access.
+    func accepts(recordBy signer: PublicKey, id: RecordID) -> Bool {
+        if let member = member(withKey: signer), permission(of: member, in: id.environment).contains(.write) { return true }
+        return keptRecords[signer]?.contains(id) ?? false
+    }
+
+    /// Applies a change made by `signer`, or throws why they may not make it.
+    mutating func apply(_ change: RosterChange, by signer: Member, seq: Int, time: Timestamp) throws {
+        let level = manageLevel(of: signer)
+        func requireLevel(_ needed: ManageLevel, _ what: String) throws {
+            guard level >= needed else {
+                let who = needed == .all ? "an owner" : "an admin or owner"
+                throw SecrError.denied("\(signer.name) (\(signer.role)) may not \(what); \(who) can")
+            }
+        }
+        func requireRole(_ role: String) throws -> Role {
+            guard let found = roles[role] else {
+                throw SecrError.usage("role '\(role)' does not exist; roles: \(roles.keys.sorted().joined(separator: ", "))")
+            }
+            return found
+        }
+        func requireMember(_ name: String) throws -> Member {
+            guard let found = members[name] else {
+                throw SecrError.usage("no member '\(name)'; members: \(members.keys.sorted().joined(separator: ", "))")
+            }
+            return found
+        }
+        func requireEnvironments(_ access: [String: Permission]) throws {
+            for environment in access.keys where !hasEnvironment(environment) {
+                throw SecrError.usage("no environment '\(environment)'; environments: \(environments.joined(separator: ", "))")
+            }
+        }
+
+        switch change {
+        case .genesis:
+            throw SecrError.integrity("a roster has exactly one genesis")
+
+        case let .addEnvironment(name, access):
+            try requireLevel(.members, "add environments")
+            try Names.check(name, "environment")
+            guard !hasEnvironment(name) else { throw SecrError.usage("environment '\(name)' exists already") }
+            for role in access.keys { _ = try requireRole(role) }
+            environments.append(name)
+            for (role, permission) in access { roles[role]?.permissions[name] = permission }
+
+        case let .removeEnvironment(name):
+            try requireLevel(.all, "remove environments")
+            guard hasEnvironment(name) else { throw SecrError.usage("no environment '\(name)'") }
+            environments.removeAll { $0 == name }
+            for role in roles.keys { roles[role]?.permissions[name] = nil }
+            exposures.removeAll { $0.exposure.environment == name }
+
+        case let .addMember(name, key, role):
+            try requireLevel(.members, "add members")
+            try Names.check(name, "member")
+            let target = try requireRole(role)
+            if target.manage == .all { try requireLevel(.all, "add an owner") }
+            guard members[name] == nil else { throw SecrError.usage("member '\(name)' exists already") }
+            if let existing = member(withKey: key) {
+                throw SecrError.usage("that public key belongs to member '\(existing.name)' already")
+            }
+            members[name] = Member(name: name, key: key, role: role)
+
+        case let .removeMember(name, keep, exposed):
+            try requireLevel(.members, "remove members")
+            let target = try requireMember(name)
+            if manageLevel(of: target) == .all {
+                try requireLevel(.all, "remove an owner")
+                guard owners.count > 1 else { throw SecrError.usage("\(name) is the last owner and cannot be removed; make someone else owner first") }
+            }
+            members[name] = nil
+            record(keep: keep, exposed: exposed, for: target, seq: seq, time: time)
+
+        case let .setRole(name, role, keep, exposed):
+            try requireLevel(.members, "change roles")
+            let target = try requireMember(name)
+            let newRole = try requireRole(role)
+            guard target.role != role else { throw SecrError.usage("\(name) is \(role) already") }
+            if manageLevel(of: target) == .all || newRole.manage == .all {
+                try requireLevel(.all, "grant or take away the owner role")
+            }
+            if manageLevel(of: target) == .all && newRole.manage != .all && owners.count <= 1 {
+                throw SecrError.usage("\(name) is the last owner and cannot be demoted; make someone else owner first")
+            }
+            members[name] = Member(name: name, key: target.key, role: role)
+            record(keep: keep, exposed: exposed, for: target, seq: seq, time: time)
+
+        case let .addRole(name, manage, access):
+            try requireLevel(.all, "define roles")
+            try Names.check(name, "role")
+            guard roles[name] == nil else { throw SecrError.usage("role '\(name)' exists already") }
+            guard manage < .all else { throw SecrError.usage("a custom role may manage members at most") }
+            try requireEnvironments(access)
+            roles[name] = Role(name: name, manage: manage, permissions: access.filter { !$0.value.isEmpty })
+
+        case let .removeRole(name):
+            try requireLevel(.all, "remove roles")
+            _ = try requireRole(name)
+            guard !Role.builtIn.contains(where: { $0.name == name }) else {
+                throw SecrError.usage("\(name) is a built-in role and cannot be removed")
+            }
+            let holders = members.values.filter { $0.role == name }.map(\.name).sorted()
+            guard holders.isEmpty else {
+                throw SecrError.usage("role '\(name)' is held by \(holders.joined(separator: ", ")); give them another role first (`secr member set-role NAME ROLE`)")
+            }
+            roles[name] = nil
+        }
+    }
+
+    private mutating func record(keep: [RecordID], exposed: [Exposure], for member: Member, seq: Int, time: Timestamp) {
+        if !keep.isEmpty { keptRecords[member.key, default: []].formUnion(keep) }
+        exposures += exposed.map { ExposureEvent(member: member.name, exposure: $0, seq: seq, time: time) }
+    }
+}

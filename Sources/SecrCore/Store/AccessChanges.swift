@@ -1,0 +1,158 @@
+/// What a member could decrypt before losing read access: the keys to rotate at their provider.
+public struct ExposureReport: Sendable {
+    public let member: String
+    public let exposures: [Exposure]
+    public let rotatedEnvironments: [String]
+
+    public var isEmpty: Bool { exposures.isEmpty }
+}
+
+extension StoreTransaction {
+    /// Removes a member: rotates every environment they could read (in this same change), keeps
+    /// their existing records valid, and records what they could decrypt.
+    public func removeMember(_ name: String) throws -> (ChangeSummary, ExposureReport) {
+        try changeMembership(of: name, toRole: nil)
+    }
+
+    /// Changes a member's role; environments they can no longer read are rotated, environments
+    /// they can now read are sealed to them.
+    public func setRole(of name: String, to role: String) throws -> (ChangeSummary, ExposureReport) {
+        try changeMembership(of: name, toRole: role)
+    }
+
+    private func changeMembership(of name: String, toRole newRole: String?) throws -> (ChangeSummary, ExposureReport) {
+        let actor = try actingMember()
+        let before = state
+        guard let target = before.members[name] else {
+            throw SecrError.usage("no member '\(name)'; members: \(before.members.keys.sorted().joined(separator: ", "))")
+        }
+        // Apply the change with empty lists first: it checks the actor's rights and tells which
+        // permissions the target keeps.
+        let probeChange: RosterChange = newRole.map { .setRole(name: name, role: $0, keep: [], exposed: []) }
+            ?? .removeMember(name: name, keep: [], exposed: [])
+        var probe = before
+        try probe.apply(probeChange, by: actor, seq: roster.lines.count, time: time)
+        let after = probe.members[name]
+
+        var lostRead: [String] = [], gainedRead: [String] = [], lostWrite: [String] = []
+        for environment in before.environments {
+            let was = before.permission(of: target, in: environment)
+            let now = after.map { probe.permission(of: $0, in: environment) } ?? .none
+            if was.contains(.read) && !now.contains(.read) { lostRead.append(environment) }
+            if !was.contains(.read) && now.contains(.read) { gainedRead.append(environment) }
+            if was.contains(.write) && !now.contains(.write) { lostWrite.append(environment) }
+        }
+        if actor.name == name && !lostRead.isEmpty {
+            throw SecrError.usage("you would lose read access to \(lostRead.joined(separator: ", ")), which must be rotated by someone who keeps it; ask another admin or owner")
+        }
+        let affected = lostRead + gainedRead
+        let cannotRead = affected.filter { !before.permission(of: actor, in: $0).contains(.read) }
+        guard cannotRead.isEmpty else {
+            let able = before.members.values.filter { member in
+                member.name != name && before.manageLevel(of: member) > .none
+                    && affected.allSatisfy { before.permission(of: member, in: $0).contains(.read) }
+            }.map(\.name).sorted()
+            throw SecrError.denied("this change must re-key \(affected.joined(separator: ", ")), and \(actor.name) cannot read \(cannotRead.joined(separator: ", ")); nothing was changed. \(able.isEmpty ? "No manager can read all of them." : "Ask \(able.joined(separator: " or ")).")")
+        }
+
+        // Load every file before the roster changes: they verify against the old state.
+        var files: [String: EnvironmentFile] = [:]
+        for environment in Set(affected + lostWrite) { files[environment] = try self.environment(environment) }
+        let keep = try lostWrite.flatMap { environment -> [RecordID] in
+            let file = try files[environment].unwrap(environment)
+            return file.allRecords.filter { $0.signer == target.key }.map { $0.id(project: before.projectID, environment: environment) }
+        }
+        let exposed = try lostRead.flatMap { environment -> [Exposure] in
+            try files[environment].unwrap(environment).allRecords.filter { !$0.isDeleted }
+                .map { Exposure(environment: environment, key: $0.key, version: $0.version) }
+        }
+        let keys = try Dictionary(uniqueKeysWithValues: affected.map { ($0, try files[$0].unwrap($0).unlock(with: identity, roster: before)) })
+
+        let change: RosterChange = newRole.map { .setRole(name: name, role: $0, keep: keep, exposed: exposed) }
+            ?? .removeMember(name: name, keep: keep, exposed: exposed)
+        try appendToRoster(change)
+        for environment in lostRead {
+            let file = try files[environment].unwrap(environment)
+            let (rotated, _) = try file.rotated(from: try keys[environment].unwrap(environment), readers: state.readers(of: environment),
+                                                identity: identity, time: time, random: random)
+            replace(rotated)
+        }
+        if let member = state.members[name] {
+            for environment in gainedRead {
+                var file = try files[environment].unwrap(environment)
+                try file.addReader(member, key: try keys[environment].unwrap(environment), random: random)
+                replace(file)
+            }
+        }
+        let subject = newRole.map { "change role of \(name) from \(target.role) to \($0)" } ?? "remove member \(name)"
+        let rotation = lostRead.isEmpty ? "" : " (rotated \(lostRead.joined(separator: ", ")))"
+        let summary = ChangeSummary(action: newRole == nil ? "member-remove" : "member-role", environment: nil, keys: [],
+                                    subject: subject + rotation, paths: [])
+        return (summary, ExposureReport(member: name, exposures: exposed, rotatedEnvironments: lostRead))
+    }
+
+    /// A new key pair for the environment, readers as the roster says now. Needs read access.
+    public func rotate(_ environment: String) throws -> ChangeSummary {
+        let actor = try actingMember()
+        let file = try self.environment(environment)
+        guard state.permission(of: actor, in: environment).contains(.read) else {
+            throw SecrError.denied("\(actor.name) (\(actor.role)) cannot read '\(environment)', so cannot re-key it; ask \(state.grantors(of: environment).joined(separator: " or "))")
+        }
+        let key = try file.unlock(with: identity, roster: state)
+        let (rotated, _) = try file.rotated(from: key, readers: state.readers(of: environment), identity: identity, time: time, random: random)
+        replace(rotated)
+        return ChangeSummary(action: "rotate", environment: environment, keys: [],
+                             subject: "rotate the key of \(environment) (generation \(rotated.generation))", paths: [])
+    }
+
+    /// Adds an environment: permissions copied from `like`, or read/write for admin and owner.
+    public func addEnvironment(_ name: String, like: String?) throws -> ChangeSummary {
+        let actor = try actingMember()
+        var access: [String: Permission] = ["admin": .readWrite, "owner": .readWrite]
+        if let like {
+            guard state.hasEnvironment(like) else {
+                throw SecrError.usage("no environment '\(like)' to copy permissions from; environments: \(state.environments.joined(separator: ", "))")
+            }
+            access = Dictionary(uniqueKeysWithValues: state.roles.values.map { ($0.name, $0.permission(in: like)) }.filter { !$0.1.isEmpty })
+        }
+        try appendToRoster(.addEnvironment(name: name, access: access))
+        guard state.permission(of: actor, in: name).contains(.read) else {
+            throw SecrError.denied("\(actor.name) (\(actor.role)) would not be able to read '\(name)' and so cannot create its key; nothing was changed")
+        }
+        let (file, _) = try EnvironmentFile.create(name: name, file: location.display(location.environmentPath(name)),
+                                                   project: state.projectID, readers: state.readers(of: name),
+                                                   identity: identity, time: time, random: random)
+        replace(file)
+        return ChangeSummary(action: "env-add", environment: name, keys: [], subject: "add environment \(name)", paths: [])
+    }
+
+    /// Removes an environment and its file (owners only). Git history keeps the old ciphertexts.
+    public func removeEnvironment(_ name: String) throws -> ChangeSummary {
+        _ = try self.environment(name)
+        try appendToRoster(.removeEnvironment(name: name))
+        markRemoved(name)
+        return ChangeSummary(action: "env-remove", environment: name, keys: [], subject: "remove environment \(name)", paths: [])
+    }
+
+    /// Defines a role. An environment in both lists is read/write; in `write` alone, write-only.
+    public func addRole(_ name: String, read: [String], write: [String], manage: Bool) throws -> ChangeSummary {
+        var access: [String: Permission] = [:]
+        for environment in read { access[environment, default: []].insert(.read) }
+        for environment in write { access[environment, default: []].insert(.write) }
+        try appendToRoster(.addRole(name: name, manage: manage ? .members : .none, access: access))
+        return ChangeSummary(action: "role-add", environment: nil, keys: [], subject: "add role \(name)", paths: [])
+    }
+
+    public func removeRole(_ name: String) throws -> ChangeSummary {
+        try appendToRoster(.removeRole(name: name))
+        return ChangeSummary(action: "role-remove", environment: nil, keys: [], subject: "remove role \(name)", paths: [])
+    }
+}
+
+extension Optional {
+    /// For values the code just put into a dictionary: a miss is a bug, reported, not a crash.
+    func unwrap(_ what: String) throws -> Wrapped {
+        guard let self else { throw SecrError.failure("internal error: \(what) was not loaded") }
+        return self
+    }
+}

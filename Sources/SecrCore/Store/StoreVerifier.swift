@@ -1,0 +1,80 @@
+/// One integrity problem found by `secr verify`.
+public struct VerificationProblem: Sendable {
+    public let file: String
+    public let message: String
+}
+
+/// What `secr verify` found.
+public struct VerificationReport: Sendable {
+    public internal(set) var root: String?
+    public internal(set) var problems: [VerificationProblem] = []
+    /// Keys a former reader could decrypt that have not had a new value since.
+    public internal(set) var openExposures: [ExposureEvent] = []
+    public internal(set) var environments: [String] = []
+    public internal(set) var records = 0
+
+    public var isClean: Bool { problems.isEmpty }
+}
+
+/// Checks a whole store with public data only (no identity): the roster chain and signatures,
+/// each environment's header, reader lines against the roster (missing and surplus), every
+/// record's signature and signer permission, and the files' format. It reports every problem
+/// it can find rather than stopping at the first.
+public enum StoreVerifier {
+    public static func verify(_ location: StoreLocation, expectedRoot: String?) -> VerificationReport {
+        var report = VerificationReport()
+        let rosterFile = location.display(location.rosterPath)
+        let roster: Roster
+        do {
+            roster = try Store(location: location, expectedRoot: expectedRoot).roster
+        } catch let error as SecrError {
+            report.problems.append(VerificationProblem(file: rosterFile, message: error.message))
+            return report
+        } catch {
+            report.problems.append(VerificationProblem(file: rosterFile, message: "\(error)"))
+            return report
+        }
+        report.root = roster.rootHash
+        let state = roster.state
+        report.environments = state.environments
+        var versions: [String: [String: Int]] = [:]
+        for environment in state.environments {
+            let path = location.display(location.environmentPath(environment))
+            let file: EnvironmentFile
+            do {
+                guard let bytes = try FileSystem.readIfExists(location.environmentPath(environment)) else {
+                    report.problems.append(VerificationProblem(file: path, message: "missing: the roster lists environment '\(environment)'"))
+                    continue
+                }
+                file = try EnvironmentFile.parse(bytes, name: environment, file: path)
+            } catch {
+                report.problems.append(VerificationProblem(file: path, message: (error as? SecrError)?.message ?? "\(error)"))
+                continue
+            }
+            for problem in file.structureProblems(against: state, includeMissingReaders: true) {
+                report.problems.append(VerificationProblem(file: path, message: problem))
+            }
+            for record in file.allRecords {
+                report.records += 1
+                versions[environment, default: [:]][record.key] = record.version
+                do {
+                    try file.verify(record, against: state)
+                } catch {
+                    report.problems.append(VerificationProblem(file: path, message: (error as? SecrError)?.message ?? "\(error)"))
+                }
+            }
+        }
+        for name in FileSystem.list(location.environmentDirectory) where name.hasSuffix(".secr") {
+            let environment = String(name.dropLast(".secr".count))
+            if !state.hasEnvironment(environment) {
+                report.problems.append(VerificationProblem(file: location.display(location.environmentPath(environment)),
+                                                           message: "environment '\(environment)' is not in the roster; the file was added without `secr env add`"))
+            }
+        }
+        report.openExposures = state.exposures.filter { event in
+            let current = versions[event.exposure.environment]?[event.exposure.key] ?? 0
+            return current <= event.exposure.version
+        }
+        return report
+    }
+}

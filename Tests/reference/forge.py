@@ -1,0 +1,145 @@
+#!/usr/bin/env python3
+"""An attacker's tools, written from docs/FORMAT.md (PyNaCl, no secr code). Each produces a
+*correctly signed* line with whatever key the attacker holds, so the tests show that secr rejects
+forgeries by its permission rules, not by luck.
+
+usage:
+  forge.py roster-append STORE IDENTITY_FILE KIND NAME=VALUE...   append a chained, signed entry
+  forge.py record STORE ENV IDENTITY_FILE KEY VALUE                write a signed, encrypted record
+  forge.py open-with-old-key OLD_ENV_FILE NEW_ENV_FILE IDENTITY_FILE KEY
+        unseal the environment key from an old copy of the file (as a removed reader kept it)
+        and try to decrypt KEY's record in the new file: exit 0 and print it if that works
+"""
+import os
+import sys
+import time
+
+import nacl.bindings as b
+import nacl.exceptions
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from secr_reference import CHARSET, H, b64, bech32_decode, lp, signed_message  # noqa: E402
+
+
+def bech32_encode(hrp, data):
+    acc, bits, values = 0, 0, []
+    for byte in data:
+        acc, bits = (acc << 8) | byte, bits + 8
+        while bits >= 5:
+            bits -= 5
+            values.append((acc >> bits) & 31)
+    if bits:
+        values.append((acc << (5 - bits)) & 31)
+    gen = [0x3B6A57B2, 0x26508E6D, 0x1EA119FA, 0x3D4233DD, 0x2A1462B3]
+    chk = 1
+    for v in [ord(c) >> 5 for c in hrp] + [0] + [ord(c) & 31 for c in hrp] + values + [0] * 6:
+        top = chk >> 25
+        chk = (chk & 0x1FFFFFF) << 5 ^ v
+        for i in range(5):
+            chk ^= gen[i] if (top >> i) & 1 else 0
+    chk ^= 1
+    return hrp + "1" + "".join(CHARSET[v] for v in values + [(chk >> 5 * (5 - i)) & 31 for i in range(6)])
+
+
+def enc(raw):
+    import base64
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+def identity(path):
+    lines = [l.strip() for l in open(path, encoding="utf-8") if l.strip() and not l.startswith("#")]
+    _, seed = bech32_decode(lines[0])
+    pk, sk = b.crypto_sign_seed_keypair(seed)
+    return pk, sk, bech32_encode("secr", pk)
+
+
+def sign(sk, message):
+    return b.crypto_sign(message, sk)[:64]
+
+
+def now():
+    return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
+
+
+def line_fields(line):
+    parts = line.split(" ")
+    return parts[0], [tuple(p.split("=", 1)) for p in parts[1:]]
+
+
+def roster_append(store, identity_file, kind, pairs):
+    path = os.path.join(store, "roster")
+    lines = open(path, encoding="utf-8").read().split("\n")[:-1]
+    last = lines[-1]
+    pk, sk, pub = identity(identity_file)
+    fields = [("seq", str(len(lines) - 1))] + [tuple(p.split("=", 1)) for p in pairs]
+    fields += [("prev", enc(H(lp("secr-v1 roster hash") + lp(last)))), ("time", now()), ("by", pub)]
+    sig = sign(sk, signed_message("secr-v1 roster entry", [], kind, fields, {"sig"}))
+    fields.append(("sig", enc(sig)))
+    with open(path, "a", encoding="utf-8") as fh:
+        fh.write(kind + "".join(" %s=%s" % f for f in fields) + "\n")
+
+
+def record(store, env, identity_file, key, value):
+    path = os.path.join(store, "env", env + ".secr")
+    lines = open(path, encoding="utf-8").read().split("\n")[:-1]
+    roster = open(os.path.join(store, "roster"), encoding="utf-8").read().split("\n")[1]
+    project = dict(line_fields(roster)[1])["project"]
+    header = dict(line_fields(lines[1])[1])
+    env_pk = b64(header["pk"], 32)
+    pk, sk, pub = identity(identity_file)
+    context = [("project", project), ("env", env)]
+    version, prev = 1, "-"
+    for line in lines[2:]:
+        kind, fields = line_fields(line)
+        if kind in ("secret", "deleted") and dict(fields)["key"] == key:
+            version = int(dict(fields)["v"]) + 1
+            message = signed_message("secr-v1 record", context, kind, fields, {"vk", "sig"})
+            prev = enc(H(lp("secr-v1 record hash") + lp(message)))
+    vkey = os.urandom(32)
+    nonce = os.urandom(24)
+    ad = lp("secr-v1 value") + lp(project) + lp(env) + lp(key) + lp(str(version))
+    ct = b.crypto_aead_xchacha20poly1305_ietf_encrypt(value.encode(), ad, nonce, vkey)
+    fields = [("key", key), ("v", str(version)), ("prev", prev), ("time", now()), ("by", pub),
+              ("kc", enc(H(lp("secr-v1 value key commitment") + vkey))), ("nonce", enc(nonce)), ("ct", enc(ct)),
+              ("vk", enc(b.crypto_box_seal(vkey, env_pk)))]
+    fields.append(("sig", enc(sign(sk, signed_message("secr-v1 record", context, "secret", fields, {"vk", "sig"})))))
+    new_line = "secret" + "".join(" %s=%s" % f for f in fields)
+    kept = [l for l in lines[2:] if not (l.split(" ")[0] in ("secret", "deleted") and dict(line_fields(l)[1])["key"] == key)]
+    readers = [l for l in kept if l.startswith("reader ")]
+    records = sorted([l for l in kept if not l.startswith("reader ")] + [new_line], key=lambda l: dict(line_fields(l)[1])["key"])
+    with open(path, "w", encoding="utf-8") as fh:
+        fh.write("\n".join(lines[:2] + readers + records) + "\n")
+
+
+def open_with_old_key(old_file, new_file, identity_file, key):
+    pk, sk, pub = identity(identity_file)
+    box_pk, box_sk = b.crypto_sign_ed25519_pk_to_curve25519(pk), b.crypto_sign_ed25519_sk_to_curve25519(sk)
+    old = open(old_file, encoding="utf-8").read().split("\n")
+    old_pk = b64(dict(line_fields(old[1])[1])["pk"], 32)
+    env_sk = None
+    for line in old[2:]:
+        if line.startswith("reader ") and dict(line_fields(line)[1])["key"] == pub:
+            env_sk = b.crypto_box_seal_open(b64(dict(line_fields(line)[1])["box"], 80), box_pk, box_sk)
+    if env_sk is None:
+        sys.exit("no reader line for this identity in the old file")
+    for line in open(new_file, encoding="utf-8").read().split("\n"):
+        if line.startswith("secret ") and dict(line_fields(line)[1])["key"] == key:
+            try:
+                vkey = b.crypto_box_seal_open(b64(dict(line_fields(line)[1])["vk"], 80), old_pk, env_sk)
+            except nacl.exceptions.CryptoError:
+                sys.exit("the old environment key does not open the new value key")
+            print("opened the value key of %s with the old environment key (%d bytes)" % (key, len(vkey)))
+            return
+    sys.exit("no record for " + key)
+
+
+if __name__ == "__main__":
+    command = sys.argv[1]
+    if command == "roster-append":
+        roster_append(sys.argv[2], sys.argv[3], sys.argv[4], sys.argv[5:])
+    elif command == "record":
+        record(*sys.argv[2:7])
+    elif command == "open-with-old-key":
+        open_with_old_key(*sys.argv[2:6])
+    else:
+        sys.exit(__doc__)
