@@ -2,7 +2,7 @@ import Foundation
 import XCTest
 @testable import SecrCore
 
-/// The test vectors of docs/FORMAT.md §8: a fixed random stream and clock produce exact file
+/// The test vectors of docs/FORMAT.md §9: a fixed random stream and clock produce exact file
 /// text. The test fails when the code and the spec disagree; run it with
 /// SECR_UPDATE_VECTORS=1 to rewrite the spec's blocks after a deliberate format change.
 final class VectorTests: XCTestCase {

@@ -34,6 +34,28 @@ import Testing
         #expect(try reference(box, identity: "dave", environment: "production").status == 3)
     }
 
+    @Test func referenceReaderFollowsRemovalsRolesAndKeptRecords() throws {
+        let box = try Sandbox()
+        try box.project(members: ["dave": "developer", "vera": "viewer", "ada": "admin"])
+        #expect(try box.secr("set", "BY_DAVE=dave wrote this", identity: "dave").status == 0)
+        #expect(try box.secr("set", "BY_VERA_LATER=x", identity: "alice").status == 0)
+        #expect(try box.secr("member", "set-role", "dave", "viewer", identity: "alice").status == 0)
+        #expect(try box.secr("role", "add", "qa-reader", "--read", "qa", identity: "alice").status == 2)
+        #expect(try box.secr("env", "add", "qa", identity: "alice").status == 0)
+        #expect(try box.secr("role", "add", "qa-reader", "--read", "qa,development", identity: "alice").status == 0)
+        #expect(try box.secr("member", "set-role", "vera", "qa-reader", identity: "ada").status == 0)
+        #expect(try box.secr("member", "remove", "ada", identity: "alice").status == 0)
+        #expect(try box.secr("env", "remove", "qa", "--yes", identity: "alice").status == 0)
+        for reader in ["alice", "dave", "vera"] {
+            let ours = try box.secr("pull", "--format", "json", identity: reader)
+            let theirs = try reference(box, identity: reader, environment: "development")
+            #expect(theirs.status == 0, "\(reader): \(theirs.stderr)")
+            #expect(try JSONSerialization.jsonObject(with: ours.stdoutData) as? [String: String]
+                    == JSONSerialization.jsonObject(with: theirs.stdoutData) as? [String: String])
+        }
+        #expect(try reference(box, identity: "ada", environment: "development").status == 3)
+    }
+
     @Test func referenceReaderRefusesTamperingToo() throws {
         let box = try Sandbox()
         try box.project()

@@ -33,6 +33,10 @@ def lp(data):
     return struct.pack(">I", len(data)) + data
 
 
+def enc(raw):
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
 def H(data):
     return hashlib.blake2b(data, digest_size=32).digest()
 
@@ -128,23 +132,35 @@ def public_key(text):
 # --- §3 roster ------------------------------------------------------------------------------
 
 ROSTER_LAYOUT = {
-    "genesis": [(n, True) for n in "seq project name member key time by sig".split()],
-    "env-add": [(n, True) for n in "seq env access prev time by sig".split()],
-    "member-add": [(n, True) for n in "seq member key role prev time by sig".split()],
+    kind: [(n, True) for n in fields.split()] for kind, fields in {
+        "genesis": "seq project name member key time by sig",
+        "env-add": "seq env access prev time by sig",
+        "env-remove": "seq env prev time by sig",
+        "member-add": "seq member key role prev time by sig",
+        "member-remove": "seq member keep exposed prev time by sig",
+        "member-role": "seq member role keep exposed prev time by sig",
+        "role-add": "seq role manage access prev time by sig",
+        "role-remove": "seq role prev time by sig",
+    }.items()
 }
-MANAGE = {"viewer": 0, "developer": 0, "admin": 1, "owner": 2}
+LEVEL = {"none": 0, "members": 1, "all": 2}
+BUILT_IN = {"viewer": "none", "developer": "none", "admin": "members", "owner": "all"}
+
+
+def items(text):
+    return [] if text == "-" else text.split(",")
 
 
 def load_roster(text):
     lines = text.split("\n")
     if lines[0] != "secr-roster v1" or lines[-1] != "":
         raise Integrity("roster header")
-    state = {"members": {}, "perms": {r: {} for r in MANAGE}, "envs": []}
+    state = {"members": {}, "roles": {r: [m, {}] for r, m in BUILT_IN.items()}, "envs": [], "kept": set()}
     prev = None
     for seq, line in enumerate(lines[1:-1]):
         kind, fields = parse_line(line, ROSTER_LAYOUT)
         f = dict(fields)
-        if int(f["seq"]) != seq or f["seq"] != str(seq):
+        if f["seq"] != str(seq):
             raise Integrity("seq")
         if (kind == "genesis") != (seq == 0):
             raise Integrity("genesis position")
@@ -152,37 +168,75 @@ def load_roster(text):
             raise Integrity("prev hash")
         signer = public_key(f["by"])
         verify(signer, b64(f["sig"], 64), signed_message("secr-v1 roster entry", [], kind, fields, {"sig"}))
+        prev = H(lp("secr-v1 roster hash") + lp(line))
+        members, roles = state["members"], state["roles"]
         if kind == "genesis":
             if f["by"] != f["key"]:
                 raise Integrity("genesis signer")
             state["project"] = f["project"]
-            state["members"][f["member"]] = (public_key(f["key"]), "owner")
-        else:
-            actor = [r for k, r in state["members"].values() if k == signer]
-            if not actor or MANAGE[actor[0]] < 1:
-                raise Integrity("signer may not manage")
-            if kind == "env-add":
-                if f["env"] in state["envs"]:
-                    raise Integrity("env exists")
-                state["envs"].append(f["env"])
-                if f["access"] != "-":
-                    for item in f["access"].split(","):
-                        role, perm = item.split(":")
-                        state["perms"][role][f["env"]] = perm
+            members[f["member"]] = (public_key(f["key"]), "owner")
+            continue
+        actor = [r for k, r in members.values() if k == signer]
+        if not actor:
+            raise Integrity("signer is not a member")
+        level = LEVEL[roles[actor[0]][0]]
+
+        def need(n):
+            if level < n:
+                raise Integrity("%s needs a higher manage level" % kind)
+
+        def is_owner(role):
+            return roles[role][0] == "all"
+
+        if kind == "env-add":
+            need(1)
+            if f["env"] in state["envs"]:
+                raise Integrity("env exists")
+            state["envs"].append(f["env"])
+            for item in items(f["access"]):
+                role, perm = item.split(":")
+                roles[role][1][f["env"]] = perm
+        elif kind == "env-remove":
+            need(2)
+            state["envs"].remove(f["env"])
+            for role in roles.values():
+                role[1].pop(f["env"], None)
+        elif kind == "member-add":
+            need(1)
+            if is_owner(f["role"]):
+                need(2)
+            if f["member"] in members or any(k == public_key(f["key"]) for k, _ in members.values()):
+                raise Integrity("member exists")
+            members[f["member"]] = (public_key(f["key"]), f["role"])
+        elif kind in ("member-remove", "member-role"):
+            need(1)
+            key, old = members[f["member"]]
+            owners = [n for n, (_, r) in members.items() if is_owner(r)]
+            new = f.get("role")
+            if is_owner(old) or (new and is_owner(new)):
+                need(2)
+            if is_owner(old) and not (new and is_owner(new)) and len(owners) < 2:
+                raise Integrity("last owner")
+            if new:
+                members[f["member"]] = (key, new)
             else:
-                if f["role"] == "owner" and actor[0] != "owner":
-                    raise Integrity("only owners add owners")
-                if f["member"] in state["members"]:
-                    raise Integrity("member exists")
-                state["members"][f["member"]] = (public_key(f["key"]), f["role"])
-        prev = H(lp("secr-v1 roster hash") + lp(line))
+                del members[f["member"]]
+            state["kept"].update((key, item) for item in items(f["keep"]))
+        elif kind == "role-add":
+            need(2)
+            roles[f["role"]] = [f["manage"], {e: p for e, p in (i.split(":") for i in items(f["access"]))}]
+        elif kind == "role-remove":
+            need(2)
+            if f["role"] in BUILT_IN or any(r == f["role"] for _, r in members.values()):
+                raise Integrity("role in use or built in")
+            del roles[f["role"]]
     return state
 
 
 def permission(state, key, env):
     for name, (k, role) in state["members"].items():
         if k == key:
-            return name, state["perms"][role].get(env, "")
+            return name, state["roles"][role][1].get(env, "")
     return None, ""
 
 
@@ -246,7 +300,8 @@ def read_environment(state, env, text, seed):
         writer = public_key(f["by"])
         message = signed_message("secr-v1 record", [("project", state["project"]), ("env", env)], kind, fields, {"vk", "sig"})
         verify(writer, b64(f["sig"], 64), message)
-        if "w" not in permission(state, writer, env)[1]:
+        record_id = "%s/%s@%s:%s" % (env, f["key"], f["v"], enc(H(lp("secr-v1 record hash") + lp(message))))
+        if "w" not in permission(state, writer, env)[1] and (writer, record_id) not in state["kept"]:
             raise Integrity("writer may not write")
         if kind == "deleted":
             continue
