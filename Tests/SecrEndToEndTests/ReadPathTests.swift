@@ -29,7 +29,7 @@ import Testing
 
     /// Who reads what in .secr-example, exactly as the README promises.
     @Test(arguments: [("owner", ["development", "staging", "production"]), ("developer", ["development", "staging"]),
-                      ("viewer", ["development", "staging"]), ("ci", ["development", "staging"])])
+                      ("viewer", ["development", "staging"]), ("ci", ["staging"])])
     func exampleProjectGrantsWhatTheRolesAllow(who: String, readable: [String]) throws {
         let box = try Sandbox(gitRepository: false)
         let example = ReadPathTests.repositoryRoot.appendingPathComponent(".secr-example")
