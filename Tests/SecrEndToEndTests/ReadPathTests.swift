@@ -35,9 +35,13 @@ import Testing
         let example = ReadPathTests.repositoryRoot.appendingPathComponent(".secr-example")
         let identity = try String(contentsOf: example.appendingPathComponent("identities/\(who).key"), encoding: .utf8)
         #expect(identity.contains("DEMO KEY"))
+        // A copy outside any repository, so its root is pinned in this sandbox's HOME and not in
+        // the git directory of the checkout the tests run from.
+        let store = box.root.appendingPathComponent("example-store")
+        try FileManager.default.copyItem(at: example.appendingPathComponent("store"), to: store)
         for env in ["development", "staging", "production"] {
-            let run = try box.secr("--store", example.appendingPathComponent("store").path, "pull", "--format", "json", "-e", env,
-                                   env: ["SECR_IDENTITY": identity])
+            let run = try box.secr("--store", store.path, "pull", "--format", "json", "-e", env,
+                                   env: ["SECR_IDENTITY": identity], directory: box.root)
             if readable.contains(env) {
                 #expect(run.status == 0, "\(who) should read \(env): \(run.stderr)")
                 let values = try JSONSerialization.jsonObject(with: run.stdoutData) as? [String: String]
