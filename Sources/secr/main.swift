@@ -5,7 +5,8 @@ let version = "0.1.0"
 
 let commands: [Command] = [
     keygenCommand, whoamiCommand, initCommand, setCommand, getCommand, unsetCommand, pullCommand, runCommand,
-    memberCommand, roleCommand, envCommand, rotateCommand, verifyCommand, pinCommand,
+    memberCommand, roleCommand, envCommand, rotateCommand, verifyCommand, pinCommand, logCommand,
+    reviewCommand, diffCommand, mergeCommand, setupGitCommand,
 ]
 
 @MainActor

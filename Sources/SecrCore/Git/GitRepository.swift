@@ -29,6 +29,8 @@ final class GitHandle {
 
 /// The repository around a store: committing and staging `.secr/` paths.
 public final class GitRepository {
+    static var initialised: Int32 { libgit2Initialised }
+
     private let repository: GitHandle
     var handle: OpaquePointer { repository.pointer }
     public let workdir: String
@@ -148,5 +150,59 @@ public final class GitRepository {
         var hex = [CChar](repeating: 0, count: 41)
         git_oid_tostr(&hex, hex.count, &commitOid)
         return String(decoding: hex.prefix(40).map { UInt8(bitPattern: $0) }, as: UTF8.self)
+    }
+}
+
+extension GitRepository {
+    /// Sets a key in the repository's own config (`.git/config`), as `git config --local` does.
+    public func setLocalConfig(_ name: String, _ value: String) throws {
+        var config: OpaquePointer?
+        try gitCheck(git_repository_config(&config, handle), "git_repository_config")
+        defer { git_config_free(config) }
+        var local: OpaquePointer?
+        try gitCheck(git_config_open_level(&local, config, GIT_CONFIG_LEVEL_LOCAL), "git_config_open_level")
+        defer { git_config_free(local) }
+        try gitCheck(git_config_set_string(local, name, value), "git_config_set_string(\(name))")
+    }
+
+    /// A config value as git sees it (all levels), nil when unset.
+    public func configValue(_ name: String) -> String? {
+        var config: OpaquePointer?
+        guard git_repository_config(&config, handle) == 0 else { return nil }
+        defer { git_config_free(config) }
+        var buffer = git_buf()
+        defer { git_buf_dispose(&buffer) }
+        guard git_config_get_string_buf(&buffer, config, name) == 0, let text = buffer.ptr else { return nil }
+        return String(cString: text)
+    }
+}
+
+extension GitRepository {
+    /// Paths under `directory` (relative to the work tree) whose index or work tree differs from
+    /// HEAD. secr's own temporary files (names starting with '.') are not counted.
+    public func uncommittedChanges(under directory: String) throws -> [String] {
+        var options = git_status_options()
+        try gitCheck(git_status_options_init(&options, UInt32(GIT_STATUS_OPTIONS_VERSION)), "git_status_options_init")
+        options.show = GIT_STATUS_SHOW_INDEX_AND_WORKDIR
+        options.flags = GIT_STATUS_OPT_INCLUDE_UNTRACKED.rawValue | GIT_STATUS_OPT_RECURSE_UNTRACKED_DIRS.rawValue
+        let pattern = strdup(directory + "/")
+        defer { free(pattern) }
+        var patterns: [UnsafeMutablePointer<CChar>?] = [pattern]
+        var list: OpaquePointer?
+        try patterns.withUnsafeMutableBufferPointer { buffer in
+            options.pathspec = git_strarray(strings: buffer.baseAddress, count: 1)
+            try gitCheck(git_status_list_new(&list, handle, &options), "git_status_list_new")
+        }
+        defer { git_status_list_free(list) }
+        var paths: [String] = []
+        for index in 0..<git_status_list_entrycount(list) {
+            guard let entry = git_status_byindex(list, index) else { continue }
+            let delta = entry.pointee.head_to_index ?? entry.pointee.index_to_workdir
+            guard let file = delta?.pointee.new_file.path ?? delta?.pointee.old_file.path else { continue }
+            let path = String(cString: file)
+            if Path.lastComponent(path).hasPrefix(".") { continue }
+            paths.append(path)
+        }
+        return paths.sorted()
     }
 }

@@ -49,6 +49,24 @@ public struct Roster: Sendable {
         return roster
     }
 
+    /// The roster as of `bytes`. When they only append entries to this roster, just the new
+    /// entries are verified (history walks extend the roster commit by commit).
+    func extended(to bytes: [UInt8], file: String) throws -> Roster {
+        let current = Array(text.utf8)
+        guard bytes.count > current.count, bytes.starts(with: current) else {
+            return bytes == current ? self : try Roster.load(bytes, file: file)
+        }
+        var roster = self
+        let all = try splitLines(bytes, file: file)
+        for (index, text) in all.enumerated().dropFirst(lines.count + 1) {
+            guard let line = Line.parse(text) else {
+                throw SecrError.integrity("\(file):\(index + 1): not a valid roster line; the file was altered or corrupted")
+            }
+            try roster.apply(line, text: String(text), reader: FieldReader(line: line, file: file, lineNumber: index + 1))
+        }
+        return roster
+    }
+
     private init(genesis line: Line, text: String, reader: FieldReader, file: String) throws {
         guard line.kind == "genesis" else { throw reader.fail("the first entry must be the genesis") }
         try reader.expectFields(Roster.layout(of: "genesis"))

@@ -251,6 +251,22 @@ public struct EnvironmentFile {
 
     func record(_ key: String) -> SecretRecord? { records[key] }
 
+    /// Puts a record (already signed, and sealed to this file's key) in place of the key's.
+    mutating func setRecord(_ record: SecretRecord?, for key: String) { records[key] = record }
+
+    /// Reader lines taken from another version of this file with the same header.
+    mutating func setReaders(_ lines: [Line]) throws {
+        readers = try lines.map { line in
+            let reader = FieldReader(line: line, file: file, lineNumber: 0)
+            return Reader(name: try reader.string("name"), key: try reader.publicKey("key"),
+                          box: try reader.bytes("box", count: 32 + Sodium.sealOverhead), line: line)
+        }.sorted { $0.name < $1.name }
+    }
+
+    var readerLines: [String: Line] { Dictionary(uniqueKeysWithValues: readers.map { ($0.name, $0.line) }) }
+
+    var headerText: String { header.text }
+
     var allRecords: [SecretRecord] { records.keys.sorted().compactMap { records[$0] } }
 
     var readerNames: [String] { readers.map(\.name) }

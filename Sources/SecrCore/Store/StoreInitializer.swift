@@ -1,7 +1,7 @@
 /// `secr init`: a new store with the genesis, the three standard environments, and the git
 /// attributes and ignore rules that go with it.
 public enum StoreInitializer {
-    static let attributesLine = "*.secr diff=secr merge=secr"
+    static let attributesLines = ["*.secr diff=secr merge=secr", ".secr/roster merge=secr"]
     static let ignoreLines = [".env", ".env.*", "!.env.example", "!.env.sample", "!.env.template"]
 
     /// Creates the store and returns what was written. The store directory appears whole or not
@@ -35,7 +35,7 @@ public enum StoreInitializer {
         var paths = files.map { Path.join(location.directory, $0.0) }
         if let root = location.repositoryRoot {
             let attributes = Path.join(root, ".gitattributes")
-            if try ensureLines([attributesLine], in: attributes, comment: "# secr: review and merge environment files with secr") {
+            if try ensureLines(attributesLines, in: attributes, comment: "# secr: review and merge environment files with secr") {
                 paths.append(attributes)
             }
             let ignore = Path.join(root, ".gitignore")

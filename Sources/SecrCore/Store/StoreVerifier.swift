@@ -7,7 +7,7 @@ public struct VerificationProblem: Sendable {
 /// What `secr verify` found.
 public struct VerificationReport: Sendable {
     public internal(set) var root: String?
-    public internal(set) var problems: [VerificationProblem] = []
+    public var problems: [VerificationProblem] = []
     /// Keys a former reader could decrypt that have not had a new value since.
     public internal(set) var openExposures: [ExposureEvent] = []
     public internal(set) var environments: [String] = []

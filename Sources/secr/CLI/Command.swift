@@ -76,7 +76,17 @@ struct Context {
         if !noCommit { try repository?.checkCommittable() }
         let transaction = try StoreTransaction(location: location, identity: identity, expectedRoot: expectedRoot)
         defer { transaction.release() }
-        let change = try transaction.save(try body(transaction))
+        // Computing the change first loads and verifies every file it touches, so a tampered
+        // store is reported as such (exit 4) before anything else.
+        let computed = try body(transaction)
+        // Checked under the store lock: a concurrent secr is done writing and committing by now.
+        if !noCommit, let repository, let root = location.repositoryRoot, let store = Path.relative(location.directory, to: root) {
+            let dirty = try repository.uncommittedChanges(under: store)
+            guard dirty.isEmpty else {
+                throw SecrError(.failure, "\(dirty.joined(separator: ", ")) \(dirty.count == 1 ? "has" : "have") uncommitted changes that secr's commit would mix with its own; commit them (`git commit \(store)`) or discard them (`git checkout -- \(store)`), or use --no-commit")
+            }
+        }
+        let change = try transaction.save(computed)
         try record(change, in: repository, fallbackAuthor: transaction.state.member(withKey: identity.publicKey)?.name ?? "secr")
         return change
     }

@@ -24,6 +24,7 @@ let initCommand = Command(
     let project = context.arguments.value("project") ?? defaultProjectName(root: root)
     let change = try StoreInitializer.create(location: location, owner: owner, projectName: project, identity: identity)
     try context.record(change, in: repository, fallbackAuthor: owner)
+    try GitDrivers.install(in: repository)
     context.console.note("""
         created \(location.display(location.directory)) for project \(project); you are \(owner) (owner)
           next: secr set KEY=VALUE -e development

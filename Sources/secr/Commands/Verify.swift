@@ -2,19 +2,31 @@ import SecrCore
 
 let verifyCommand = Command(
     "verify", summary: "check the whole store with public data only (for CI)",
-    usage: "secr verify [--expect-root HASH] [--json]",
+    usage: "secr verify [--history] [--expect-root HASH] [--json]",
     details: """
         Needs no identity. Checks the roster chain from its genesis and every signature, each
         environment's header, that reader lines are exactly the members whose role reads the
         environment (naming missing and surplus readers), that every record's signer may write
         its environment, and the file format. One line per problem, naming file, key and member.
         Also lists values exposed to removed members that have not been rotated yet (warnings).
+        --history also walks first-parent git history: every key's version must only grow, each
+        new version must name the hash of the one before, records may disappear only through
+        tombstones, environment keys never go back a generation, and the roster is only appended
+        to, so an old, validly signed record cannot be brought back unnoticed.
         Exit 0 when clean, 4 on any integrity problem.
         """,
-    options: [.flag("--json", help: "print JSON")]
+    options: [.flag("--history", help: "also check first-parent history for rollbacks"), .flag("--json", help: "print JSON")]
 ) { context in
     guard context.positionals.isEmpty else { throw context.usage("verify takes no arguments") }
-    let report = StoreVerifier.verify(try context.location(), expectedRoot: context.expectedRoot)
+    let location = try context.location()
+    var report = StoreVerifier.verify(location, expectedRoot: context.expectedRoot)
+    if context.arguments.has("history") {
+        let history = try HistoryVerifier.verify(location)
+        report.problems += history.problems
+        if let boundary = history.shallowBoundary {
+            context.console.warning("shallow clone: history was checked back to commit \(boundary.prefix(10)) only")
+        }
+    }
     if context.arguments.has("json") {
         let problems = report.problems.map { "{\"file\": \(JSONText.string($0.file)), \"message\": \(JSONText.string($0.message))}" }
         let exposures = report.openExposures.map {

@@ -1,0 +1,56 @@
+import Glibc
+
+/// Registers secr's diff (textconv) and merge drivers in a clone's local git config; the
+/// `.gitattributes` lines that select them are committed by `secr init`.
+public enum GitDrivers {
+    /// The running binary's absolute path, so the drivers work even when secr is not on PATH.
+    static var executable: String {
+        var buffer = [CChar](repeating: 0, count: 4096)
+        let length = readlink("/proc/self/exe", &buffer, buffer.count - 1)
+        guard length > 0 else { return "secr" }
+        return String(decoding: buffer.prefix(length).map { UInt8(bitPattern: $0) }, as: UTF8.self)
+    }
+
+    /// Quoted for the shell git runs driver commands with.
+    static var quotedExecutable: String { "'" + executable.replacingOccurrences(of: "'", with: "'\\''") + "'" }
+
+    public static let settings: [(String, String)] = [
+        ("diff.secr.textconv", "\(quotedExecutable) diff"),
+        ("merge.secr.name", "secr: merge environment files and the roster record by record"),
+        ("merge.secr.driver", "\(quotedExecutable) merge %O %A %B %P"),
+    ]
+
+    public static func install(in repository: GitRepository) throws {
+        for (name, value) in settings { try repository.setLocalConfig(name, value) }
+    }
+
+    public static func installed(in repository: GitRepository) -> Bool {
+        settings.allSatisfy { repository.configValue($0.0) != nil }
+    }
+}
+
+extension String {
+    /// Every occurrence of `target` replaced (the library does not import Foundation).
+    public func replacingOccurrences(of target: String, with replacement: String) -> String {
+        guard !target.isEmpty else { return self }
+        var result = "", rest = self[...]
+        while let range = rest.range(of: target) {
+            result += rest[..<range.lowerBound] + replacement
+            rest = rest[range.upperBound...]
+        }
+        return result + rest
+    }
+}
+
+extension Substring {
+    /// The first occurrence of `target` (a plain scan; the library does not import Foundation).
+    func range(of target: String) -> Range<Index>? {
+        guard !target.isEmpty else { return nil }
+        var index = startIndex
+        while index < endIndex {
+            if self[index...].hasPrefix(target) { return index..<(self.index(index, offsetBy: target.count)) }
+            index = self.index(after: index)
+        }
+        return nil
+    }
+}

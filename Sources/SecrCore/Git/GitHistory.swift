@@ -1,0 +1,148 @@
+import CGit2
+
+/// A commit as `secr log` and `secr review` need it.
+public struct GitCommit: Sendable {
+    public let id: String
+    public let parents: [String]
+    /// Commit time, seconds since the epoch (git's own, unverified).
+    public let time: Int64
+    public let authorName: String
+    public let authorEmail: String
+    public let message: String
+    /// The object id of the commit's `.secr/`-equivalent subtree, nil when absent.
+    public let storeTree: String?
+}
+
+/// Read access to history: commits, trees and blobs. Like `GitRepository`, the only code that
+/// calls libgit2 for it; used by commands that read history (log, review, verify --history).
+public final class GitHistory {
+    private let repository: GitHandle
+    /// The store directory relative to the work tree (`.secr`).
+    let storePath: String
+
+    public init(repositoryRoot: String, storePath: String) throws {
+        _ = GitRepository.initialised
+        _ = secr_git_disable_strict_hash_verification()
+        var handle: OpaquePointer?
+        try gitCheck(git_repository_open(&handle, repositoryRoot), "git_repository_open(\(repositoryRoot))")
+        guard let handle else { throw SecrError.failure("git: cannot open \(repositoryRoot)") }
+        repository = GitHandle(handle, free: git_repository_free)
+        self.storePath = storePath
+    }
+
+    public var isShallow: Bool { git_repository_is_shallow(repository.pointer) == 1 }
+
+    static func hex(_ oid: UnsafePointer<git_oid>) -> String {
+        var buffer = [CChar](repeating: 0, count: 41)
+        git_oid_tostr(&buffer, buffer.count, oid)
+        return String(decoding: buffer.prefix(40).map { UInt8(bitPattern: $0) }, as: UTF8.self)
+    }
+
+    static func oid(_ hex: String) throws -> git_oid {
+        var oid = git_oid()
+        try gitCheck(git_oid_fromstr(&oid, hex), "git_oid_fromstr")
+        return oid
+    }
+
+    /// Resolves a revision (`HEAD`, `main`, `abc123`, `HEAD~3`) to a commit id.
+    public func resolve(_ revision: String) throws -> String {
+        var object: OpaquePointer?
+        guard git_revparse_single(&object, repository.pointer, revision) == 0, let object else {
+            throw SecrError.usage("'\(revision)' is not a revision in this repository")
+        }
+        defer { git_object_free(object) }
+        var commit: OpaquePointer?
+        try gitCheck(git_object_peel(&commit, object, GIT_OBJECT_COMMIT), "git_object_peel(\(revision))")
+        defer { git_object_free(commit) }
+        guard let id = git_object_id(commit) else { throw SecrError.failure("git: \(revision) has no id") }
+        return GitHistory.hex(id)
+    }
+
+    /// nil on an unborn branch.
+    public func head() -> String? { try? resolve("HEAD") }
+
+    public func mergeBase(_ a: String, _ b: String) throws -> String? {
+        var first = try GitHistory.oid(a), second = try GitHistory.oid(b), base = git_oid()
+        let status = git_merge_base(&base, repository.pointer, &first, &second)
+        if status == GIT_ENOTFOUND.rawValue { return nil }
+        try gitCheck(status, "git_merge_base")
+        return GitHistory.hex(&base)
+    }
+
+    /// The commit, or nil when it is not in the repository (beyond a shallow boundary).
+    public func commit(_ id: String) throws -> GitCommit? {
+        var oid = try GitHistory.oid(id)
+        var commit: OpaquePointer?
+        let status = git_commit_lookup(&commit, repository.pointer, &oid)
+        if status == GIT_ENOTFOUND.rawValue { return nil }
+        try gitCheck(status, "git_commit_lookup")
+        guard let commit else { return nil }
+        defer { git_commit_free(commit) }
+        var parents: [String] = []
+        for index in 0..<git_commit_parentcount(commit) {
+            if let parent = git_commit_parent_id(commit, index) { parents.append(GitHistory.hex(parent)) }
+        }
+        let author = git_commit_author(commit)
+        func text(_ pointer: UnsafePointer<CChar>?) -> String {
+            guard let pointer else { return "" }
+            return String(cString: pointer)
+        }
+        var storeTree: String?
+        if let tree = git_commit_tree_id(commit) {
+            storeTree = try entryID(inTree: tree, path: storePath)
+        }
+        return GitCommit(id: id, parents: parents, time: Int64(git_commit_time(commit)),
+                         authorName: text(author?.pointee.name), authorEmail: text(author?.pointee.email),
+                         message: text(git_commit_message(commit)), storeTree: storeTree)
+    }
+
+    /// The id of the entry at `path` below a tree, nil when absent.
+    private func entryID(inTree treeID: UnsafePointer<git_oid>, path: String) throws -> String? {
+        var tree: OpaquePointer?
+        try gitCheck(git_tree_lookup(&tree, repository.pointer, treeID), "git_tree_lookup")
+        defer { git_tree_free(tree) }
+        var entry: OpaquePointer?
+        let status = git_tree_entry_bypath(&entry, tree, path)
+        if status == GIT_ENOTFOUND.rawValue { return nil }
+        try gitCheck(status, "git_tree_entry_bypath(\(path))")
+        defer { git_tree_entry_free(entry) }
+        guard let id = git_tree_entry_id(entry) else { return nil }
+        return GitHistory.hex(id)
+    }
+
+    /// Names and object ids of the blobs directly in a tree (`env/` or the store itself).
+    public func entries(ofTree id: String) throws -> [String: String] {
+        var oid = try GitHistory.oid(id)
+        var tree: OpaquePointer?
+        try gitCheck(git_tree_lookup(&tree, repository.pointer, &oid), "git_tree_lookup")
+        defer { git_tree_free(tree) }
+        var result: [String: String] = [:]
+        for index in 0..<git_tree_entrycount(tree) {
+            guard let entry = git_tree_entry_byindex(tree, index), let name = git_tree_entry_name(entry),
+                  let entryID = git_tree_entry_id(entry) else { continue }
+            result[String(cString: name)] = GitHistory.hex(entryID)
+        }
+        return result
+    }
+
+    public func blob(_ id: String) throws -> [UInt8] {
+        var oid = try GitHistory.oid(id)
+        var blob: OpaquePointer?
+        try gitCheck(git_blob_lookup(&blob, repository.pointer, &oid), "git_blob_lookup")
+        defer { git_blob_free(blob) }
+        let size = Int(git_blob_rawsize(blob))
+        guard size > 0, let content = git_blob_rawcontent(blob) else { return [] }
+        return Array(UnsafeRawBufferPointer(start: content, count: size))
+    }
+
+    /// The default branch: what `origin/HEAD` points at, else `main`, else `master`.
+    public func defaultBranch() -> String? {
+        var reference: OpaquePointer?
+        if git_reference_lookup(&reference, repository.pointer, "refs/remotes/origin/HEAD") == 0, let reference {
+            defer { git_reference_free(reference) }
+            if let target = git_reference_symbolic_target(reference) { return String(cString: target) }
+        }
+        for name in ["main", "master", "origin/main", "origin/master"] where (try? resolve(name)) != nil { return name }
+        return nil
+    }
+}

@@ -1,0 +1,116 @@
+/// One change to the store in history, decoded from the committed files themselves.
+public struct AuditEvent: Sendable {
+    public struct KeyVersion: Sendable {
+        public let key: String
+        public let from: Int?
+        public let to: Int
+    }
+
+    public let commit: String
+    /// The commit time (git's, unverified).
+    public let time: Timestamp
+    /// The git author, as git records it (anyone can set it).
+    public let author: String
+    /// The verified signer's member name; their key prefix when not a member; nil when the
+    /// signature does not verify.
+    public let signer: String?
+    /// The signer was allowed to make this change in the roster of that commit.
+    public let permitted: Bool
+    /// set, unset, promote, rotate, remove (a record deleted without a tombstone), or a roster
+    /// entry kind: init, member-add, member-remove, member-role, role-add, role-remove, env-add,
+    /// env-remove.
+    public let action: String
+    public let environment: String?
+    public let keys: [KeyVersion]
+    /// Words for people: `set STRIPE_KEY (v4) in production`, `add member bob as developer`.
+    public let summary: String
+
+    public var verified: Bool { signer != nil }
+}
+
+/// The result of walking history.
+public struct AuditLog: Sendable {
+    public internal(set) var events: [AuditEvent] = []
+    /// The oldest commit reached when the clone is shallow and history continues beyond it.
+    public internal(set) var shallowBoundary: String?
+    public internal(set) var commitsExamined = 0
+}
+
+/// What to include.
+public struct AuditFilter: Sendable {
+    public var environment: String?
+    public var key: String?
+    public var since: Timestamp?
+    public var until: Timestamp?
+    public var limit: Int?
+
+    public init(environment: String? = nil, key: String? = nil, since: Timestamp? = nil, until: Timestamp? = nil, limit: Int? = nil) {
+        self.environment = environment
+        self.key = key
+        self.since = since
+        self.until = until
+        self.limit = limit
+    }
+
+    func includes(_ event: AuditEvent) -> Bool {
+        if let environment, event.environment != environment { return false }
+        if let key, !event.keys.contains(where: { $0.key == key }) { return false }
+        if let since, event.time < since { return false }
+        if let until, until < event.time { return false }
+        return true
+    }
+}
+
+/// `secr log`: a libgit2 history walk decoded into semantic events with verified signers.
+public enum AuditLogReader {
+    public static func read(location: StoreLocation, filter: AuditFilter) throws -> AuditLog {
+        var log = AuditLog()
+        let history = try StoreHistory(location: location, firstParentOnly: false)
+        var rosters: [String: Roster] = [:]
+        var lastRoster: Roster?
+        var events: [AuditEvent] = []
+        let rosterFile = location.display(location.rosterPath)
+        try history.forEachChange { change in
+            let context = EventContext(commit: change.commit)
+            var roster: Roster?
+            if let rosterBlob = change.after.roster {
+                if let cached = rosters[rosterBlob] {
+                    roster = cached
+                } else {
+                    let bytes = try change.blob(rosterBlob)
+                    roster = try? (lastRoster.map { try $0.extended(to: bytes, file: rosterFile) } ?? Roster.load(bytes, file: rosterFile))
+                    if let roster {
+                        rosters[rosterBlob] = roster
+                        lastRoster = roster
+                    }
+                }
+            }
+            if change.after.roster != change.before.roster {
+                let old = String(decoding: try change.before.roster.map(change.blob) ?? [], as: UTF8.self)
+                let new = String(decoding: try change.after.roster.map(change.blob) ?? [], as: UTF8.self)
+                events += RosterEvents.decode(old: old, new: new, roster: roster, context: context)
+            }
+            for environment in change.changedEnvironments {
+                let old = try change.before.environments[environment].map(change.blob) ?? []
+                let new = try change.after.environments[environment].map(change.blob) ?? []
+                events += EnvironmentEvents.decode(environment: environment, old: old, new: new, state: roster?.state, context: context)
+            }
+        }
+        log.commitsExamined = history.commitsExamined
+        log.shallowBoundary = history.shallowBoundary
+        log.events = Array(events.reversed().filter(filter.includes).prefix(filter.limit ?? Int.max))
+        return log
+    }
+}
+
+/// Facts about the commit an event comes from.
+struct EventContext {
+    let commit: GitCommit
+
+    func event(signer: String?, permitted: Bool, action: String, environment: String?, keys: [AuditEvent.KeyVersion],
+               summary: String) -> AuditEvent {
+        AuditEvent(commit: commit.id, time: Timestamp(secondsSinceEpoch: commit.time),
+                   author: "\(commit.authorName) <\(commit.authorEmail)>", signer: signer, permitted: permitted,
+                   action: action, environment: environment, keys: keys, summary: summary)
+    }
+}

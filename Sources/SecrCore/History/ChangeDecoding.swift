@@ -1,0 +1,144 @@
+/// Turns two versions of the roster into events: one per appended entry.
+enum RosterEvents {
+    static func decode(old: String, new: String, roster: Roster?, context: EventContext) -> [AuditEvent] {
+        let oldLines = old.split(separator: "\n", omittingEmptySubsequences: false)
+        let newLines = new.split(separator: "\n", omittingEmptySubsequences: false)
+        guard newLines.starts(with: oldLines.dropLast()) else {
+            return [context.event(signer: nil, permitted: false, action: "roster-rewrite", environment: nil, keys: [],
+                                  summary: "rewrote the roster instead of appending to it")]
+        }
+        let state = roster?.state
+        return newLines.dropFirst(max(oldLines.count - 1, 1)).compactMap { text in
+            guard let line = Line.parse(text), let by = line.value("by").flatMap({ try? PublicKey(parsing: $0) }) else { return nil }
+            let signer = roster == nil ? nil : state?.member(withKey: by)?.name ?? "\(by.text.prefix(16))…"
+            let value = { (name: String) in line.value(name) ?? "?" }
+            let environment = line.value("env")
+            let summary: String
+            switch line.kind {
+            case "genesis": summary = "create project \(value("name")) with owner \(value("member"))"
+            case "env-add": summary = "add environment \(value("env")) (\(value("access")))"
+            case "env-remove": summary = "remove environment \(value("env"))"
+            case "member-add": summary = "add member \(value("member")) as \(value("role"))"
+            case "member-remove": summary = "remove member \(value("member"))" + exposedSuffix(value("exposed"))
+            case "member-role": summary = "change role of \(value("member")) to \(value("role"))" + exposedSuffix(value("exposed"))
+            case "role-add": summary = "add role \(value("role")) (\(value("access")))"
+            case "role-remove": summary = "remove role \(value("role"))"
+            default: summary = "\(line.kind) (unknown entry kind)"
+            }
+            return context.event(signer: signer, permitted: roster != nil, action: line.kind == "genesis" ? "init" : line.kind,
+                                 environment: environment, keys: [], summary: summary)
+        }
+    }
+
+    private static func exposedSuffix(_ list: String) -> String {
+        list == "-" ? "" : " (exposed \(list.split(separator: ",").count) values)"
+    }
+}
+
+/// An environment file split into lines without validating them: the header line and each
+/// record line by key. History decoding fully parses only the lines that changed.
+struct EnvironmentLines {
+    var header: ArraySlice<UInt8>?
+    var records: [ArraySlice<UInt8>: ArraySlice<UInt8>] = [:]
+
+    private static let secretPrefix = Array("secret key=".utf8), deletedPrefix = Array("deleted key=".utf8)
+
+    /// Works on bytes: this runs for every changed commit in a long history.
+    init(_ bytes: [UInt8]) {
+        var start = 0, number = 0
+        for index in bytes.indices where bytes[index] == 0x0a {
+            let line = bytes[start..<index]
+            start = index + 1
+            number += 1
+            if number == 2 { header = line }
+            let prefix = line.starts(with: EnvironmentLines.secretPrefix) ? EnvironmentLines.secretPrefix.count
+                : line.starts(with: EnvironmentLines.deletedPrefix) ? EnvironmentLines.deletedPrefix.count : 0
+            guard prefix > 0 else { continue }
+            let afterKey = line.dropFirst(prefix)
+            records[afterKey.prefix { $0 != 0x20 }] = line
+        }
+    }
+}
+
+/// Turns two versions of an environment file into events: rotations and changed records,
+/// grouped by action and signer.
+enum EnvironmentEvents {
+    static func decode(environment: String, old: [UInt8], new: [UInt8], state: RosterState?, context: EventContext) -> [AuditEvent] {
+        let file = "\(environment).secr"
+        guard !new.isEmpty else { return [] }  // a removed file: the roster's env-remove says why
+        let before = EnvironmentLines(old), after = EnvironmentLines(new)
+        func name(of key: PublicKey) -> String { state?.member(withKey: key)?.name ?? "\(key.text.prefix(16))…" }
+        func record(_ bytes: ArraySlice<UInt8>?) -> SecretRecord? {
+            guard let bytes, let line = Line.parse(Substring(String(decoding: bytes, as: UTF8.self))) else { return nil }
+            return try? SecretRecord(line: line, reader: FieldReader(line: line, file: file, lineNumber: 0))
+        }
+        var events: [AuditEvent] = []
+        var project = state?.projectID ?? ""
+        if before.header != after.header {
+            guard let parsed = try? EnvironmentFile.parse(new, name: environment, file: file) else {
+                return [context.event(signer: nil, permitted: false, action: "corrupt", environment: environment, keys: [],
+                                      summary: "wrote an unreadable \(file)")]
+            }
+            if state == nil { project = parsed.project }
+            let previous = old.isEmpty ? nil : try? EnvironmentFile.parse(old, name: environment, file: file)
+            if let previous, parsed.generation > previous.generation {
+                let valid = state.map { parsed.structureProblems(against: $0, includeMissingReaders: false).isEmpty } ?? false
+                events.append(context.event(signer: valid ? name(of: parsed.headerSigner) : nil, permitted: valid, action: "rotate",
+                                            environment: environment, keys: [],
+                                            summary: "rotate the key of \(environment) (generation \(parsed.generation))"))
+            }
+        }
+        struct Group: Hashable {
+            let action: String
+            let signer: String?
+            let permitted: Bool
+            let from: String?
+        }
+        var groups: [Group: [AuditEvent.KeyVersion]] = [:]
+        var order: [Group] = []
+        let keys = Set(after.records.keys).union(before.records.keys).map { String(decoding: $0, as: UTF8.self) }.sorted()
+        for key in keys {
+            let bytes = ArraySlice(Array(key.utf8))
+            guard before.records[bytes] != after.records[bytes] else { continue }
+            let old = record(before.records[bytes])
+            let group: Group
+            var version = 0
+            if let text = after.records[bytes] {
+                guard let new = record(text) else {
+                    group = Group(action: "corrupt", signer: nil, permitted: false, from: nil)
+                    if groups[group] == nil { order.append(group) }
+                    groups[group, default: []].append(AuditEvent.KeyVersion(key: key, from: old?.version, to: 0))
+                    continue
+                }
+                if let old, old.hash(project: project, environment: environment) == new.hash(project: project, environment: environment) {
+                    continue  // only re-sealed by a rotation
+                }
+                version = new.version
+                let verified = new.signatureIsValid(project: project, environment: environment)
+                let permitted = verified && (state?.accepts(recordBy: new.signer, id: new.id(project: project, environment: environment)) ?? false)
+                let from = new.line.value("from")
+                group = Group(action: new.isDeleted ? "unset" : from == nil ? "set" : "promote",
+                              signer: verified ? name(of: new.signer) : nil, permitted: permitted, from: from)
+            } else {
+                group = Group(action: "remove", signer: nil, permitted: false, from: nil)
+            }
+            if groups[group] == nil { order.append(group) }
+            groups[group, default: []].append(AuditEvent.KeyVersion(key: key, from: old?.version, to: version))
+        }
+        for group in order {
+            let changed = groups[group] ?? []
+            let list = changed.map { $0.to > 0 ? "\($0.key) (v\($0.to))" : $0.key }.joined(separator: ", ")
+            let summary: String
+            switch group.action {
+            case "unset": summary = "unset \(list) in \(environment)"
+            case "promote": summary = "promote \(list) to \(environment) from \(group.from ?? "?")"
+            case "remove": summary = "removed \(list) from \(environment) without a tombstone"
+            case "corrupt": summary = "wrote unreadable records for \(list) in \(environment)"
+            default: summary = "set \(list) in \(environment)"
+            }
+            events.append(context.event(signer: group.signer, permitted: group.permitted, action: group.action,
+                                        environment: environment, keys: changed, summary: summary))
+        }
+        return events
+    }
+}

@@ -1,0 +1,41 @@
+/// What `git diff` shows for an environment file, through the textconv driver `secr diff`:
+/// one line per key, so a changed key is one `-`/`+` pair. Values appear in plaintext only
+/// for environments the viewer can read; otherwise the line says version and signer.
+/// Raw ciphertext is never shown.
+public enum EnvironmentText {
+    public static func render(_ bytes: [UInt8], state: RosterState?, identity: Identity?) -> String {
+        let environment = environmentName(bytes)
+        guard let environment, let file = try? EnvironmentFile.parse(bytes, name: environment, file: "\(environment).secr") else {
+            return "(not a valid secr environment file: \(bytes.count) bytes)\n"
+        }
+        func name(_ key: PublicKey) -> String { state?.member(withKey: key)?.name ?? "\(key.text.prefix(16))…" }
+        let key = state.flatMap { state in identity.flatMap { try? file.unlock(with: $0, roster: state) } }
+        var lines = ["environment \(environment): key generation \(file.generation), signed by \(name(file.headerSigner))",
+                     "readers: " + (file.readerNames.isEmpty ? "none" : file.readerNames.joined(separator: ", "))]
+        for record in file.allRecords {
+            let signed = record.signatureIsValid(project: file.project, environment: environment)
+            let who = signed ? "signed by \(name(record.signer))" : "SIGNATURE DOES NOT VERIFY"
+            let from = record.line.value("from").map { ", promoted from \($0)" } ?? ""
+            let meta = "(v\(record.version), \(who), \(record.time.text)\(from))"
+            if record.isDeleted {
+                lines.append("\(record.key): deleted \(meta)")
+            } else if signed, let key, let value = try? file.decrypt(record, with: key) {
+                var quoted: [UInt8] = []
+                value.withUnsafeBytes { JSONText.appendString($0, to: &quoted) }
+                lines.append("\(record.key) = \(String(decoding: quoted, as: UTF8.self)) \(meta)")
+                wipe(&quoted)
+            } else {
+                lines.append("\(record.key): encrypted \(meta)")
+            }
+        }
+        return lines.joined(separator: "\n") + "\n"
+    }
+
+    /// The `env=` of the header line, which names the environment (textconv gets a temp path).
+    static func environmentName(_ bytes: [UInt8]) -> String? {
+        let text = String(decoding: bytes.prefix(4096), as: UTF8.self)
+        let lines = text.split(separator: "\n", maxSplits: 2)
+        guard lines.count >= 2, let header = Line.parse(lines[1]), header.kind == "header" else { return nil }
+        return header.value("env")
+    }
+}

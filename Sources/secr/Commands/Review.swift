@@ -1,0 +1,54 @@
+import SecrCore
+
+let reviewCommand = Command(
+    "review", summary: "summarise what a branch changes in the store, and whether it is permitted",
+    usage: "secr review [RANGE] [--format text|markdown|json]",
+    details: """
+        RANGE is A..B or A (meaning A..HEAD); the default is the merge base with the default
+        branch (origin/HEAD, main or master) up to HEAD. Lists keys added, changed and removed per
+        environment, re-keyed environments, and roster changes (members, roles, environments),
+        each with the member who signed it, checked against the roster at the end of the range.
+        Values are never shown. Exit 4 when any change is not permitted, so CI can block the
+        merge; markdown output suits a pull-request comment.
+        """,
+    options: [.value("--format", help: "text (default), markdown or json"), .flag("--json", help: "same as --format json")]
+) { context in
+    guard context.positionals.count <= 1 else { throw context.usage("review takes at most one RANGE") }
+    let format = context.arguments.has("json") ? "json" : context.arguments.value("format") ?? "text"
+    guard ["text", "markdown", "json"].contains(format) else { throw context.usage("unknown format '\(format)'; use text, markdown or json") }
+    let report = try StoreReview.review(location: try context.location(), range: context.positionals.first)
+    let range = "\(report.base.prefix(10))..\(report.head.prefix(10))"
+    func signer(_ item: ReviewReport.Item) -> String { item.signer.map { "signed by \($0)" } ?? "unverified" }
+    switch format {
+    case "json":
+        let items = report.items.map { item in
+            "  {\"change\": \(JSONText.string(item.change)), \"environment\": \(item.environment.map(JSONText.string) ?? "null"), "
+                + "\"subject\": \(JSONText.string(item.subject)), \"detail\": \(JSONText.string(item.detail)), "
+                + "\"signer\": \(item.signer.map(JSONText.string) ?? "null"), \"permitted\": \(item.permitted), "
+                + "\"problem\": \(item.problem.map(JSONText.string) ?? "null")}"
+        }
+        context.console.out("{\"base\": \"\(report.base)\", \"head\": \"\(report.head)\", \"permitted\": \(report.permitted), \"changes\": [\n"
+                            + items.joined(separator: ",\n") + "\n]}")
+    case "markdown":
+        context.console.out("### secr review \(range)\n")
+        if report.items.isEmpty { context.console.out("No changes to the secret store.") }
+        else {
+            context.console.out("| | change | environment | what | detail | signer |\n|---|---|---|---|---|---|")
+            for item in report.items {
+                let mark = item.permitted ? "✅" : "❌"
+                let detail = item.problem.map { "\(item.detail) — **\($0)**" } ?? item.detail
+                context.console.out("| \(mark) | \(item.change) | \(item.environment ?? "") | `\(item.subject)` | \(detail.replacingOccurrences(of: "|", with: "\\|")) | \(item.signer ?? "unverified") |")
+            }
+            context.console.out("\n" + (report.permitted ? "Every change is permitted by the roster." : "**Some changes are not permitted: do not merge.**"))
+        }
+    default:
+        context.console.out("secr review \(range)")
+        if report.items.isEmpty { context.console.out("  no changes to the store") }
+        for item in report.items {
+            let place = item.environment.map { "\($0): " } ?? ""
+            let verdict = item.permitted ? "" : "  NOT PERMITTED: \(item.problem ?? "")"
+            context.console.out("  \(item.change.padding(9)) \(place)\(item.subject) (\(item.detail), \(signer(item)))\(verdict)")
+        }
+    }
+    return report.permitted ? 0 : 4
+}
