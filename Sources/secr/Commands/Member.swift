@@ -27,25 +27,11 @@ let memberCommand = Command(
         return 0
     case "remove":
         guard positionals.count == 2 else { throw context.usage("member remove needs NAME") }
-        var report: ExposureReport?
-        _ = try context.mutate { transaction in
-            let (change, exposures) = try transaction.removeMember(positionals[1])
-            report = exposures
-            return change
-        }
-        context.console.note("removed \(positionals[1])")
-        if let report { printExposure(report, context: context) }
+        try changeMembership(context, done: "removed \(positionals[1])") { try $0.removeMember(positionals[1]) }
         return 0
     case "set-role":
         guard positionals.count == 3 else { throw context.usage("member set-role needs NAME and ROLE") }
-        var report: ExposureReport?
-        _ = try context.mutate { transaction in
-            let (change, exposures) = try transaction.setRole(of: positionals[1], to: positionals[2])
-            report = exposures
-            return change
-        }
-        context.console.note("\(positionals[1]) is now \(positionals[2])")
-        if let report { printExposure(report, context: context) }
+        try changeMembership(context, done: "\(positionals[1]) is now \(positionals[2])") { try $0.setRole(of: positionals[1], to: positionals[2]) }
         return 0
     case "list":
         guard positionals.count == 1 else { throw context.usage("member list takes no arguments") }
@@ -67,6 +53,19 @@ let memberCommand = Command(
     default:
         throw context.usage("member needs a subcommand: add, remove, set-role or list")
     }
+}
+
+/// Runs a removal or role change and prints its exposure report.
+func changeMembership(_ context: Context, done: String,
+                      _ change: (StoreTransaction) throws -> (ChangeSummary, ExposureReport)) throws {
+    var report: ExposureReport?
+    _ = try context.mutate { transaction in
+        let (summary, exposures) = try change(transaction)
+        report = exposures
+        return summary
+    }
+    context.console.note(done)
+    if let report { printExposure(report, context: context) }
 }
 
 /// The exposure report after a member lost read access (stdout: it is the command's result).
