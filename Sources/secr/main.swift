@@ -6,7 +6,8 @@ let version = "0.1.0"
 let commands: [Command] = [
     keygenCommand, whoamiCommand, initCommand, setCommand, getCommand, unsetCommand, pullCommand, runCommand,
     memberCommand, roleCommand, envCommand, rotateCommand, verifyCommand, pinCommand, logCommand,
-    reviewCommand, diffCommand, mergeCommand, setupGitCommand,
+    reviewCommand, diffCommand, mergeCommand, setupGitCommand, promoteCommand, policyCommand,
+    compareCommand, importCommand, exportCommand, editCommand, doctorCommand,
 ]
 
 @MainActor

@@ -141,6 +141,8 @@ ROSTER_LAYOUT = {
         "member-role": "seq member role keep exposed prev time by sig",
         "role-add": "seq role manage access prev time by sig",
         "role-remove": "seq role prev time by sig",
+        "policy-add": "seq never-promote prev time by sig",
+        "policy-remove": "seq never-promote prev time by sig",
     }.items()
 }
 LEVEL = {"none": 0, "members": 1, "all": 2}
@@ -225,6 +227,8 @@ def load_roster(text):
         elif kind == "role-add":
             need(2)
             roles[f["role"]] = [f["manage"], {e: p for e, p in (i.split(":") for i in items(f["access"]))}]
+        elif kind in ("policy-add", "policy-remove"):
+            need(1)
         elif kind == "role-remove":
             need(2)
             if f["role"] in BUILT_IN or any(r == f["role"] for _, r in members.values()):

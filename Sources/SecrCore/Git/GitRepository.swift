@@ -206,3 +206,17 @@ extension GitRepository {
         return paths.sorted()
     }
 }
+
+extension GitRepository {
+    /// Paths in the index (what is tracked), relative to the work tree.
+    public func trackedFiles() throws -> [String] {
+        var index: OpaquePointer?
+        try gitCheck(git_repository_index(&index, handle), "git_repository_index")
+        defer { git_index_free(index) }
+        var paths: [String] = []
+        for position in 0..<git_index_entrycount(index) {
+            if let entry = git_index_get_byindex(index, position), let path = entry.pointee.path { paths.append(String(cString: path)) }
+        }
+        return paths
+    }
+}

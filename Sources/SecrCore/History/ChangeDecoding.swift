@@ -23,6 +23,8 @@ enum RosterEvents {
             case "member-role": summary = "change role of \(value("member")) to \(value("role"))" + exposedSuffix(value("exposed"))
             case "role-add": summary = "add role \(value("role")) (\(value("access")))"
             case "role-remove": summary = "remove role \(value("role"))"
+            case "policy-add": summary = "never promote keys matching \(value("never-promote"))"
+            case "policy-remove": summary = "allow promoting keys matching \(value("never-promote"))"
             default: summary = "\(line.kind) (unknown entry kind)"
             }
             return context.event(signer: signer, permitted: roster != nil, action: line.kind == "genesis" ? "init" : line.kind,
@@ -131,7 +133,7 @@ enum EnvironmentEvents {
             let summary: String
             switch group.action {
             case "unset": summary = "unset \(list) in \(environment)"
-            case "promote": summary = "promote \(list) to \(environment) from \(group.from ?? "?")"
+            case "promote": summary = "promote \(list) to \(environment) from \((group.from ?? "?").replacingOccurrences(of: "@", with: " v"))"
             case "remove": summary = "removed \(list) from \(environment) without a tombstone"
             case "corrupt": summary = "wrote unreadable records for \(list) in \(environment)"
             default: summary = "set \(list) in \(environment)"

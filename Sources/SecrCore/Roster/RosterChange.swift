@@ -62,6 +62,8 @@ enum RosterChange {
     case setRole(name: String, role: String, keep: [RecordID], exposed: [Exposure])
     case addRole(name: String, manage: ManageLevel, access: [String: Permission])
     case removeRole(name: String)
+    case addNeverPromote(pattern: String)
+    case removeNeverPromote(pattern: String)
 
     var kind: String {
         switch self {
@@ -73,6 +75,8 @@ enum RosterChange {
         case .setRole: "member-role"
         case .addRole: "role-add"
         case .removeRole: "role-remove"
+        case .addNeverPromote: "policy-add"
+        case .removeNeverPromote: "policy-remove"
         }
     }
 
@@ -86,6 +90,8 @@ enum RosterChange {
         "member-role": ["member", "role", "keep", "exposed"],
         "role-add": ["role", "manage", "access"],
         "role-remove": ["role"],
+        "policy-add": ["never-promote"],
+        "policy-remove": ["never-promote"],
     ]
 
     var fields: [(String, String)] {
@@ -107,6 +113,8 @@ enum RosterChange {
             [("role", name), ("manage", manage == .members ? "members" : "none"), ("access", RosterChange.formatAccess(access))]
         case let .removeRole(name):
             [("role", name)]
+        case let .addNeverPromote(pattern), let .removeNeverPromote(pattern):
+            [("never-promote", pattern)]
         }
     }
 
@@ -136,6 +144,10 @@ enum RosterChange {
                             access: try RosterChange.parseAccess(try reader.string("access"), reader: reader))
         case "role-remove":
             self = .removeRole(name: try reader.string("role"))
+        case "policy-add":
+            self = .addNeverPromote(pattern: try reader.string("never-promote"))
+        case "policy-remove":
+            self = .removeNeverPromote(pattern: try reader.string("never-promote"))
         default:
             throw reader.fail("unknown roster entry kind '\(kind)' (written by a newer secr?)")
         }

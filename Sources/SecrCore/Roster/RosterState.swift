@@ -17,6 +17,8 @@ public struct RosterState: Sendable {
     /// Records that stay valid although their signer may no longer write (by signer key).
     public internal(set) var keptRecords: [PublicKey: Set<RecordID>] = [:]
     public internal(set) var exposures: [ExposureEvent] = []
+    /// Key name patterns whose values must never be promoted between environments.
+    public internal(set) var neverPromote: [String] = NeverPromote.defaults
 
     init(projectID: String, projectName: String) {
         self.projectID = projectID
@@ -141,6 +143,19 @@ public struct RosterState: Sendable {
             guard manage < .all else { throw SecrError.usage("a custom role may manage members at most") }
             try requireEnvironments(access)
             roles[name] = Role(name: name, manage: manage, permissions: access.filter { !$0.value.isEmpty })
+
+        case let .addNeverPromote(pattern):
+            try requireLevel(.members, "change the never-promote policy")
+            try NeverPromote.check(pattern)
+            guard !neverPromote.contains(pattern) else { throw SecrError.usage("'\(pattern)' is in the never-promote list already") }
+            neverPromote.append(pattern)
+
+        case let .removeNeverPromote(pattern):
+            try requireLevel(.members, "change the never-promote policy")
+            guard neverPromote.contains(pattern) else {
+                throw SecrError.usage("'\(pattern)' is not in the never-promote list: \(neverPromote.joined(separator: " "))")
+            }
+            neverPromote.removeAll { $0 == pattern }
 
         case let .removeRole(name):
             try requireLevel(.all, "remove roles")

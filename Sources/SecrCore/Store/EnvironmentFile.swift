@@ -240,11 +240,12 @@ public struct EnvironmentFile {
     }
 
     /// Writes a new version of `key` (a tombstone when `value` is nil), signed by `identity`.
-    mutating func write(key: String, value: SecretBytes?, identity: Identity, time: Timestamp, random: RandomSource) throws {
+    mutating func write(key: String, value: SecretBytes?, from: String? = nil, identity: Identity, time: Timestamp,
+                        random: RandomSource) throws {
         let previous = records[key]
         let line = try SecretRecord.make(
             key: key, value: value, version: (previous?.version ?? 0) + 1,
-            prev: previous?.hash(project: project, environment: name) ?? "-", project: project, environment: name,
+            prev: previous?.hash(project: project, environment: name) ?? "-", from: from, project: project, environment: name,
             environmentPublicKey: publicKey, identity: identity, time: time, random: random)
         records[key] = try SecretRecord(line: line, reader: FieldReader(line: line, file: file, lineNumber: 0))
     }

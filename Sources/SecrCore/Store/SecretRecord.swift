@@ -44,6 +44,12 @@ struct SecretRecord {
         } else {
             _ = try reader.bytes("prev", count: 32)
         }
+        if let from = line.value("from") {
+            guard let at = from.lastIndex(of: "@"), Names.isValid(String(from[..<at])),
+                  let fromVersion = Int(from[from.index(after: at)...]), fromVersion >= 1 else {
+                throw reader.fail("\(key): from=\(from.prefix(80)) is not ENV@VERSION")
+            }
+        }
         time = try reader.timestamp("time")
         signer = try reader.publicKey("by")
         _ = try reader.bytes("sig", count: Sodium.signatureBytes)
@@ -62,6 +68,9 @@ struct SecretRecord {
     }
 
     var prevHash: String { line.value("prev") ?? "-" }
+
+    /// Where a promoted value came from: `ENV@VERSION`.
+    var provenance: String? { line.value("from") }
 
     static func signedMessage(_ line: Line, project: String, environment: String) -> [UInt8] {
         line.signedMessage(domain: signatureDomain, context: [("project", project), ("env", environment)],
@@ -121,10 +130,12 @@ struct SecretRecord {
     }
 
     /// A new signed record. `value` nil writes a tombstone.
-    static func make(key: String, value: SecretBytes?, version: Int, prev: String, project: String, environment: String,
-                     environmentPublicKey: [UInt8], identity: Identity, time: Timestamp, random: RandomSource) throws -> Line {
-        var fields: [(String, String)] = [("key", key), ("v", String(version)), ("prev", prev), ("time", time.text),
-                                          ("by", identity.publicKey.text)]
+    static func make(key: String, value: SecretBytes?, version: Int, prev: String, from: String? = nil, project: String,
+                     environment: String, environmentPublicKey: [UInt8], identity: Identity, time: Timestamp,
+                     random: RandomSource) throws -> Line {
+        var fields: [(String, String)] = [("key", key), ("v", String(version)), ("prev", prev)]
+        if let from { fields.append(("from", from)) }
+        fields += [("time", time.text), ("by", identity.publicKey.text)]
         let kind: Kind
         if let value {
             kind = .secret

@@ -47,3 +47,10 @@ public final class Store {
 
     public func member(for identity: Identity) -> Member? { state.member(withKey: identity.publicKey) }
 }
+
+extension Store {
+    /// The version of a key's live value, nil when it has none.
+    public func version(of key: String, in environment: String) throws -> Int? {
+        try self.environment(environment).record(key).flatMap { $0.isDeleted ? nil : $0.version }
+    }
+}

@@ -3,6 +3,8 @@ public struct ChangeSummary: Sendable {
     public let action: String
     public let environment: String?
     public let keys: [String]
+    /// For promotions: the source environment (the `Secr-From` trailer).
+    public var from: String?
     /// The subject after `secr: `, e.g. `set STRIPE_SECRET_KEY in production`.
     public let subject: String
     /// Absolute paths written or removed.
@@ -12,6 +14,7 @@ public struct ChangeSummary: Sendable {
         var trailers = ["Secr-Action: \(action)"]
         if let environment { trailers.append("Secr-Environment: \(environment)") }
         if !keys.isEmpty { trailers.append("Secr-Keys: \(keys.joined(separator: ", "))") }
+        if let from { trailers.append("Secr-From: \(from)") }
         return "secr: \(subject)\n\n" + trailers.joined(separator: "\n") + "\n"
     }
 }
@@ -63,7 +66,7 @@ public final class StoreTransaction {
         return file
     }
 
-    private func requirePermission(_ needed: Permission, in environment: String, for action: String) throws -> Member {
+    func requirePermission(_ needed: Permission, in environment: String, for action: String) throws -> Member {
         let member = try actingMember()
         _ = try self.environment(environment)
         guard state.permission(of: member, in: environment).isSuperset(of: needed) else {

@@ -222,3 +222,14 @@ extension FileSystem {
         }
     }
 }
+
+extension FileSystem {
+    /// Overwrites an existing file in place (no rename), for wiping before unlinking.
+    public static func writeAll(path: String, _ bytes: [UInt8]) throws {
+        let fd = open(path, O_WRONLY | O_CLOEXEC)
+        guard fd >= 0 else { throw SecrError.failure("cannot open \(path): \(errorText())") }
+        defer { close(fd) }
+        try writeAll(fd, bytes, path: path)
+        fsync(fd)
+    }
+}

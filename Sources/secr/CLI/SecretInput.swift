@@ -52,3 +52,14 @@ enum SecretInput {
         return SecretBytes(copying: line)
     }
 }
+
+extension SecretInput {
+    /// Asks on stderr and reads one answer line from the terminal; true when it starts with `yes`.
+    static func confirm(_ question: String, yes: String) throws -> Bool {
+        Console.write(STDERR_FILENO, Array(question.utf8))
+        var answer: [UInt8] = []
+        var byte: UInt8 = 0
+        while read(STDIN_FILENO, &byte, 1) == 1, byte != 0x0a { answer.append(byte) }
+        return String(decoding: answer, as: UTF8.self).lowercased().hasPrefix(yes)
+    }
+}

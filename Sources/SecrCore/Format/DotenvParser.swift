@@ -1,0 +1,151 @@
+/// Parses dotenv text by python-dotenv's rules: `KEY=value` lines, optional `export ` prefixes,
+/// `#` comment lines, single-quoted values (literal but for `\\` and `\'`), double-quoted values
+/// (escapes `\\ \' \" \a \b \f \n \r \t \v`), both of which may span lines, and unquoted values
+/// that end at the line's end or at whitespace followed by `#`. Unlike python-dotenv it never
+/// expands `${VAR}`: values are taken exactly as written. A later duplicate wins.
+public enum DotenvParser {
+    public struct Entry {
+        public let key: String
+        public let value: SecretBytes
+        public let line: Int
+    }
+
+    public struct Result {
+        public let entries: [Entry]
+        /// Lines that name a key without `=` (python-dotenv reads them as "no value").
+        public let warnings: [String]
+    }
+
+    public static func parse(_ bytes: [UInt8], file: String) throws -> Result {
+        var parser = Cursor(bytes: bytes, file: file)
+        var entries: [Entry] = [], warnings: [String] = []
+        while true {
+            parser.skip { $0 == 0x20 || $0 == 0x09 || $0 == 0x0a || $0 == 0x0d }
+            guard let byte = parser.peek else { break }
+            if byte == UInt8(ascii: "#") {
+                parser.skipLine()
+                continue
+            }
+            let line = parser.line
+            if parser.hasPrefix("export ") || parser.hasPrefix("export\t") {
+                parser.position += 6
+                parser.skip { $0 == 0x20 || $0 == 0x09 }
+            }
+            let key: String
+            if parser.peek == UInt8(ascii: "'") {
+                parser.position += 1
+                let start = parser.position
+                parser.skip { $0 != UInt8(ascii: "'") && $0 != 0x0a }
+                guard parser.peek == UInt8(ascii: "'") else { throw parser.error("unterminated quoted key", line: line) }
+                key = String(decoding: bytes[start..<parser.position], as: UTF8.self)
+                parser.position += 1
+            } else {
+                let start = parser.position
+                parser.skip { $0 != UInt8(ascii: "=") && $0 != UInt8(ascii: "#") && $0 > 0x20 }
+                key = String(decoding: bytes[start..<parser.position], as: UTF8.self)
+            }
+            guard KeyName.isValid(Substring(key)) else {
+                throw parser.error("'\(key.prefix(60))' is not a valid key name ([A-Za-z_][A-Za-z0-9_]*)", line: line)
+            }
+            parser.skip { $0 == 0x20 || $0 == 0x09 }
+            guard parser.peek == UInt8(ascii: "=") else {
+                warnings.append("\(file):\(line): \(key) has no '=' and no value; skipped")
+                parser.skipLine()
+                continue
+            }
+            parser.position += 1
+            parser.skip { $0 == 0x20 || $0 == 0x09 }
+            let value: SecretBytes
+            switch parser.peek {
+            case UInt8(ascii: "'"):
+                value = try parser.quoted(UInt8(ascii: "'"), escapes: [UInt8(ascii: "\\"): 0x5c, UInt8(ascii: "'"): 0x27], line: line)
+                try parser.endOfValueLine(line: line)
+            case UInt8(ascii: "\""):
+                value = try parser.quoted(UInt8(ascii: "\""), escapes: Cursor.doubleQuoteEscapes, line: line)
+                try parser.endOfValueLine(line: line)
+            default:
+                value = parser.unquoted()
+            }
+            entries.append(Entry(key: key, value: value, line: line))
+        }
+        var seen = Set<String>()
+        let unique = entries.reversed().filter { seen.insert($0.key).inserted }.reversed()
+        return Result(entries: Array(unique), warnings: warnings)
+    }
+
+    private struct Cursor {
+        let bytes: [UInt8]
+        let file: String
+        var position = 0
+
+        static let doubleQuoteEscapes: [UInt8: UInt8] = [
+            UInt8(ascii: "\\"): 0x5c, UInt8(ascii: "'"): 0x27, UInt8(ascii: "\""): 0x22, UInt8(ascii: "a"): 0x07,
+            UInt8(ascii: "b"): 0x08, UInt8(ascii: "f"): 0x0c, UInt8(ascii: "n"): 0x0a, UInt8(ascii: "r"): 0x0d,
+            UInt8(ascii: "t"): 0x09, UInt8(ascii: "v"): 0x0b,
+        ]
+
+        var peek: UInt8? { position < bytes.count ? bytes[position] : nil }
+        var line: Int { bytes[..<position].reduce(1) { $1 == 0x0a ? $0 + 1 : $0 } }
+
+        func hasPrefix(_ text: String) -> Bool { bytes[position...].starts(with: text.utf8) }
+
+        mutating func skip(while predicate: (UInt8) -> Bool) {
+            while let byte = peek, predicate(byte) { position += 1 }
+        }
+
+        mutating func skipLine() {
+            skip { $0 != 0x0a }
+            if peek == 0x0a { position += 1 }
+        }
+
+        func error(_ message: String, line: Int) -> SecrError {
+            SecrError.failure("\(file):\(line): \(message); nothing was imported")
+        }
+
+        /// A quoted value, escapes decoded; the opening quote is at `position`.
+        mutating func quoted(_ quote: UInt8, escapes: [UInt8: UInt8], line: Int) throws -> SecretBytes {
+            position += 1
+            var out: [UInt8] = []
+            defer { wipe(&out) }
+            while let byte = peek {
+                position += 1
+                if byte == quote { return SecretBytes(copying: out) }
+                if byte == 0x5c, let next = peek, let decoded = escapes[next] {
+                    out.append(decoded)
+                    position += 1
+                } else {
+                    out.append(byte)
+                }
+            }
+            throw error("the value opened with \(quote == 0x22 ? "\"" : "'") is never closed", line: line)
+        }
+
+        /// After a closing quote only spaces and a `#` comment may follow on that line.
+        mutating func endOfValueLine(line: Int) throws {
+            skip { $0 == 0x20 || $0 == 0x09 }
+            guard let byte = peek, byte != 0x0a, byte != 0x0d else { return }
+            guard byte == UInt8(ascii: "#") else {
+                throw error("unexpected text after the closing quote", line: line)
+            }
+            skipLine()
+        }
+
+        /// To the end of the line, cut at whitespace followed by `#`, trailing whitespace removed.
+        mutating func unquoted() -> SecretBytes {
+            let start = position
+            skip { $0 != 0x0a && $0 != 0x0d }
+            var end = position
+            var index = start
+            while index < end {
+                if (bytes[index] == 0x20 || bytes[index] == 0x09), let hash = bytes[index..<end].firstIndex(where: { $0 != 0x20 && $0 != 0x09 }),
+                   bytes[hash] == UInt8(ascii: "#") {
+                    end = index
+                    break
+                }
+                index += 1
+            }
+            while end > start, bytes[end - 1] == 0x20 || bytes[end - 1] == 0x09 { end -= 1 }
+            return SecretBytes(copying: bytes[start..<end])
+        }
+    }
+}

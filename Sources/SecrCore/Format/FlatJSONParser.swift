@@ -1,0 +1,111 @@
+/// Parses a flat JSON object (`{"KEY": "value", …}`) for `secr import`. String values are
+/// decoded (all JSON escapes, surrogate pairs); numbers and booleans are taken as their text;
+/// null, arrays and nested objects are refused with the key named.
+public enum FlatJSONParser {
+    public static func parse(_ bytes: [UInt8], file: String) throws -> [(key: String, value: SecretBytes)] {
+        var cursor = Cursor(bytes: bytes, file: file)
+        var result: [(key: String, value: SecretBytes)] = []
+        cursor.whitespace()
+        try cursor.expect(UInt8(ascii: "{"))
+        cursor.whitespace()
+        if cursor.peek == UInt8(ascii: "}") {
+            cursor.position += 1
+        } else {
+            while true {
+                cursor.whitespace()
+                let keyBytes = try cursor.string()
+                let key = String(decoding: keyBytes, as: UTF8.self)
+                cursor.whitespace()
+                try cursor.expect(UInt8(ascii: ":"))
+                cursor.whitespace()
+                var value: [UInt8]
+                switch cursor.peek ?? 0 {
+                case UInt8(ascii: "\""): value = try cursor.string()
+                case UInt8(ascii: "t"), UInt8(ascii: "f"), UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"): value = cursor.scalar()
+                default: throw cursor.fail("the value of \(key.prefix(60)) is not a string, number or boolean (flat objects only)")
+                }
+                result.removeAll { $0.key == key }
+                result.append((key, SecretBytes(copying: value)))
+                wipe(&value)
+                cursor.whitespace()
+                if cursor.peek == UInt8(ascii: ",") { cursor.position += 1; continue }
+                try cursor.expect(UInt8(ascii: "}"))
+                break
+            }
+        }
+        cursor.whitespace()
+        guard cursor.peek == nil else { throw cursor.fail("unexpected text after the object") }
+        return result
+    }
+
+    private struct Cursor {
+        let bytes: [UInt8]
+        let file: String
+        var position = 0
+
+        var peek: UInt8? { position < bytes.count ? bytes[position] : nil }
+
+        func fail(_ message: String) -> SecrError {
+            SecrError.failure("\(file): \(message) (at byte \(position)); nothing was imported")
+        }
+
+        mutating func whitespace() {
+            while let byte = peek, byte == 0x20 || byte == 0x09 || byte == 0x0a || byte == 0x0d { position += 1 }
+        }
+
+        mutating func expect(_ byte: UInt8) throws {
+            guard peek == byte else { throw fail("expected '\(Character(UnicodeScalar(byte)))'") }
+            position += 1
+        }
+
+        /// A number, true or false, as its text.
+        mutating func scalar() -> [UInt8] {
+            let start = position
+            while let byte = peek, byte != UInt8(ascii: ","), byte != UInt8(ascii: "}"), byte > 0x20 { position += 1 }
+            return Array(bytes[start..<position])
+        }
+
+        mutating func hex4() throws -> UInt32 {
+            guard position + 4 <= bytes.count, let value = UInt32(String(decoding: bytes[position..<position + 4], as: UTF8.self), radix: 16) else {
+                throw fail("bad \\u escape")
+            }
+            position += 4
+            return value
+        }
+
+        mutating func string() throws -> [UInt8] {
+            try expect(UInt8(ascii: "\""))
+            var out: [UInt8] = []
+            while let byte = peek {
+                position += 1
+                switch byte {
+                case UInt8(ascii: "\""): return out
+                case UInt8(ascii: "\\"):
+                    guard let escape = peek else { throw fail("unterminated string") }
+                    position += 1
+                    switch escape {
+                    case UInt8(ascii: "n"): out.append(0x0a)
+                    case UInt8(ascii: "t"): out.append(0x09)
+                    case UInt8(ascii: "r"): out.append(0x0d)
+                    case UInt8(ascii: "b"): out.append(0x08)
+                    case UInt8(ascii: "f"): out.append(0x0c)
+                    case UInt8(ascii: "u"):
+                        var scalar = try hex4()
+                        if (0xd800..<0xdc00).contains(scalar), bytes[position...].starts(with: [0x5c, UInt8(ascii: "u")]) {
+                            position += 2
+                            let low = try hex4()
+                            scalar = 0x10000 + ((scalar - 0xd800) << 10) + (low - 0xdc00)
+                        }
+                        guard let unicode = UnicodeScalar(scalar) else { throw fail("bad \\u escape") }
+                        out += Array(String(Character(unicode)).utf8)
+                    default: out.append(escape)
+                    }
+                default:
+                    guard byte >= 0x20 else { throw fail("control character in a string") }
+                    out.append(byte)
+                }
+            }
+            throw fail("unterminated string")
+        }
+    }
+}

@@ -1,0 +1,40 @@
+extension StoreTransaction {
+    /// Sets and unsets keys in one change (for `import` and `edit`). `expectedVersions` names the
+    /// version each changed key had when the caller read it (nil: absent); a key changed by
+    /// someone else since is refused rather than overwritten.
+    public func apply(set values: [(key: String, value: SecretBytes)], unset keys: [String], in environment: String,
+                      action: String, expectedVersions: [String: Int?] = [:]) throws -> ChangeSummary {
+        for key in values.map(\.key) + keys {
+            guard let expected = expectedVersions[key] else { continue }
+            let current = try self.environment(environment).record(key).flatMap { $0.isDeleted ? nil : $0.version }
+            guard current == expected else {
+                throw SecrError.failure("\(key) in \(environment) was changed by someone else while you were editing (now v\(current.map(String.init) ?? "-")); nothing was applied. Run `git pull` and edit again")
+            }
+        }
+        var changed: [String] = []
+        if !values.isEmpty { changed += try set(values, in: environment).keys }
+        if !keys.isEmpty { changed += try unset(keys, in: environment).keys }
+        let summary = "\(action) \(environment): " + [
+            changed.filter { !keys.contains($0) }.isEmpty ? nil : "set " + changed.filter { !keys.contains($0) }.joined(separator: ", "),
+            keys.isEmpty ? nil : "unset " + keys.joined(separator: ", "),
+        ].compactMap { $0 }.joined(separator: "; ")
+        return ChangeSummary(action: action, environment: environment, keys: changed, subject: summary, paths: [])
+    }
+}
+
+/// What an edited dotenv text changes, compared with the values it was made from.
+public struct EditPlan {
+    /// New and changed values.
+    public let changes: [(key: String, value: SecretBytes)]
+    /// Keys whose lines were deleted.
+    public let removals: [String]
+
+    public var isEmpty: Bool { changes.isEmpty && removals.isEmpty }
+
+    public init(original: [(key: String, value: SecretBytes)], edited: [DotenvParser.Entry]) {
+        let before = Dictionary(original.map { ($0.key, $0.value) }, uniquingKeysWith: { $1 })
+        changes = edited.filter { entry in before[entry.key].map { !$0.isEqual(to: entry.value) } ?? true }.map { ($0.key, $0.value) }
+        let kept = Set(edited.map(\.key))
+        removals = original.map(\.key).filter { !kept.contains($0) }
+    }
+}

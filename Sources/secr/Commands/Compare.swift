@@ -1,0 +1,53 @@
+import SecrCore
+
+let compareCommand = Command(
+    "compare", summary: "which keys exist in which environments, and whether values match",
+    usage: "secr compare [ENV…] [--format table|json|markdown] [--strict]",
+    details: """
+        One row per key across the environments given (all by default), marking where a key is
+        missing. Where you can read two or more of them, says whether the values are the same,
+        without showing them. Needs no identity for the key matrix.
+        --strict exits 1 when a key present in one listed environment is missing from another,
+        so CI can check before a release that production has everything staging has:
+            secr compare staging production --strict
+        """,
+    options: [.value("--format", help: "table (default), json or markdown"), .flag("--json", help: "same as --format json"),
+              .flag("--strict", help: "exit 1 when any key is missing from a listed environment")]
+) { context in
+    let format = context.arguments.has("json") ? "json" : context.arguments.value("format") ?? "table"
+    guard ["table", "json", "markdown"].contains(format) else { throw context.usage("unknown format '\(format)'; use table, json or markdown") }
+    let store = try context.store()
+    let comparison = try Comparison.compare(store, environments: context.positionals, identity: try? context.identity())
+    let environments = comparison.environments
+    func cell(_ version: Int??) -> String { (version ?? nil).map { "v\($0)" } ?? "missing" }
+    switch format {
+    case "json":
+        let rows = comparison.rows.map { row in
+            let versions = environments.map { "\(JSONText.string($0)): \((row.versions[$0] ?? nil).map(String.init) ?? "null")" }
+            return "  {\"key\": \(JSONText.string(row.key)), \"versions\": {\(versions.joined(separator: ", "))}, \"values\": \"\(row.values.rawValue)\", \"missing\": [\(row.missingFrom.map(JSONText.string).joined(separator: ", "))]}"
+        }
+        context.console.out("{\"environments\": [\(environments.map(JSONText.string).joined(separator: ", "))], \"keys\": [\n" + rows.joined(separator: ",\n") + "\n]}")
+    case "markdown":
+        context.console.out("| key | " + environments.joined(separator: " | ") + " | values |")
+        context.console.out("|---|" + environments.map { _ in "---|" }.joined() + "---|")
+        for row in comparison.rows {
+            let cells = environments.map { (row.versions[$0] ?? nil).map { "v\($0)" } ?? "**missing**" }
+            context.console.out("| `\(row.key)` | " + cells.joined(separator: " | ") + " | \(row.values.rawValue) |")
+        }
+    default:
+        let width = max(3, comparison.rows.map(\.key.count).max() ?? 0)
+        let columns = environments.map { max($0.count, 7) }
+        context.console.out("key".padding(width) + "  " + zip(environments, columns).map { $0.padding($1) }.joined(separator: "  ") + "  values")
+        for row in comparison.rows {
+            let cells = zip(environments, columns).map { cell(row.versions[$0.0]).padding($0.1) }
+            context.console.out(row.key.padding(width) + "  " + cells.joined(separator: "  ") + "  " + row.values.rawValue)
+        }
+    }
+    let incomplete = comparison.incomplete
+    if context.arguments.has("strict") && !incomplete.isEmpty {
+        context.console.error("\(incomplete.count) key\(incomplete.count == 1 ? " is" : "s are") missing from some environments: "
+                              + incomplete.map { "\($0.key) (missing from \($0.missingFrom.joined(separator: ", ")))" }.joined(separator: "; "))
+        return 1
+    }
+    return 0
+}

@@ -1,0 +1,34 @@
+import SecrCore
+
+let doctorCommand = Command(
+    "doctor", summary: "find the ways environments go wrong, each with the command that fixes it",
+    usage: "secr doctor [--json]",
+    details: """
+        Errors: live-looking credentials outside production (sk_live_, AWS keys without EXAMPLE, …);
+        a never-promote key with the same value in two environments (the same database for
+        development and production); integrity problems and reader drift; a group- or
+        world-readable identity file; plaintext .env files tracked by git.
+        Warnings: keys in staging missing from production; no staging environment; values exposed
+        to removed members and not rotated; missing diff/merge drivers in this clone; application
+        code that picks secrets by hard-coded environment name.
+        Value checks cover the environments you can read. Exit 1 when any finding is an error.
+        """,
+    options: [.flag("--json", help: "print JSON")]
+) { context in
+    guard context.positionals.isEmpty else { throw context.usage("doctor takes no arguments") }
+    let findings = try Doctor.examine(location: try context.location(), expectedRoot: context.expectedRoot,
+                                      identity: try? context.identity(), identityFile: context.arguments.value("identity"))
+    if context.arguments.has("json") {
+        let items = findings.map {
+            "  {\"severity\": \"\($0.severity.rawValue)\", \"check\": \"\($0.check)\", \"message\": \(JSONText.string($0.message)), \"fix\": \(JSONText.string($0.fix))}"
+        }
+        context.console.out("[\n" + items.joined(separator: ",\n") + (items.isEmpty ? "]" : "\n]"))
+    } else if findings.isEmpty {
+        context.console.out("no problems found")
+    } else {
+        for finding in findings {
+            context.console.out("\(finding.severity.rawValue.uppercased()) [\(finding.check)] \(finding.message)\n    fix: \(finding.fix)")
+        }
+    }
+    return findings.contains { $0.severity == .error } ? 1 : 0
+}

@@ -1,0 +1,151 @@
+import Glibc
+import SecrCore
+
+let editCommand = Command(
+    "edit", summary: "edit an environment as dotenv text in your editor",
+    usage: "secr edit [-e ENV]",
+    details: """
+        Opens $SECR_EDITOR, $VISUAL or $EDITOR (else vi) on the environment's values as dotenv
+        text, in a private directory (mode 0700) on a memory-backed filesystem (/dev/shm) where
+        there is one. On save, only what changed is applied — new and changed keys are set,
+        deleted lines are unset — in one commit; unchanged keys keep their exact ciphertext.
+        A parse error shows the line and, on a terminal, offers to edit again or abort. The
+        temporary file is removed in every case, including Ctrl-C and termination.
+        Needs read and write access to the environment.
+        """
+) { context in
+    guard context.positionals.isEmpty else { throw context.usage("edit takes no arguments (use -e ENV)") }
+    let environment = context.environment
+    let store = try context.store()
+    let identity = try context.identity()
+    guard let member = store.member(for: identity) else {
+        throw SecrError(.accessDenied, "you are not a member of this project; ask an admin to run `secr member add NAME \(identity.publicKey.text) --role ROLE`")
+    }
+    guard store.state.permission(of: member, in: environment) == .readWrite else {
+        throw SecrError(.accessDenied, "\(member.name) (\(member.role)) needs read and write access to edit '\(environment)'; use `secr set` for write-only access")
+    }
+    let original = try store.values(in: environment, identity: identity)
+    let file = try store.environment(environment)
+    var versions: [String: Int?] = [:]
+    for key in file.keyNames { versions[key] = try? store.version(of: key, in: environment) }
+
+    let session = try EditSession()
+    defer { session.remove() }
+    var text = Array("""
+        # secr edit: \(environment) of \(store.state.projectName). Save and quit to apply; delete a line to unset
+        # its key. dotenv syntax (python-dotenv rules); nothing is expanded. Empty this file to unset everything.
+
+        """.utf8) + SecretFormat.dotenv.render(original)
+    try session.write(text)
+    wipe(&text)
+
+    while true {
+        try session.runEditor()
+        var edited = try session.read()
+        defer { wipe(&edited) }
+        do {
+            let parsed = try DotenvParser.parse(edited, file: "the edited text")
+            parsed.warnings.forEach(context.console.warning)
+            for entry in parsed.entries { try SecretValue.validate(entry.value, key: entry.key) }
+            let plan = EditPlan(original: original, edited: parsed.entries)
+            guard !plan.isEmpty else {
+                context.console.note("no changes to \(environment)")
+                return 0
+            }
+            let expected = Dictionary((plan.changes.map(\.key) + plan.removals).map { ($0, versions[$0] ?? nil) }, uniquingKeysWith: { $1 })
+            let change = try context.mutate {
+                try $0.apply(set: plan.changes, unset: plan.removals, in: environment, action: "edit", expectedVersions: expected)
+            }
+            context.console.note(change.subject)
+            return 0
+        } catch let error as SecrError where error.kind == .failure && SecretInput.standardInputIsTerminal {
+            context.console.error(error.message)
+            guard try SecretInput.confirm("(e)dit again or (a)bort? ", yes: "e") else {
+                context.console.note("aborted; nothing was changed")
+                return 1
+            }
+        }
+    }
+}
+
+/// The private temporary file of one `secr edit`, and the editor run on it.
+final class EditSession {
+    let directory: String
+    let path: String
+
+    init() throws {
+        let base = FileSystem.isDirectory("/dev/shm") && access("/dev/shm", W_OK) == 0 ? "/dev/shm" : (Environment.nonEmpty("TMPDIR") ?? "/tmp")
+        var template = Array("\(base)/secr-edit-XXXXXX".utf8CString)
+        guard let made = mkdtemp(&template) else {
+            throw SecrError(.failure, "cannot create a private temporary directory in \(base): \(String(cString: strerror(errno)))")
+        }
+        directory = String(cString: made)
+        chmod(directory, 0o700)
+        path = directory + "/secrets.env"
+        EditSession.register(path: path, directory: directory)
+    }
+
+    func write(_ bytes: [UInt8]) throws { try FileSystem.writeAtomically(path, bytes, mode: 0o600) }
+
+    func read() throws -> [UInt8] { try FileSystem.readIfExists(path) ?? [] }
+
+    func remove() {
+        if let bytes = try? FileSystem.readIfExists(path) {
+            // Overwrite before unlinking: the plaintext should not linger in freed pages.
+            var zeros = [UInt8](repeating: 0, count: bytes.count)
+            try? FileSystem.writeAll(path: path, zeros)
+            wipe(&zeros)
+        }
+        unlink(path)
+        for name in FileSystem.list(directory) { unlink(directory + "/" + name) }
+        rmdir(directory)
+        EditSession.register(path: nil, directory: nil)
+    }
+
+    /// Runs the editor through the shell (so `EDITOR="code --wait"` works) and waits for it.
+    /// secr ignores Ctrl-C meanwhile; the editor gets it, and secr cleans up afterwards.
+    func runEditor() throws {
+        let editor = Environment.nonEmpty("SECR_EDITOR") ?? Environment.nonEmpty("VISUAL") ?? Environment.nonEmpty("EDITOR") ?? "vi"
+        let arguments = ["/bin/sh", "-c", editor + " \"$1\"", "sh", path]
+        var argv: [UnsafeMutablePointer<CChar>?] = arguments.map { strdup($0) } + [nil]
+        defer { argv.forEach { free($0) } }
+        let previousInterrupt = signal(SIGINT, SIG_IGN), previousQuit = signal(SIGQUIT, SIG_IGN)
+        defer {
+            signal(SIGINT, previousInterrupt)
+            signal(SIGQUIT, previousQuit)
+        }
+        var pid = pid_t()
+        let spawned = posix_spawn(&pid, "/bin/sh", nil, nil, &argv, environ)
+        guard spawned == 0 else { throw SecrError(.failure, "cannot start the editor (\(editor)): \(String(cString: strerror(spawned)))") }
+        var status: Int32 = 0
+        while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
+        let exited = (status & 0x7f) == 0, code = (status >> 8) & 0xff
+        guard exited && code == 0 else {
+            throw SecrError(.failure, "the editor (\(editor)) \(exited ? "exited with status \(code)" : "was killed"); nothing was changed")
+        }
+    }
+
+    // Signal handlers may only touch these C strings; they are set while a session exists.
+    nonisolated(unsafe) private static var cleanupPath: UnsafeMutablePointer<CChar>?
+    nonisolated(unsafe) private static var cleanupDirectory: UnsafeMutablePointer<CChar>?
+
+    private static func register(path: String?, directory: String?) {
+        free(cleanupPath)
+        free(cleanupDirectory)
+        cleanupPath = path.map { strdup($0) }
+        cleanupDirectory = directory.map { strdup($0) }
+        let handler: @convention(c) (Int32) -> Void = { signal in
+            if let file = EditSession.cleanupPath { unlink(file) }
+            if let directory = EditSession.cleanupDirectory { rmdir(directory) }
+            _exit(128 + signal)
+        }
+        for number in [SIGTERM, SIGHUP] { Glibc.signal(number, path == nil ? SIG_DFL : handler) }
+        // A parent may have started secr with these blocked (threads of many runtimes block
+        // signals, and children inherit the mask); a blocked signal would never clean up.
+        var set = sigset_t()
+        sigemptyset(&set)
+        sigaddset(&set, SIGTERM)
+        sigaddset(&set, SIGHUP)
+        sigprocmask(SIG_UNBLOCK, &set, nil)
+    }
+}
