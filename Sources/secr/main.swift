@@ -8,6 +8,7 @@ let commands: [Command] = [
     memberCommand, roleCommand, envCommand, rotateCommand, verifyCommand, pinCommand, logCommand,
     reviewCommand, diffCommand, mergeCommand, setupGitCommand, promoteCommand, policyCommand,
     compareCommand, importCommand, exportCommand, editCommand, doctorCommand,
+    scanCommand, hooksCommand,
 ]
 
 @MainActor

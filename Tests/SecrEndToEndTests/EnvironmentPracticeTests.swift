@@ -232,7 +232,8 @@ import Testing
         try box.write("server.js", "const stripe = process.env.NODE_ENV === 'production' ? LIVE_STRIPE_KEY : TEST_STRIPE_KEY;\n")
         try box.write(".env.local", "X=1\n")
         try box.git("add", "-f", "server.js", ".env.local")
-        try box.git("commit", "-qm", "app")
+        // The pre-commit hook would refuse .env.local: this is the repository someone made without it.
+        try box.git("commit", "--no-verify", "-qm", "app")
         try FileManager.default.setAttributes([.posixPermissions: 0o644], ofItemAtPath: box.identityPath("alice"))
         let run = try box.secr("doctor", "--json", env: ["SECR_IDENTITY": try String(contentsOfFile: box.identityPath("alice"), encoding: .utf8),
                                                          "SECR_IDENTITY_FILE": box.identityPath("alice")])

@@ -17,6 +17,7 @@ public struct GitCommit: Sendable {
 /// calls libgit2 for it; used by commands that read history (log, review, verify --history).
 public final class GitHistory {
     private let repository: GitHandle
+    var handle: OpaquePointer { repository.pointer }
     /// The store directory relative to the work tree (`.secr`).
     let storePath: String
 

@@ -78,6 +78,10 @@ public enum Doctor {
                 add(.warning, "git-drivers", "this clone has no secr diff and merge drivers: git diff shows ciphertext and merges of environment files conflict",
                     "`secr setup-git`")
             }
+            if case .installed = try PreCommitHook.status(in: repository) {} else {
+                add(.warning, "pre-commit-hook", "this clone has no secr pre-commit hook: plaintext secrets and .env files can be committed unnoticed",
+                    "`secr hooks install`")
+            }
             let tracked = try repository.trackedFiles()
             for path in tracked where PlaintextEnvFile.matches(path) {
                 add(.error, "tracked-env-file", "\(path) is a plaintext env file tracked by git",

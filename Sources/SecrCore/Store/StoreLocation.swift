@@ -8,7 +8,14 @@ public struct StoreLocation: Sendable {
     /// Absolute path of the git work tree that contains the store, if any.
     public let repositoryRoot: String?
 
+    public init(directory: String, repositoryRoot: String?) {
+        self.directory = directory
+        self.repositoryRoot = repositoryRoot
+    }
+
     public var rosterPath: String { Path.join(directory, "roster") }
+    /// The leak scanner's allowlist.
+    public var allowlistPath: String { Path.join(directory, "allow") }
     public var environmentDirectory: String { Path.join(directory, "env") }
     public func environmentPath(_ name: String) -> String { Path.join(environmentDirectory, "\(name).secr") }
 

@@ -7,7 +7,9 @@ let initCommand = Command(
         Creates .secr/ with the signed roster (you as owner, member NAME), the environments
         development, staging and production, adds `*.secr diff=secr merge=secr` to
         .gitattributes and plaintext .env files to .gitignore, and commits only those paths.
-        NAME defaults to your login name; the project name defaults to the repository's directory.
+        It also registers the git diff and merge drivers and installs the pre-commit hook in this
+        clone. NAME defaults to your login name; the project name defaults to the repository's
+        directory.
         """,
     options: [.value("--name", help: "your member name (lower case)"),
               .value("--project", help: "the project's name")]
@@ -25,6 +27,7 @@ let initCommand = Command(
     let change = try StoreInitializer.create(location: location, owner: owner, projectName: project, identity: identity)
     try context.record(change, in: repository, fallbackAuthor: owner)
     try GitDrivers.install(in: repository)
+    try PreCommitHook.install(in: repository)
     context.console.note("""
         created \(location.display(location.directory)) for project \(project); you are \(owner) (owner)
           next: secr set KEY=VALUE -e development

@@ -1,0 +1,119 @@
+/// `secr scan`: what it scans and with which secrets.
+public enum LeakScan {
+    public enum Mode: Sendable {
+        /// What the next commit would add: the index against HEAD.
+        case staged
+        /// Every commit in `range` (`A..B`, `A` meaning A..HEAD, nil meaning all of history).
+        case history(String?)
+        /// Files and directories as they are on disk.
+        case paths([String])
+    }
+
+    /// Runs a scan. `location` is where the store (and its allowlist) is; `identity` unlocks the
+    /// managed-value layer, which is skipped with a note when it is nil or cannot read anything.
+    /// `allowlist` is the store's (`Allowlist.load(location.allowlistPath)`); its salt keys the
+    /// findings' hashes, so `--baseline` extends the very allowlist the scan used.
+    public static func run(_ mode: Mode, location: StoreLocation, allowlist: Allowlist, identity: Identity?,
+                           expectedRoot: String?) throws -> ScanReport {
+        var report = ScanReport()
+        let managed = managedValues(location: location, identity: identity, expectedRoot: expectedRoot, notes: &report.notes)
+        let storePath = location.repositoryRoot.flatMap { Path.relative(location.directory, to: $0) }
+        let scanner = Scanner(managed: managed, allowlist: allowlist, storePath: storePath)
+        var allowed = 0
+        func scan(_ target: ScanTarget, commit: String? = nil) {
+            report.filesScanned += 1
+            report.bytesScanned += target.bytes.count
+            for finding in scanner.scan(target, allowed: &allowed, notes: &report.notes) {
+                let shown = commit.map { finding.withCommit($0) } ?? finding
+                guard !report.findings.contains(where: { $0.rule == shown.rule && $0.path == shown.path && $0.matchHash == shown.matchHash }) else { continue }
+                report.findings.append(shown)
+            }
+        }
+        switch mode {
+        case .paths(let paths):
+            for path in paths.flatMap(files(under:)) {
+                scan(ScanTarget(path: path, bytes: try FileSystem.read(path), addedLines: nil))
+            }
+        case .staged, .history:
+            guard let root = location.repositoryRoot else {
+                throw SecrError.failure("not inside a git work tree; scan files with `secr scan PATH…`")
+            }
+            let history = try GitHistory(repositoryRoot: root, storePath: storePath ?? ".secr")
+            if case .history(let range) = mode {
+                guard let head = history.head() else { break }
+                var start: String?, end = head
+                if let range {
+                    if let dots = range[...].range(of: "..") {
+                        let left = String(range[..<dots.lowerBound]), right = String(range[dots.upperBound...])
+                        start = left.isEmpty ? nil : try history.resolve(left)
+                        end = try history.resolve(right.isEmpty ? "HEAD" : right)
+                    } else {
+                        start = try history.resolve(range)
+                    }
+                }
+                for commit in try history.commits(from: start, to: end) {
+                    for file in try history.changes(in: commit) {
+                        scan(try target(file, history: history), commit: commit)
+                    }
+                }
+            } else {
+                for file in try history.stagedChanges() { scan(try target(file, history: history)) }
+            }
+        }
+        if allowed > 0 { report.notes.append("\(allowed) finding\(allowed == 1 ? "" : "s") allowlisted in \(location.display(location.allowlistPath))") }
+        return report
+    }
+
+    /// The new blob, with only the lines it adds compared with the old one (all, when new).
+    static func target(_ file: ChangedFile, history: GitHistory) throws -> ScanTarget {
+        let bytes = try history.blob(file.blob)
+        guard let oldBlob = file.oldBlob else { return ScanTarget(path: file.path, bytes: bytes, addedLines: nil) }
+        return ScanTarget(path: file.path, bytes: bytes, addedLines: addedLines(old: try history.blob(oldBlob), new: bytes))
+    }
+
+    /// Line numbers of `new` whose text is not among the lines of `old` (as a multiset).
+    static func addedLines(old: [UInt8], new: [UInt8]) -> Set<Int> {
+        var counts: [ArraySlice<UInt8>: Int] = [:]
+        for line in old.split(separator: 0x0a, omittingEmptySubsequences: false) { counts[line, default: 0] += 1 }
+        var added = Set<Int>()
+        for (index, line) in new.split(separator: 0x0a, omittingEmptySubsequences: false).enumerated() {
+            if let count = counts[line], count > 0 { counts[line] = count - 1 } else { added.insert(index + 1) }
+        }
+        return added
+    }
+
+    static func files(under path: String) -> [String] {
+        guard FileSystem.isDirectory(path) else { return [path] }
+        return FileSystem.list(path).filter { $0 != ".git" }.flatMap { files(under: Path.join(path, $0)) }
+    }
+
+    /// The values of every environment the identity can read. Never written anywhere.
+    static func managedValues(location: StoreLocation, identity: Identity?, expectedRoot: String?, notes: inout [String]) -> ManagedValues? {
+        guard location.exists else { return nil }
+        guard let identity else {
+            notes.append("no identity: the values of this project's secrets were not checked (set SECR_IDENTITY or run `secr keygen`)")
+            return nil
+        }
+        guard let store = try? Store(location: location, expectedRoot: expectedRoot), let member = store.member(for: identity) else {
+            notes.append("your identity is not a member of this store: its values were not checked")
+            return nil
+        }
+        var values: [(environment: String, key: String, value: SecretBytes)] = []
+        for environment in store.state.environments where store.state.permission(of: member, in: environment).contains(.read) {
+            guard let decrypted = try? store.values(in: environment, identity: identity) else {
+                notes.append("\(environment) could not be decrypted: its values were not checked")
+                continue
+            }
+            values += decrypted.map { (environment, $0.key, $0.value) }
+        }
+        return ManagedValues(values)
+    }
+}
+
+extension ScanFinding {
+    func withCommit(_ commit: String) -> ScanFinding {
+        ScanFinding(path: path, line: line, rule: rule, title: title, severity: severity, preview: preview,
+                    fix: "it is in commit \(commit.prefix(10)): rotate the secret at its provider (history keeps it); " + fix,
+                    matchHash: matchHash, commit: commit)
+    }
+}

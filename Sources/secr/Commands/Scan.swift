@@ -1,0 +1,110 @@
+import SecrCore
+
+let scanCommand = Command(
+    "scan", summary: "find secrets about to be committed (the pre-commit hook), in history, or in files",
+    usage: "secr scan --staged | --history [RANGE] | PATH… [--format text|json|sarif] [--baseline]",
+    details: """
+        --staged scans exactly what the next commit contains: the index ($GIT_INDEX_FILE when git
+        sets it, as for `git commit -a`), added and renamed content only. --history scans commits
+        (all, or RANGE as A..B or A); PATH… scans files and directories.
+        Layers: the values of this project's secrets you can decrypt, and their base64, base64url,
+        hex and URL-encoded forms (values under 8 characters warn); plaintext .env files, private
+        key and keystore files, and non-ciphertext files in the store; 47 provider credential
+        formats with validators (test keys warn); high-entropy password/secret/token assignments.
+        Output never shows more than a few characters of a secret.
+        Suppress deliberately: `secr:allow` on the line (not for secret values or .env files), or
+        an entry in .secr/allow (rule, salted hash, path glob, reason). --baseline adds every
+        current finding to .secr/allow, to adopt secr in a repository with existing findings.
+        Exit 5 when anything blocks, 0 when clean or warnings only, 1 when the scan itself fails.
+        """,
+    options: [.flag("--staged", help: "scan the index (what the next commit adds)"),
+              .flag("--history", help: "scan commits (RANGE optional)"),
+              .value("--format", help: "text (default), json or sarif"), .flag("--json", help: "same as --format json"),
+              .flag("--baseline", help: "allowlist every current finding in .secr/allow")]
+) { context in
+    let format = context.arguments.has("json") ? "json" : context.arguments.value("format") ?? "text"
+    guard ["text", "json", "sarif"].contains(format) else { throw context.usage("unknown format '\(format)'; use text, json or sarif") }
+    let mode: LeakScan.Mode
+    if context.arguments.has("staged") {
+        guard context.positionals.isEmpty, !context.arguments.has("history") else { throw context.usage("--staged takes no paths") }
+        mode = .staged
+    } else if context.arguments.has("history") {
+        guard context.positionals.count <= 1 else { throw context.usage("--history takes at most one RANGE") }
+        mode = .history(context.positionals.first)
+    } else {
+        guard !context.positionals.isEmpty else { throw context.usage("say what to scan: --staged, --history or PATH…") }
+        mode = .paths(context.positionals)
+    }
+    do {
+        let cwd = try FileSystem.currentDirectory()
+        let location = (try? context.location()) ?? StoreLocation(directory: Path.join(cwd, ".secr"), repositoryRoot: nil)
+        var allowlist = try Allowlist.load(location.allowlistPath)
+        let report = try LeakScan.run(mode, location: location, allowlist: allowlist, identity: try? context.identity(),
+                                      expectedRoot: context.expectedRoot)
+        if context.arguments.has("baseline") {
+            let path = location.allowlistPath
+            for finding in report.findings { allowlist.add(finding, reason: "baseline: accepted when adopting secr scan on \(Timestamp.now().text.prefix(10))") }
+            try FileSystem.makeDirectories(location.directory)
+            try FileSystem.writeAtomically(path, Array(allowlist.text.utf8))
+            context.console.note("allowlisted \(report.findings.count) finding\(report.findings.count == 1 ? "" : "s") in \(location.display(path)); review the reasons and commit it")
+            return 0
+        }
+        switch format {
+        case "json": context.console.out(ScanOutput.json(report))
+        case "sarif": context.console.out(ScanOutput.sarif(report))
+        default: ScanOutput.text(report, staged: { if case .staged = mode { return true } else { return false } }(), console: context.console)
+        }
+        return report.blocks ? 5 : 0
+    } catch {
+        context.console.error("the scan failed: \((error as? SecrError)?.message ?? "\(error)")")
+        return 1
+    }
+}
+
+enum ScanOutput {
+    static func location(_ finding: ScanFinding) -> String {
+        finding.path + (finding.line.map { ":\($0)" } ?? "") + (finding.commit.map { " (commit \($0.prefix(10)))" } ?? "")
+    }
+
+    static func text(_ report: ScanReport, staged: Bool, console: Console) {
+        for finding in report.findings {
+            let label = finding.severity == .block ? "BLOCK" : "WARN "
+            console.out("\(label)  \(location(finding))  \(finding.rule): \(finding.title)  \(finding.preview)\n       fix: \(finding.fix)")
+        }
+        for note in report.notes { console.note(note) }
+        let blocking = report.findings.filter { $0.severity == .block }.count
+        let warnings = report.findings.count - blocking
+        if blocking > 0 {
+            console.error("\(blocking) finding\(blocking == 1 ? "" : "s") block\(blocking == 1 ? "s" : "")\(staged ? " this commit" : "")\(warnings > 0 ? " (and \(warnings) warning\(warnings == 1 ? "" : "s"))" : ""). Fix them, or accept one deliberately with `secr:allow` on its line or an entry in .secr/allow.\(staged ? " To commit anyway: git commit --no-verify" : "")")
+        } else {
+            console.note("scanned \(report.filesScanned) file\(report.filesScanned == 1 ? "" : "s"): \(warnings == 0 ? "no findings" : "\(warnings) warning\(warnings == 1 ? "" : "s"), nothing blocks")")
+        }
+    }
+
+    static func json(_ report: ScanReport) -> String {
+        let items = report.findings.map { finding in
+            "  {\"path\": \(JSONText.string(finding.path)), \"line\": \(finding.line.map(String.init) ?? "null"), \"commit\": \(finding.commit.map(JSONText.string) ?? "null"), "
+                + "\"rule\": \"\(finding.rule)\", \"title\": \(JSONText.string(finding.title)), \"severity\": \"\(finding.severity.rawValue)\", "
+                + "\"preview\": \(JSONText.string(finding.preview)), \"fix\": \(JSONText.string(finding.fix)), \"hash\": \"\(finding.matchHash)\"}"
+        }
+        return "{\"blocked\": \(report.blocks), \"files\": \(report.filesScanned), \"notes\": [\(report.notes.map(JSONText.string).joined(separator: ", "))], \"findings\": [\n"
+            + items.joined(separator: ",\n") + "\n]}"
+    }
+
+    /// SARIF 2.1.0, for code-scanning upload.
+    static func sarif(_ report: ScanReport) -> String {
+        var rules: [String: String] = [:]
+        for finding in report.findings { rules[finding.rule] = rules[finding.rule] ?? finding.title }
+        let ruleItems = rules.keys.sorted().map { "{\"id\": \"\($0)\", \"shortDescription\": {\"text\": \(JSONText.string(rules[$0] ?? $0))}}" }
+        let results = report.findings.map { finding in
+            let region = finding.line.map { ", \"region\": {\"startLine\": \($0)}" } ?? ""
+            return "{\"ruleId\": \"\(finding.rule)\", \"level\": \"\(finding.severity == .block ? "error" : "warning")\", "
+                + "\"message\": {\"text\": \(JSONText.string("\(finding.title) (\(finding.preview)). Fix: \(finding.fix)"))}, "
+                + "\"locations\": [{\"physicalLocation\": {\"artifactLocation\": {\"uri\": \(JSONText.string(finding.path))}\(region)}}], "
+                + "\"partialFingerprints\": {\"secrMatchHash/v1\": \"\(finding.matchHash)\"}}"
+        }
+        return "{\"$schema\": \"https://json.schemastore.org/sarif-2.1.0.json\", \"version\": \"2.1.0\", \"runs\": [{\"tool\": {\"driver\": "
+            + "{\"name\": \"secr\", \"version\": \"\(version)\", \"rules\": [\(ruleItems.joined(separator: ", "))]}}, "
+            + "\"results\": [\(results.joined(separator: ", "))]}]}"
+    }
+}
