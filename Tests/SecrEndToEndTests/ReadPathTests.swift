@@ -52,4 +52,15 @@ import Testing
             }
         }
     }
+
+    /// secr's own repository is its first user: its whole history scans clean, with the demo
+    /// keys, demo secrets and test fixtures allowlisted in .secr/allow (each with a reason),
+    /// not hidden by turning rules off.
+    @Test func ourOwnHistoryScansClean() throws {
+        let box = try Sandbox(gitRepository: false)
+        let run = try box.secr("scan", "--history", directory: ReadPathTests.repositoryRoot)
+        #expect(run.status == 0, "\(run.stdout)\(run.stderr)")
+        let allow = try String(contentsOf: ReadPathTests.repositoryRoot.appendingPathComponent(".secr/allow"), encoding: .utf8)
+        #expect(!allow.contains("reason=baseline"), "every allowlist entry has a real reason")
+    }
 }

@@ -125,8 +125,13 @@ enum Generic {
         }
     }
 
+    /// Source files: there, an unquoted right-hand side is an expression, not a literal secret.
+    static let codeSuffixes = [".swift", ".js", ".mjs", ".cjs", ".ts", ".tsx", ".jsx", ".py", ".rb", ".go", ".java", ".kt", ".rs",
+                               ".c", ".h", ".cc", ".cpp", ".hpp", ".m", ".cs", ".php", ".scala", ".ex", ".exs", ".dart", ".lua"]
+
     static func findings(_ line: ArraySlice<UInt8>, number: Int, path: String, allowlist: Allowlist) -> [ScanFinding] {
         guard line.count >= 16 else { return [] }
+        let isCode = codeSuffixes.contains(where: path.hasSuffix)
         let lower = line.map { $0 >= 0x41 && $0 <= 0x5a ? $0 + 32 : $0 }
         var results: [ScanFinding] = []
         var position = 0
@@ -159,6 +164,7 @@ enum Generic {
                 let end = original[start...].firstIndex(of: quote) ?? original.count
                 value = Array(original[start..<end])
             } else {
+                if isCode { continue }
                 let end = original[index...].firstIndex { $0 == 0x20 || $0 == 0x09 || $0 == 0x2c || $0 == 0x3b || $0 == 0x29 || $0 == 0x7d || $0 == 0x23 } ?? original.count
                 value = Array(original[index..<end])
                 if value.contains(UInt8(ascii: "(")) || value.contains(UInt8(ascii: "[")) { continue }

@@ -14,13 +14,15 @@ let scanCommand = Command(
         Output never shows more than a few characters of a secret.
         Suppress deliberately: `secr:allow` on the line (not for secret values or .env files), or
         an entry in .secr/allow (rule, salted hash, path glob, reason). --baseline adds every
-        current finding to .secr/allow, to adopt secr in a repository with existing findings.
+        current finding to .secr/allow (with --reason TEXT as the reason), to adopt secr in a
+        repository with existing findings. The hook never writes these files.
         Exit 5 when anything blocks, 0 when clean or warnings only, 1 when the scan itself fails.
         """,
     options: [.flag("--staged", help: "scan the index (what the next commit adds)"),
               .flag("--history", help: "scan commits (RANGE optional)"),
               .value("--format", help: "text (default), json or sarif"), .flag("--json", help: "same as --format json"),
-              .flag("--baseline", help: "allowlist every current finding in .secr/allow")]
+              .flag("--baseline", help: "allowlist every current finding in .secr/allow"),
+              .value("--reason", help: "the reason recorded with --baseline entries")]
 ) { context in
     let format = context.arguments.has("json") ? "json" : context.arguments.value("format") ?? "text"
     guard ["text", "json", "sarif"].contains(format) else { throw context.usage("unknown format '\(format)'; use text, json or sarif") }
@@ -43,7 +45,8 @@ let scanCommand = Command(
                                       expectedRoot: context.expectedRoot)
         if context.arguments.has("baseline") {
             let path = location.allowlistPath
-            for finding in report.findings { allowlist.add(finding, reason: "baseline: accepted when adopting secr scan on \(Timestamp.now().text.prefix(10))") }
+            let reason = context.arguments.value("reason") ?? "baseline: accepted when adopting secr scan on \(Timestamp.now().text.prefix(10))"
+            for finding in report.findings { allowlist.add(finding, reason: reason) }
             try FileSystem.makeDirectories(location.directory)
             try FileSystem.writeAtomically(path, Array(allowlist.text.utf8))
             context.console.note("allowlisted \(report.findings.count) finding\(report.findings.count == 1 ? "" : "s") in \(location.display(path)); review the reasons and commit it")
