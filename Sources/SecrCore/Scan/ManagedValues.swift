@@ -14,6 +14,8 @@ final class ManagedValues {
     /// First four bytes of each needle → needle indices: the prefilter that makes matching one
     /// dictionary probe per scanned byte.
     private var byPrefix: [UInt32: [Int]] = [:]
+    /// One bit per first two bytes of any needle: most positions are rejected without hashing.
+    private var firstTwo = [UInt64](repeating: 0, count: 1024)
 
     var isEmpty: Bool { needles.isEmpty }
 
@@ -39,7 +41,11 @@ final class ManagedValues {
                 needles.append(Needle(bytes: bytes, key: key, environment: environment, encoding: encoding, short: short))
             }
         }
-        for (index, needle) in needles.enumerated() { byPrefix[ManagedValues.window(needle.bytes[...], 0), default: []].append(index) }
+        for (index, needle) in needles.enumerated() {
+            byPrefix[ManagedValues.window(needle.bytes[...], 0), default: []].append(index)
+            let pair = Int(needle.bytes[0]) << 8 | Int(needle.bytes[1])
+            firstTwo[pair >> 6] |= 1 << UInt64(pair & 63)
+        }
     }
 
     deinit {
@@ -57,7 +63,9 @@ final class ManagedValues {
         var found: [(Needle, [UInt8])] = []
         var reported = Set<Int>()
         for offset in 0...(line.count - 4) {
-            guard let candidates = byPrefix[ManagedValues.window(line, offset)] else { continue }
+            let pair = Int(line[line.startIndex + offset]) << 8 | Int(line[line.startIndex + offset + 1])
+            guard firstTwo[pair >> 6] & (1 << UInt64(pair & 63)) != 0,
+                  let candidates = byPrefix[ManagedValues.window(line, offset)] else { continue }
             let rest = line[(line.startIndex + offset)...]
             for index in candidates where !reported.contains(index) && rest.starts(with: needles[index].bytes) {
                 reported.insert(index)

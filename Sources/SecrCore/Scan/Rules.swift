@@ -129,60 +129,78 @@ enum Generic {
     static let codeSuffixes = [".swift", ".js", ".mjs", ".cjs", ".ts", ".tsx", ".jsx", ".py", ".rb", ".go", ".java", ".kt", ".rs",
                                ".c", ".h", ".cc", ".cpp", ".hpp", ".m", ".cs", ".php", ".scala", ".ex", ".exs", ".dart", ".lua"]
 
+    /// Which bytes can start a keyword (either case): the per-byte test before any comparison.
+    static let keywordStarts: [Bool] = {
+        var table = [Bool](repeating: false, count: 256)
+        for keyword in keywords { table[Int(keyword[0])] = true; table[Int(keyword[0] - 32)] = true }
+        return table
+    }()
+
+    /// Case-insensitive keyword at `index` (keywords are lower case ASCII).
+    private static func keyword(in line: ArraySlice<UInt8>, at index: Int) -> [UInt8]? {
+        keywords.first { keyword in
+            guard index + keyword.count <= line.endIndex else { return false }
+            for (offset, expected) in keyword.enumerated() {
+                let byte = line[index + offset]
+                if byte != expected && !(byte >= 0x41 && byte <= 0x5a && byte + 32 == expected) { return false }
+            }
+            return true
+        }
+    }
+
     static func findings(_ line: ArraySlice<UInt8>, number: Int, path: String, allowlist: Allowlist) -> [ScanFinding] {
-        guard line.count >= 16 else { return [] }
+        guard line.count >= 16, line.contains(where: { $0 == UInt8(ascii: "=") || $0 == UInt8(ascii: ":") }) else { return [] }
         let isCode = codeSuffixes.contains(where: path.hasSuffix)
-        let lower = line.map { $0 >= 0x41 && $0 <= 0x5a ? $0 + 32 : $0 }
-        var results: [ScanFinding] = []
-        var position = 0
-        while position < lower.count {
-            guard let keyword = keywords.first(where: { lower[position...].starts(with: $0) }) else {
+        var position = line.startIndex
+        while position < line.endIndex {
+            guard keywordStarts[Int(line[position])], let keyword = keyword(in: line, at: position) else {
                 position += 1
                 continue
             }
             var index = position + keyword.count
             position = index
             let isIdentifier = { (b: UInt8) in Charset.word(b) || b == 0x2d || b == 0x2e }
-            while index < lower.count, isIdentifier(lower[index]) { index += 1 }
-            while index < lower.count, [0x22, 0x27, 0x60, 0x20, 0x09, 0x5d].contains(lower[index]) { index += 1 }
-            guard index < lower.count else { break }
-            if lower[index...].starts(with: Array(":=".utf8)) || lower[index...].starts(with: Array("=>".utf8)) {
+            while index < line.endIndex, isIdentifier(line[index]) { index += 1 }
+            while index < line.endIndex, [0x22, 0x27, 0x60, 0x20, 0x09, 0x5d].contains(line[index]) { index += 1 }
+            guard index < line.endIndex else { break }
+            if line[index...].starts(with: [0x3a, 0x3d]) || line[index...].starts(with: [0x3d, 0x3e]) {
                 index += 2
-            } else if lower[index] == UInt8(ascii: "=") || lower[index] == UInt8(ascii: ":") {
-                guard index + 1 >= lower.count || lower[index + 1] != UInt8(ascii: "=") else { continue }
+            } else if line[index] == UInt8(ascii: "=") || line[index] == UInt8(ascii: ":") {
+                guard index + 1 >= line.endIndex || line[index + 1] != UInt8(ascii: "=") else { continue }
                 index += 1
             } else {
                 continue
             }
-            while index < lower.count, lower[index] == 0x20 || lower[index] == 0x09 { index += 1 }
-            guard index < lower.count else { break }
-            let original = Array(line)
-            var value: [UInt8]
-            let quote = original[index]
+            while index < line.endIndex, line[index] == 0x20 || line[index] == 0x09 { index += 1 }
+            guard index < line.endIndex else { break }
+            let valueRange: Range<Int>
+            let quote = line[index]
             if quote == 0x22 || quote == 0x27 || quote == 0x60 {
                 let start = index + 1
-                let end = original[start...].firstIndex(of: quote) ?? original.count
-                value = Array(original[start..<end])
+                valueRange = start..<(line[start...].firstIndex(of: quote) ?? line.endIndex)
             } else {
                 if isCode { continue }
-                let end = original[index...].firstIndex { $0 == 0x20 || $0 == 0x09 || $0 == 0x2c || $0 == 0x3b || $0 == 0x29 || $0 == 0x7d || $0 == 0x23 } ?? original.count
-                value = Array(original[index..<end])
-                if value.contains(UInt8(ascii: "(")) || value.contains(UInt8(ascii: "[")) { continue }
+                let end = line[index...].firstIndex { $0 == 0x20 || $0 == 0x09 || $0 == 0x2c || $0 == 0x3b || $0 == 0x29 || $0 == 0x7d || $0 == 0x23 } ?? line.endIndex
+                valueRange = index..<end
+                if line[valueRange].contains(UInt8(ascii: "(")) || line[valueRange].contains(UInt8(ascii: "[")) { continue }
             }
+            let slice = line[valueRange]
+            // Cheapest tests first: most candidates fail on length or character classes.
+            guard slice.count >= 12, slice.count <= 256 else { continue }
+            let classes = [slice.contains { $0 >= 0x61 && $0 <= 0x7a }, slice.contains { $0 >= 0x41 && $0 <= 0x5a },
+                           slice.contains { $0 >= 0x30 && $0 <= 0x39 }, slice.contains { !Charset.alnum($0) }].filter { $0 }.count
+            guard classes >= 2 else { continue }
+            var value = Array(slice)
             defer { wipe(&value) }
+            guard entropy(value) >= (value.count >= 20 ? 3.5 : 3.0) else { continue }
             let text = String(decoding: value, as: UTF8.self)
-            guard value.count >= 12, value.count <= 256, !isPlaceholder(text), !isLookAlike(text) else { continue }
-            let classes = [value.contains { $0 >= 0x61 && $0 <= 0x7a }, value.contains { $0 >= 0x41 && $0 <= 0x5a },
-                           value.contains { $0 >= 0x30 && $0 <= 0x39 }, value.contains { !Charset.alnum($0) }].filter { $0 }.count
-            let bits = entropy(value)
-            guard classes >= 2, bits >= (value.count >= 20 ? 3.5 : 3.0) else { continue }
-            results.append(ScanFinding(path: path, line: number, rule: "generic-secret",
-                                       title: "a high-entropy value assigned to \(String(decoding: keyword, as: UTF8.self))",
-                                       severity: .block, preview: Redaction.preview(value),
-                                       fix: "move it into secr (`secr set NAME --stdin -e ENV`) and read it from the environment; if it is not a secret, add `secr:allow` to the line or an entry to .secr/allow",
-                                       matchHash: allowlist.hash(rule: "generic-secret", match: value)))
-            break
+            guard !isLookAlike(text), !isPlaceholder(text) else { continue }
+            return [ScanFinding(path: path, line: number, rule: "generic-secret",
+                                title: "a high-entropy value assigned to \(String(decoding: keyword, as: UTF8.self))",
+                                severity: .block, preview: Redaction.preview(value),
+                                fix: "move it into secr (`secr set NAME --stdin -e ENV`) and read it from the environment; if it is not a secret, add `secr:allow` to the line or an entry to .secr/allow",
+                                matchHash: allowlist.hash(rule: "generic-secret", match: value))]
         }
-        return results
+        return []
     }
 }

@@ -40,6 +40,19 @@ final class Scanner {
         prefixTable = table
     }
 
+    static let allowMarker = Array("secr:allow".utf8)
+
+    /// Byte search without building a String (this runs for every line).
+    static func contains(_ line: ArraySlice<UInt8>, _ needle: [UInt8]) -> Bool {
+        guard line.count >= needle.count, let first = needle.first else { return false }
+        var index = line.startIndex
+        while let hit = line[index...].firstIndex(of: first) {
+            if line[hit...].starts(with: needle) { return true }
+            index = hit + 1
+        }
+        return false
+    }
+
     /// Findings for one file, allowlisted ones removed (`allowed` counts them).
     func scan(_ target: ScanTarget, allowed: inout Int, notes: inout [String]) -> [ScanFinding] {
         var findings = PathRules.check(target.path, bytes: target.bytes, storePath: storePath, allowlist: allowlist)
@@ -59,8 +72,7 @@ final class Scanner {
                 let managedHere = managedFindings(line, number: number, path: target.path)
                 findings += managedHere
                 if large { continue }
-                let inlineAllowed = line.count >= 10 && String(decoding: line, as: UTF8.self).contains("secr:allow")
-                if inlineAllowed { continue }
+                if Scanner.contains(line, Scanner.allowMarker) { continue }
                 findings += providerFindings(line, number: number, path: target.path, file: bytes, lineEnd: end)
                 // A line with a known secret value needs no guess about its entropy.
                 if !isLockfile && managedHere.isEmpty { findings += Generic.findings(line, number: number, path: target.path, allowlist: allowlist) }
