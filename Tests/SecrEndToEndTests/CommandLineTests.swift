@@ -138,6 +138,19 @@ import Testing
         #expect(try box.secr("get", "K", identity: "alice").stdout == "\n")
     }
 
+    /// On a terminal a bare KEY prompts without echo: run secr under `script`, which gives it a pty.
+    @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/script"), "needs script(1)"))
+    func bareKeyOnATerminalPromptsWithoutEcho() throws {
+        let box = try Sandbox()
+        try box.project()
+        let command = "\(Sandbox.binary.path) set PROMPTED"
+        let run = try box.exec(URL(fileURLWithPath: "/bin/sh"), ["-c", "(sleep 1; printf 'typed-secret-value\\r') | script -qec '\(command)' /dev/null"],
+                               env: ["SECR_IDENTITY_FILE": box.identityPath("alice")])
+        #expect(run.stdout.contains("value for PROMPTED in development"))
+        #expect(!run.stdout.contains("typed-secret-value"), "the value is not echoed")
+        #expect(try box.secr("get", "PROMPTED", identity: "alice").stdout == "typed-secret-value\n")
+    }
+
     @Test func bareKeyWithoutTerminalOrStdinIsAUsageError() throws {
         let box = try Sandbox()
         try box.project()
