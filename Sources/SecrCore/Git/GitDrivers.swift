@@ -11,8 +11,14 @@ public enum GitDrivers {
         return String(decoding: buffer.prefix(length).map { UInt8(bitPattern: $0) }, as: UTF8.self)
     }
 
-    /// Quoted for the shell git runs driver commands with.
-    static var quotedExecutable: String { "'" + executable.replacingOccurrences(of: "'", with: "'\\''") + "'" }
+    /// How git should call secr: plain `secr` when that is this very binary on PATH (so an
+    /// upgrade in place keeps working), else the absolute path, quoted for the shell.
+    static var quotedExecutable: String {
+        let path = executable
+        let onPath = (Environment.get("PATH") ?? "").split(separator: ":").map { Path.join(String($0), "secr") }
+        if onPath.first(where: { FileSystem.exists($0) }).flatMap(FileSystem.realPath) == FileSystem.realPath(path) { return "secr" }
+        return "'" + path.replacingOccurrences(of: "'", with: "'\\''") + "'"
+    }
 
     public static let settings: [(String, String)] = [
         ("diff.secr.textconv", "\(quotedExecutable) diff"),

@@ -25,8 +25,8 @@ public enum PreCommitHook {
     }
 
     /// The script: runs a chained hook first, then `secr scan --staged`, and fails closed.
-    static func script(executable: String) -> String {
-        let quoted = "'" + executable.replacingOccurrences(of: "'", with: "'\\''") + "'"
+    static func script() -> String {
+        let quoted = GitDrivers.quotedExecutable
         return """
             #!/bin/sh
             \(marker) (installed by `secr hooks install`, removed by `secr hooks uninstall`).
@@ -35,7 +35,7 @@ public enum PreCommitHook {
             chained="$(dirname "$0")/\(chainedName)"
             if [ -x "$chained" ]; then "$chained" "$@" || exit $?; fi
             SECR=\(quoted)
-            [ -x "$SECR" ] || SECR=secr
+            command -v "$SECR" >/dev/null 2>&1 || SECR=secr
             "$SECR" scan --staged
             status=$?
             case $status in
@@ -74,7 +74,7 @@ public enum PreCommitHook {
         case .notInstalled:
             break
         }
-        try FileSystem.writeAtomically(path, Array(script(executable: GitDrivers.executable).utf8), mode: 0o755)
+        try FileSystem.writeAtomically(path, Array(script().utf8), mode: 0o755)
         return said
     }
 
