@@ -287,3 +287,37 @@ import Testing
         #expect(try box.git("rev-list", "--count", "HEAD").stdout == "\(count + 1)\n")
     }
 }
+
+@Suite struct CrashTests {
+    /// Writers killed with SIGKILL at arbitrary moments leave every file whole: the old version
+    /// or the new one, never a truncated file (temp file, fsync, rename).
+    @Test func killedWritersNeverLeaveATruncatedFile() throws {
+        let box = try Sandbox()
+        try box.project()
+        let store = box.root.appendingPathComponent("store")
+        try FileManager.default.copyItem(at: box.path(".secr"), to: store)
+        let big = String(repeating: "x", count: 4 << 20)
+        let env = ["SECR_IDENTITY_FILE": box.identityPath("alice"), "SECR_STORE": store.path]
+        for round in 0..<8 {
+            let process = Process()
+            process.executableURL = Sandbox.binary
+            process.arguments = ["set", "BIG", "--stdin"]
+            process.currentDirectoryURL = box.root
+            process.environment = box.environment.merging(env) { $1 }
+            let input = Pipe()
+            process.standardInput = input
+            process.standardOutput = FileHandle.nullDevice
+            process.standardError = FileHandle.nullDevice
+            try process.run()
+            input.fileHandleForWriting.write(Data((big + "\(round)").utf8))
+            try input.fileHandleForWriting.close()
+            usleep(useconds_t(20_000 + round * 15_000))
+            kill(process.processIdentifier, SIGKILL)
+            process.waitUntilExit()
+            let verify = try box.secr("verify", "--store", store.path, directory: box.root)
+            #expect(verify.status == 0, "round \(round): \(verify.stdout)\(verify.stderr)")
+        }
+        // And the store still takes writes afterwards (no lock left behind).
+        #expect(try box.secr("set", "AFTER=1", env: env, directory: box.root).status == 0)
+    }
+}
