@@ -250,3 +250,16 @@ func githubToken(_ body30: String) -> String {
         #expect(commit.stderr.contains("fail closed"))
     }
 }
+
+@Suite struct ScanStoreTests {
+    @Test func committingSecrChangesWithPlainGitPassesTheHook() throws {
+        let box = try Sandbox()
+        try box.project()
+        let token = githubToken("abcdefghijklmnopqrstuvwxyz0123")
+        #expect(try box.secr("set", "GITHUB_TOKEN=\(token)", "--no-commit", identity: "alice").status == 0)
+        let commit = try box.exec(URL(fileURLWithPath: "/usr/bin/git"), ["commit", "-qm", "secr change by hand"],
+                                  env: ["SECR_IDENTITY_FILE": box.identityPath("alice")])
+        #expect(commit.status == 0, "\(commit.stdout)\(commit.stderr)")
+        #expect(try box.secr("scan", "--history", identity: "alice").status == 0)
+    }
+}

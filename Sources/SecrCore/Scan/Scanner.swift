@@ -56,8 +56,11 @@ final class Scanner {
     /// Findings for one file, allowlisted ones removed (`allowed` counts them).
     func scan(_ target: ScanTarget, allowed: inout Int, notes: inout [String]) -> [ScanFinding] {
         var findings = PathRules.check(target.path, bytes: target.bytes, storePath: storePath, allowlist: allowlist)
+        // A valid store file is ciphertext by construction (the path rule checked it): content
+        // rules would only find chance patterns in random base64.
+        let validStoreFile = findings.isEmpty && storePath.flatMap { Path.relative(target.path, to: $0) } != nil
         let binary = target.bytes.prefix(8000).contains(0)
-        if !binary {
+        if !binary && !validStoreFile {
             let large = target.bytes.count > Scanner.contentLimit
             if large { notes.append("\(target.path) is larger than \(Scanner.contentLimit >> 20) MiB: checked for managed values and its path only") }
             let isLockfile = Generic.lockfiles.contains(Path.lastComponent(target.path))
