@@ -249,10 +249,16 @@ import Testing
 
     @Test func helpForEveryCommand() throws {
         let box = try Sandbox(gitRepository: false)
-        for command in ["keygen", "whoami", "init", "set", "get", "unset", "pull", "run", "member"] {
+        let commands = ["keygen", "whoami", "init", "set", "get", "unset", "pull", "run", "member", "role", "env", "rotate", "verify",
+                        "pin", "log", "review", "diff", "merge", "setup-git", "promote", "policy", "compare", "import", "export",
+                        "edit", "doctor", "scan", "hooks"]
+        let overview = try box.secr("--help").stdout
+        for command in commands {
+            #expect(overview.contains("  \(command) "), "secr --help lists \(command)")
             let run = try box.secr(command, "--help")
             #expect(run.status == 0, "\(command)")
             #expect(run.stdout.contains("usage: secr \(command)"))
+            #expect(try box.secr("help", command).stdout == run.stdout)
         }
         #expect(try box.secr("--help").stdout.contains("commands:"))
         #expect(try box.secr("--version").stdout.hasPrefix("secr "))
