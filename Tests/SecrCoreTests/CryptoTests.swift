@@ -40,7 +40,7 @@ final class CryptoTests: XCTestCase {
             crypto_box_seal_open(&opened, sealed, UInt64(sealed.count), recipient.publicKey, $0)
         }
         XCTAssertEqual(status, 0)
-        XCTAssertTrue(message.matches(opened))
+        XCTAssertTrue(message.isEqual(to: SecretBytes(copying: opened)))
         // And libsodium's own crypto_box_seal output opens with our open.
         var theirs = [UInt8](repeating: 0, count: message.count + Sodium.sealOverhead)
         _ = message.withPointer { crypto_box_seal(&theirs, $0, UInt64(message.count), recipient.publicKey) }

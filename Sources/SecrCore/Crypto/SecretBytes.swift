@@ -57,12 +57,6 @@ public final class SecretBytes: CustomStringConvertible, CustomDebugStringConver
         return sodium_memcmp(base, other.base, count) == 0
     }
 
-    /// Constant-time comparison with public bytes (a key that must match a published one).
-    func matches(_ bytes: [UInt8]) -> Bool {
-        guard count == bytes.count else { return false }
-        return sodium_memcmp(base, bytes, count) == 0
-    }
-
     /// The bytes as UTF-8 text. The caller owns the copy and should keep it short-lived.
     public func unsafeString() -> String {
         withUnsafeBytes { String(decoding: $0, as: UTF8.self) }

@@ -31,8 +31,6 @@ public final class GitHistory {
         self.storePath = storePath
     }
 
-    public var isShallow: Bool { git_repository_is_shallow(repository.pointer) == 1 }
-
     static func hex(_ oid: UnsafePointer<git_oid>) -> String {
         var buffer = [CChar](repeating: 0, count: 41)
         git_oid_tostr(&buffer, buffer.count, oid)

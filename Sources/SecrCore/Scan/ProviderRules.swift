@@ -56,10 +56,6 @@ enum Validators {
         }
     }
 
-    static func contains(_ marker: String) -> @Sendable ([UInt8]) -> Bool {
-        { $0.starts(with: marker.utf8) || String(decoding: $0, as: UTF8.self).contains(marker) }
-    }
-
     static func hasDigitAndLetter(_ token: [UInt8]) -> Bool {
         token.contains { $0 >= 0x30 && $0 <= 0x39 } && token.contains { ($0 >= 0x41 && $0 <= 0x5a) || ($0 >= 0x61 && $0 <= 0x7a) }
     }

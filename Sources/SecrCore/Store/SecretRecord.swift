@@ -69,9 +69,6 @@ struct SecretRecord {
 
     var prevHash: String { line.value("prev") ?? "-" }
 
-    /// Where a promoted value came from: `ENV@VERSION`.
-    var provenance: String? { line.value("from") }
-
     static func signedMessage(_ line: Line, project: String, environment: String) -> [UInt8] {
         line.signedMessage(domain: signatureDomain, context: [("project", project), ("env", environment)],
                            excluding: ["vk", "sig"])
