@@ -129,6 +129,21 @@ import Testing
         #expect(try box.secr("set", "_ok_1=x", identity: "alice").status == 0)
     }
 
+    /// Text in the place of a key name is often a value pasted wrongly: errors show only its start.
+    @Test func misplacedValuesAreNotEchoedWhole() throws {
+        let box = try Sandbox()
+        try box.project()
+        let token = "sk-live-" + String(repeating: "Q7x", count: 12)
+        let set = try box.secr("set", "\(token)=x", identity: "alice")
+        #expect(set.status == 2 && !set.stderr.contains(token))
+        try box.write("pasted.env", "GOOD=1\n\(token.replacingOccurrences(of: "-", with: "_"))\n")
+        let run = try box.secr("import", "pasted.env", identity: "alice")
+        #expect(run.status == 0)
+        #expect(run.stderr.contains("no '='") && !run.stderr.contains(token.replacingOccurrences(of: "-", with: "_")))
+        let key = try box.secr("member", "add", "bob", "ghp_" + String(repeating: "a1B2", count: 9), "--role", "viewer", identity: "alice")
+        #expect(key.status == 2 && !key.stderr.contains(String(repeating: "a1B2", count: 9)))
+    }
+
     @Test func stdinValueLosesExactlyOneTrailingNewline() throws {
         let box = try Sandbox()
         try box.project()

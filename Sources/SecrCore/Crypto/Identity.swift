@@ -19,7 +19,7 @@ public struct PublicKey: Hashable, Sendable, CustomStringConvertible {
             if text.uppercased().hasPrefix("SECR-SECRET-KEY-1") {
                 throw SecrError.usage("that is a secret key, not a public key: never share it; run `secr whoami` to print the public key")
             }
-            throw SecrError.usage("'\(text.prefix(80))' is not a secr public key: it must start with secr1 and have a valid checksum (copy it again from `secr whoami`)")
+            throw SecrError.usage("\(Redaction.quoted(text)) is not a secr public key: it must start with secr1 and have a valid checksum (copy it again from `secr whoami`)")
         }
         try self.init(bytes: data)
     }

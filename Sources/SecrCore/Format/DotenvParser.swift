@@ -45,11 +45,11 @@ public enum DotenvParser {
                 key = String(decoding: bytes[start..<parser.position], as: UTF8.self)
             }
             guard KeyName.isValid(Substring(key)) else {
-                throw parser.error("'\(key.prefix(60))' is not a valid key name ([A-Za-z_][A-Za-z0-9_]*)", line: line)
+                throw parser.error("\(Redaction.quoted(key)) is not a valid key name ([A-Za-z_][A-Za-z0-9_]*)", line: line)
             }
             parser.skip { $0 == 0x20 || $0 == 0x09 }
             guard parser.peek == UInt8(ascii: "=") else {
-                warnings.append("\(file):\(line): \(key) has no '=' and no value; skipped")
+                warnings.append("\(file):\(line): \(Redaction.quoted(key)) has no '=' and no value; skipped")
                 parser.skipLine()
                 continue
             }

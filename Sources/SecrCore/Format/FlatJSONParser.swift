@@ -22,7 +22,7 @@ public enum FlatJSONParser {
                 switch cursor.peek ?? 0 {
                 case UInt8(ascii: "\""): value = try cursor.string()
                 case UInt8(ascii: "t"), UInt8(ascii: "f"), UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"): value = cursor.scalar()
-                default: throw cursor.fail("the value of \(key.prefix(60)) is not a string, number or boolean (flat objects only)")
+                default: throw cursor.fail("the value of \(Redaction.quoted(key)) is not a string, number or boolean (flat objects only)")
                 }
                 result.removeAll { $0.key == key }
                 result.append((key, SecretBytes(copying: value)))

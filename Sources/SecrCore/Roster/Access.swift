@@ -99,7 +99,7 @@ public enum KeyName {
 
     public static func check(_ name: Substring) throws {
         guard isValid(name) else {
-            throw SecrError.usage("'\(name.prefix(80))' is not a valid key name: key names are environment variable names, a letter or '_' followed by letters, digits or '_' ([A-Za-z_][A-Za-z0-9_]*)")
+            throw SecrError.usage("\(Redaction.quoted(name)) is not a valid key name: key names are environment variable names, a letter or '_' followed by letters, digits or '_' ([A-Za-z_][A-Za-z0-9_]*)")
         }
     }
 }

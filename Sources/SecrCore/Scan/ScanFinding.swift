@@ -28,12 +28,3 @@ public struct ScanReport: Sendable {
 
     public var blocks: Bool { findings.contains { $0.severity == .block } }
 }
-
-enum Redaction {
-    /// The first few characters (at most 4, and never more than a quarter) and the length.
-    static func preview(_ match: [UInt8]) -> String {
-        let shown = min(4, match.count / 4)
-        let head = String(decoding: match.prefix(shown), as: UTF8.self).filter { !$0.isNewline }
-        return "\(head)…(\(match.count) chars)"
-    }
-}

@@ -20,7 +20,7 @@ let importCommand = Command(
     if isJSON {
         pairs = try FlatJSONParser.parse(bytes, file: path)
         for (key, _) in pairs {
-            guard KeyName.isValid(Substring(key)) else { throw SecrError(.failure, "\(path): '\(key.prefix(60))' is not a valid key name ([A-Za-z_][A-Za-z0-9_]*); nothing was imported") }
+            guard KeyName.isValid(Substring(key)) else { throw SecrError(.failure, "\(path): \(Redaction.quoted(key)) is not a valid key name ([A-Za-z_][A-Za-z0-9_]*); nothing was imported") }
         }
     } else {
         let parsed = try DotenvParser.parse(bytes, file: path)
