@@ -32,4 +32,9 @@ public struct SecrError: Error, CustomStringConvertible, Sendable {
     static func usage(_ message: String) -> SecrError { SecrError(.usage, message) }
     static func denied(_ message: String) -> SecrError { SecrError(.accessDenied, message) }
     static func integrity(_ message: String) -> SecrError { SecrError(.integrity, message) }
+
+    /// The caller's identity is not in the roster, with the command that would add it.
+    public static func notAMember(_ key: PublicKey) -> SecrError {
+        denied("you (\(key.text)) are not a member of this project; ask an admin to run `secr member add NAME \(key.text) --role ROLE`")
+    }
 }

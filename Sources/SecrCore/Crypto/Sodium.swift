@@ -255,3 +255,13 @@ enum Sodium {
         return String(decoding: out, as: UTF8.self)
     }
 }
+
+extension Sodium {
+    /// Constant-time equality of two public digests of equal length.
+    static func blake2bEqual(_ a: [UInt8], _ b: [UInt8]) -> Bool {
+        guard a.count == b.count else { return false }
+        var difference: UInt8 = 0
+        for i in a.indices { difference |= a[i] ^ b[i] }
+        return difference == 0
+    }
+}

@@ -10,7 +10,7 @@ enum RosterEvents {
         let state = roster?.state
         return newLines.dropFirst(max(oldLines.count - 1, 1)).compactMap { text in
             guard let line = Line.parse(text), let by = line.value("by").flatMap({ try? PublicKey(parsing: $0) }) else { return nil }
-            let signer = roster == nil ? nil : state?.member(withKey: by)?.name ?? "\(by.text.prefix(16))…"
+            let signer = roster == nil ? nil : state?.displayName(of: by) ?? "\(by.text.prefix(16))…"
             let value = { (name: String) in line.value(name) ?? "?" }
             let environment = line.value("env")
             let summary: String
@@ -69,11 +69,8 @@ enum EnvironmentEvents {
         let file = "\(environment).secr"
         guard !new.isEmpty else { return [] }  // a removed file: the roster's env-remove says why
         let before = EnvironmentLines(old), after = EnvironmentLines(new)
-        func name(of key: PublicKey) -> String { state?.member(withKey: key)?.name ?? "\(key.text.prefix(16))…" }
-        func record(_ bytes: ArraySlice<UInt8>?) -> SecretRecord? {
-            guard let bytes, let line = Line.parse(Substring(String(decoding: bytes, as: UTF8.self))) else { return nil }
-            return try? SecretRecord(line: line, reader: FieldReader(line: line, file: file, lineNumber: 0))
-        }
+        func name(of key: PublicKey) -> String { state?.displayName(of: key) ?? "\(key.text.prefix(16))…" }
+        func record(_ bytes: ArraySlice<UInt8>?) -> SecretRecord? { bytes.flatMap(SecretRecord.init(lineBytes:)) }
         var events: [AuditEvent] = []
         var project = state?.projectID ?? ""
         if before.header != after.header {

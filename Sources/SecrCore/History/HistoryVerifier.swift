@@ -36,7 +36,7 @@ public enum HistoryVerifier {
                         report(file, "\(key) was removed without a tombstone")
                         continue
                     }
-                    guard oldLine != newLine, let old = record(oldLine), let new = record(newLine) else { continue }
+                    guard oldLine != newLine, let old = SecretRecord(lineBytes: oldLine), let new = SecretRecord(lineBytes: newLine) else { continue }
                     let oldHash = old.hash(project: project, environment: environment)
                     if new.version < old.version {
                         report(file, "\(key) went back from v\(old.version) to v\(new.version): an older record was restored (rollback)")
@@ -55,10 +55,5 @@ public enum HistoryVerifier {
 
     private static func headerGeneration(_ bytes: ArraySlice<UInt8>) -> Int? {
         Line.parse(Substring(String(decoding: bytes, as: UTF8.self)))?.value("gen").flatMap { Int($0) }
-    }
-
-    private static func record(_ bytes: ArraySlice<UInt8>) -> SecretRecord? {
-        guard let line = Line.parse(Substring(String(decoding: bytes, as: UTF8.self))) else { return nil }
-        return try? SecretRecord(line: line, reader: FieldReader(line: line, file: "", lineNumber: 0))
     }
 }

@@ -50,7 +50,6 @@ public enum StoreReview {
             return report
         }
         let state = newRoster.state
-        func name(_ key: PublicKey) -> String { state.member(withKey: key)?.name ?? "\(key.text.prefix(16))…" }
 
         if before.roster != after.roster {
             let old = try before.roster.map { try history.blob($0) } ?? []
@@ -92,7 +91,7 @@ public enum StoreReview {
             if let oldFile, oldFile.generation != newFile.generation {
                 report.items.append(.init(change: "rotated", environment: environment, subject: environment,
                                           detail: "key generation \(oldFile.generation) → \(newFile.generation)",
-                                          signer: name(newFile.headerSigner), permitted: true, problem: nil))
+                                          signer: state.displayName(of: newFile.headerSigner), permitted: true, problem: nil))
             }
             for record in newFile.allRecords {
                 let old = oldFile?.record(record.key)
@@ -108,7 +107,7 @@ public enum StoreReview {
                 }
                 let verified = record.signatureIsValid(project: state.projectID, environment: environment)
                 report.items.append(.init(change: change, environment: environment, subject: record.key, detail: versions,
-                                          signer: verified ? name(record.signer) : nil, permitted: problem == nil, problem: problem))
+                                          signer: verified ? state.displayName(of: record.signer) : nil, permitted: problem == nil, problem: problem))
             }
             for old in oldFile?.allRecords ?? [] where newFile.record(old.key) == nil {
                 report.items.append(.init(change: "removed", environment: environment, subject: old.key, detail: "record deleted without a tombstone",

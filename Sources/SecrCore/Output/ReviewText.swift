@@ -8,7 +8,7 @@ public enum EnvironmentText {
         guard let environment, let file = try? EnvironmentFile.parse(bytes, name: environment, file: "\(environment).secr") else {
             return "(not a valid secr environment file: \(bytes.count) bytes)\n"
         }
-        func name(_ key: PublicKey) -> String { state?.member(withKey: key)?.name ?? "\(key.text.prefix(16))…" }
+        func name(_ key: PublicKey) -> String { state?.displayName(of: key) ?? "\(key.text.prefix(16))…" }
         let key = state.flatMap { state in identity.flatMap { try? file.unlock(with: $0, roster: state) } }
         var lines = ["environment \(environment): key generation \(file.generation), signed by \(name(file.headerSigner))",
                      "readers: " + (file.readerNames.isEmpty ? "none" : file.readerNames.joined(separator: ", "))]

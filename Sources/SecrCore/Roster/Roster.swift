@@ -140,7 +140,7 @@ public struct Roster: Sendable {
     /// Signs `change` as the next entry and applies it; throws when the signer may not make it.
     mutating func append(_ change: RosterChange, identity: Identity, time: Timestamp) throws {
         guard let signer = state.member(withKey: identity.publicKey) else {
-            throw SecrError.denied("you are not a member of this project; ask an admin to run `secr member add NAME \(identity.publicKey.text) --role ROLE`")
+            throw SecrError.notAMember(identity.publicKey)
         }
         var next = state
         try next.apply(change, by: signer, seq: lines.count, time: time)

@@ -28,6 +28,9 @@ public struct RosterState: Sendable {
 
     public func member(withKey key: PublicKey) -> Member? { members.values.first { $0.key == key } }
 
+    /// How a signer is shown: their member name, else the start of their key.
+    public func displayName(of key: PublicKey) -> String { member(withKey: key)?.name ?? "\(key.text.prefix(16))…" }
+
     public func permission(of member: Member, in environment: String) -> Permission {
         roles[member.role]?.permission(in: environment) ?? .none
     }

@@ -178,7 +178,7 @@ public struct EnvironmentFile {
     /// Unseals the environment secret key from the caller's reader line.
     func unlock(with identity: Identity, roster: RosterState) throws -> EnvironmentKey {
         guard let member = roster.member(withKey: identity.publicKey) else {
-            throw SecrError.denied("you (\(identity.publicKey.text)) are not a member of this project; ask an admin to run `secr member add NAME \(identity.publicKey.text) --role ROLE`")
+            throw SecrError.notAMember(identity.publicKey)
         }
         guard roster.permission(of: member, in: name).contains(.read) else {
             let who = roster.grantors(of: name)

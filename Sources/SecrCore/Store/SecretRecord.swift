@@ -62,6 +62,13 @@ struct SecretRecord {
         lineNumber = reader.lineNumber
     }
 
+    /// A record from one line of a committed file (history), or nil when it is not one.
+    init?(lineBytes: ArraySlice<UInt8>) {
+        guard let line = Line.parse(Substring(String(decoding: lineBytes, as: UTF8.self))),
+              let record = try? SecretRecord(line: line, reader: FieldReader(line: line, file: "", lineNumber: 0)) else { return nil }
+        self = record
+    }
+
     private func field(_ name: String) -> [UInt8] {
         // Validated in init; an absent field decodes to empty and then fails its check.
         line.value(name).flatMap { Sodium.fromBase64URL(Substring($0)) } ?? []
@@ -150,15 +157,5 @@ struct SecretRecord {
         let signature = try identity.sign(signedMessage(line, project: project, environment: environment))
         line.fields.append((name: "sig", value: Sodium.base64URL(signature)))
         return line
-    }
-}
-
-extension Sodium {
-    /// Constant-time equality of two public digests of equal length.
-    static func blake2bEqual(_ a: [UInt8], _ b: [UInt8]) -> Bool {
-        guard a.count == b.count else { return false }
-        var difference: UInt8 = 0
-        for i in a.indices { difference |= a[i] ^ b[i] }
-        return difference == 0
     }
 }

@@ -54,3 +54,19 @@ extension Store {
         try self.environment(environment).record(key).flatMap { $0.isDeleted ? nil : $0.version }
     }
 }
+
+extension Store {
+    /// Reads and structurally checks an environment file (shared with `StoreTransaction`).
+    static func loadEnvironment(_ name: String, location: StoreLocation, state: RosterState) throws -> EnvironmentFile {
+        guard state.hasEnvironment(name) else {
+            throw SecrError.usage("no environment '\(name)' in this project; environments: \(state.environments.joined(separator: ", "))")
+        }
+        let path = location.environmentPath(name)
+        guard let bytes = try FileSystem.readIfExists(path) else {
+            throw SecrError.integrity("\(location.display(path)) is missing although the roster lists environment '\(name)'; restore it with `git checkout -- \(location.display(path))`")
+        }
+        let file = try EnvironmentFile.parse(bytes, name: name, file: location.display(path))
+        try file.verifyStructure(against: state)
+        return file
+    }
+}

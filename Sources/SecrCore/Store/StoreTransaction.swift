@@ -51,7 +51,7 @@ public final class StoreTransaction {
     /// The caller as a member, or an access error that says how to join.
     public func actingMember() throws -> Member {
         guard let member = state.member(withKey: identity.publicKey) else {
-            throw SecrError.denied("you (\(identity.publicKey.text)) are not a member of this project; ask an admin to run `secr member add NAME \(identity.publicKey.text) --role ROLE`")
+            throw SecrError.notAMember(identity.publicKey)
         }
         return member
     }
@@ -182,19 +182,4 @@ public final class StoreTransaction {
     }
 
     public func release() { lock.release() }
-}
-
-extension Store {
-    static func loadEnvironment(_ name: String, location: StoreLocation, state: RosterState) throws -> EnvironmentFile {
-        guard state.hasEnvironment(name) else {
-            throw SecrError.usage("no environment '\(name)' in this project; environments: \(state.environments.joined(separator: ", "))")
-        }
-        let path = location.environmentPath(name)
-        guard let bytes = try FileSystem.readIfExists(path) else {
-            throw SecrError.integrity("\(location.display(path)) is missing although the roster lists environment '\(name)'; restore it with `git checkout -- \(location.display(path))`")
-        }
-        let file = try EnvironmentFile.parse(bytes, name: name, file: location.display(path))
-        try file.verifyStructure(against: state)
-        return file
-    }
 }

@@ -29,7 +29,7 @@ public enum FileSystem {
     }
 
     public static func read(_ path: String) throws -> [UInt8] {
-        guard let bytes = try readIfExists(path) else { throw SecrError.failure("\(path) does not exist") }
+        guard let bytes = try readIfExists(path) else { throw SecrError.failure("\(path) does not exist; check the path (relative paths start at the current directory, or at -C DIR)") }
         return bytes
     }
 

@@ -19,7 +19,7 @@ let editCommand = Command(
     let store = try context.store()
     let identity = try context.identity()
     guard let member = store.member(for: identity) else {
-        throw SecrError(.accessDenied, "you are not a member of this project; ask an admin to run `secr member add NAME \(identity.publicKey.text) --role ROLE`")
+        throw SecrError.notAMember(identity.publicKey)
     }
     guard store.state.permission(of: member, in: environment) == .readWrite else {
         throw SecrError(.accessDenied, "\(member.name) (\(member.role)) needs read and write access to edit '\(environment)'; use `secr set` for write-only access")
