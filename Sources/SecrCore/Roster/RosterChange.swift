@@ -162,22 +162,22 @@ enum RosterChange {
     }
 
     static func parseKeep(_ reader: FieldReader) throws -> [RecordID] {
-        let text = try reader.string("keep")
-        let parsed = try items(text).map { item in
-            guard let id = RecordID(parsing: item) else { throw reader.fail("keep item '\(item.prefix(80))' is not ENV/KEY@VERSION:HASH") }
-            return id
-        }
-        guard list(parsed.map(\.text)) == text else { throw reader.fail("keep list is not sorted") }
-        return parsed
+        try parseList("keep", reader: reader, form: "ENV/KEY@VERSION:HASH", parse: RecordID.init(parsing:), text: \.text)
     }
 
     static func parseExposed(_ reader: FieldReader) throws -> [Exposure] {
-        let text = try reader.string("exposed")
-        let parsed = try items(text).map { item in
-            guard let exposure = Exposure(parsing: item) else { throw reader.fail("exposed item '\(item.prefix(80))' is not ENV/KEY@VERSION") }
-            return exposure
+        try parseList("exposed", reader: reader, form: "ENV/KEY@VERSION", parse: Exposure.init(parsing:), text: \.text)
+    }
+
+    /// A sorted, comma-separated field whose items each parse as `T`.
+    private static func parseList<T>(_ field: String, reader: FieldReader, form: String, parse: (Substring) -> T?,
+                                     text: (T) -> String) throws -> [T] {
+        let value = try reader.string(field)
+        let parsed = try items(value).map { item in
+            guard let element = parse(item) else { throw reader.fail("\(field) item '\(item.prefix(80))' is not \(form)") }
+            return element
         }
-        guard list(parsed.map(\.text)) == text else { throw reader.fail("exposed list is not sorted") }
+        guard list(parsed.map(text)) == value else { throw reader.fail("\(field) list is not sorted") }
         return parsed
     }
 
