@@ -119,7 +119,7 @@ public enum StoreReview {
 
     /// `A..B`, `A` (meaning A..HEAD), or nothing: the merge base with the default branch to HEAD.
     static func endpoints(_ range: String?, history: GitHistory) throws -> (String, String) {
-        guard let head = history.head() else { throw SecrError.failure("the repository has no commits yet") }
+        guard let head = history.head() else { throw SecrError.failure("the repository has no commits yet; there is nothing to review until the first commit") }
         if let range {
             if let dots = range[...].range(of: "..") {
                 let left = String(range[..<dots.lowerBound]), right = String(range[dots.upperBound...])

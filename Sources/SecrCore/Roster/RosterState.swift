@@ -92,14 +92,14 @@ public struct RosterState: Sendable {
         case let .addEnvironment(name, access):
             try requireLevel(.members, "add environments")
             try Names.check(name, "environment")
-            guard !hasEnvironment(name) else { throw SecrError.usage("environment '\(name)' exists already") }
+            guard !hasEnvironment(name) else { throw SecrError.usage("environment '\(name)' exists already (see `secr env list`)") }
             for role in access.keys { _ = try requireRole(role) }
             environments.append(name)
             for (role, permission) in access { roles[role]?.permissions[name] = permission }
 
         case let .removeEnvironment(name):
             try requireLevel(.all, "remove environments")
-            guard hasEnvironment(name) else { throw SecrError.usage("no environment '\(name)'") }
+            guard hasEnvironment(name) else { throw SecrError.usage("no environment '\(name)'; environments: \(environments.joined(separator: ", "))") }
             environments.removeAll { $0 == name }
             for role in roles.keys { roles[role]?.permissions[name] = nil }
             exposures.removeAll { $0.exposure.environment == name }
@@ -109,9 +109,9 @@ public struct RosterState: Sendable {
             try Names.check(name, "member")
             let target = try requireRole(role)
             if target.manage == .all { try requireLevel(.all, "add an owner") }
-            guard members[name] == nil else { throw SecrError.usage("member '\(name)' exists already") }
+            guard members[name] == nil else { throw SecrError.usage("member '\(name)' exists already; pick another name (see `secr member list`)") }
             if let existing = member(withKey: key) {
-                throw SecrError.usage("that public key belongs to member '\(existing.name)' already")
+                throw SecrError.usage("that public key belongs to member '\(existing.name)' already; each member has their own identity (`secr keygen` makes one)")
             }
             members[name] = Member(name: name, key: key, role: role)
 
@@ -129,7 +129,7 @@ public struct RosterState: Sendable {
             try requireLevel(.members, "change roles")
             let target = try requireMember(name)
             let newRole = try requireRole(role)
-            guard target.role != role else { throw SecrError.usage("\(name) is \(role) already") }
+            guard target.role != role else { throw SecrError.usage("\(name) is \(role) already; nothing to change") }
             if manageLevel(of: target) == .all || newRole.manage == .all {
                 try requireLevel(.all, "grant or take away the owner role")
             }
@@ -142,15 +142,15 @@ public struct RosterState: Sendable {
         case let .addRole(name, manage, access):
             try requireLevel(.all, "define roles")
             try Names.check(name, "role")
-            guard roles[name] == nil else { throw SecrError.usage("role '\(name)' exists already") }
-            guard manage < .all else { throw SecrError.usage("a custom role may manage members at most") }
+            guard roles[name] == nil else { throw SecrError.usage("role '\(name)' exists already (see `secr role list`)") }
+            guard manage < .all else { throw SecrError.usage("a custom role may manage members at most (--manage); managing everything is the owner role's") }
             try requireEnvironments(access)
             roles[name] = Role(name: name, manage: manage, permissions: access.filter { !$0.value.isEmpty })
 
         case let .addNeverPromote(pattern):
             try requireLevel(.members, "change the never-promote policy")
             try NeverPromote.check(pattern)
-            guard !neverPromote.contains(pattern) else { throw SecrError.usage("'\(pattern)' is in the never-promote list already") }
+            guard !neverPromote.contains(pattern) else { throw SecrError.usage("'\(pattern)' is in the never-promote list already; nothing to change") }
             neverPromote.append(pattern)
 
         case let .removeNeverPromote(pattern):
@@ -164,7 +164,7 @@ public struct RosterState: Sendable {
             try requireLevel(.all, "remove roles")
             _ = try requireRole(name)
             guard !Role.builtIn.contains(where: { $0.name == name }) else {
-                throw SecrError.usage("\(name) is a built-in role and cannot be removed")
+                throw SecrError.usage("\(name) is a built-in role and cannot be removed; define the role you need with `secr role add`")
             }
             let holders = members.values.filter { $0.role == name }.map(\.name).sorted()
             guard holders.isEmpty else {

@@ -31,7 +31,7 @@ public struct Allowlist: Sendable {
                 continue
             }
             guard line.hasPrefix("allow "), let reasonStart = line.range(of: " reason=") else {
-                throw SecrError.failure("\(path):\(number + 1): not an allowlist entry (allow rule=… hash=… path=… reason=…)")
+                throw SecrError.failure("\(path):\(number + 1): not an allowlist entry (allow rule=… hash=… path=… reason=…); fix the line, or restore the file with `git checkout -- \(path)`")
             }
             var fields: [String: String] = [:]
             for token in line[line.index(line.startIndex, offsetBy: 6)..<reasonStart.lowerBound].split(separator: " ") {
@@ -39,7 +39,7 @@ public struct Allowlist: Sendable {
                 if parts.count == 2 { fields[String(parts[0])] = String(parts[1]) }
             }
             guard let rule = fields["rule"], let hash = fields["hash"], let glob = fields["path"] else {
-                throw SecrError.failure("\(path):\(number + 1): an allowlist entry needs rule=, hash=, path= and reason=")
+                throw SecrError.failure("\(path):\(number + 1): an allowlist entry needs rule=, hash=, path= and reason=; fix the line, or restore the file with `git checkout -- \(path)`")
             }
             entries.append(Entry(rule: rule, hash: hash, path: glob, reason: String(line[reasonStart.upperBound...])))
         }

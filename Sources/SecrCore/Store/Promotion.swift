@@ -5,7 +5,7 @@ extension StoreTransaction {
     /// patterns are refused unless `force`. Returns the summary and the keys that were identical
     /// already (and so not written).
     public func promote(_ keys: [String], from source: String, to target: String, force: Bool) throws -> (ChangeSummary, identical: [String]) {
-        guard source != target else { throw SecrError.usage("--from and --to name the same environment (\(source))") }
+        guard source != target else { throw SecrError.usage("--from and --to name the same environment (\(source)); promote between two different environments") }
         for key in keys { try KeyName.check(Substring(key)) }
         let member = try requirePermission(.read, in: source, for: "read")
         _ = try requirePermission(.write, in: target, for: "write")

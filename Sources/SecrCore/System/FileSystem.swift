@@ -23,7 +23,7 @@ public enum FileSystem {
             }
             if n == 0 { break }
             out.append(contentsOf: chunk[0..<n])
-            guard out.count <= limit else { throw SecrError.failure("\(path) is larger than \(limit >> 20) MiB") }
+            guard out.count <= limit else { throw SecrError.failure("\(path) is larger than \(limit >> 20) MiB, more than secr reads; is it the right file?") }
         }
         return out
     }

@@ -12,7 +12,7 @@ let hooksCommand = Command(
         """
 ) { context in
     guard context.positionals.count == 1 else { throw context.usage("hooks needs install, uninstall or status") }
-    guard let root = try context.location().repositoryRoot else { throw SecrError(.failure, "not inside a git work tree") }
+    guard let root = try context.location().repositoryRoot else { throw SecrError(.failure, "not inside a git work tree; run `secr hooks` in a clone of your project") }
     let repository = try GitRepository(at: root)
     switch context.positionals[0] {
     case "install": context.console.note(try PreCommitHook.install(in: repository))
