@@ -14,7 +14,8 @@ let package = Package(
         .systemLibrary(
             name: "CGit2", pkgConfig: "libgit2",
             providers: [.apt(["libgit2-dev"])]),
-        .target(name: "SecrCore", dependencies: ["CSodium", "CGit2"]),
+        .systemLibrary(name: "CSystem"),
+        .target(name: "SecrCore", dependencies: ["CSodium", "CGit2", "CSystem"]),
         .executableTarget(name: "secr", dependencies: ["SecrCore"]),
         .testTarget(name: "SecrCoreTests", dependencies: ["SecrCore"]),
         .testTarget(name: "SecrEndToEndTests", dependencies: ["secr"]),

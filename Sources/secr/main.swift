@@ -7,7 +7,7 @@ let commands: [Command] = [
     keygenCommand, whoamiCommand, initCommand, setCommand, getCommand, unsetCommand, pullCommand, runCommand,
     memberCommand, roleCommand, envCommand, rotateCommand, verifyCommand, pinCommand, logCommand,
     reviewCommand, diffCommand, mergeCommand, setupGitCommand, promoteCommand, policyCommand,
-    compareCommand, importCommand, exportCommand, editCommand, doctorCommand,
+    compareCommand, importCommand, exportCommand, editCommand, doctorCommand, upgradeCommand,
     scanCommand, hooksCommand,
 ]
 

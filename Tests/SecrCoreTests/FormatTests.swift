@@ -14,6 +14,8 @@ final class FormatTests: XCTestCase {
         let (file, key) = try EnvironmentFile.create(name: "development", file: "development.secr", project: roster.state.projectID,
                                                      readers: roster.state.readers(of: "development"), identity: owner,
                                                      time: time, random: SystemRandom())
+        try roster.append(.environmentKey(name: "development", generation: 1, publicKey: key.publicKey,
+                                          readers: roster.state.readerSetHash(of: "development")), identity: owner, time: time)
         return (owner, roster, file, key)
     }
 
@@ -88,6 +90,11 @@ final class FormatTests: XCTestCase {
         XCTAssertEqual(render(""), "K=\n")
         XCTAssertEqual(render("a b #c \"d\""), "K='a b #c \"d\"'\n")
         XCTAssertEqual(render("it's"), "K=\"it's\"\n")
-        XCTAssertEqual(render("a\\b\nc"), "K=\"a\\\\b\\nc\"\n")
+        XCTAssertEqual(render("a\\b\nc"), "K='a\\b\nc'\n", "a lone backslash and a line break fit single quotes")
+        // Nothing in the default output may run or expand when a shell sources it.
+        XCTAssertEqual(render("$(touch x) `id` ${HOME}"), "K='$(touch x) `id` ${HOME}'\n")
+        XCTAssertEqual(render("it's $(id)"), "K=\"it's \\$(id)\"\n")
+        XCTAssertEqual(render("a\\\\b `x`"), "K=\"a\\\\\\\\b \\`x\\`\"\n", "python-dotenv would unescape \\\\ in single quotes")
+        XCTAssertEqual(render("ends\\"), "K=\"ends\\\\\"\n")
     }
 }

@@ -19,10 +19,12 @@ final class VectorTests: XCTestCase {
         var roster = try Roster.create(projectName: "example", owner: "alice", identity: alice, time: time, random: random)
         try roster.append(.addEnvironment(name: "development", access: Role.standardAccess[0].access), identity: alice, time: time)
         try roster.append(.addMember(name: "bob", key: bob.publicKey, role: "developer"), identity: alice, time: time)
-        var (file, _) = try EnvironmentFile.create(name: "development", file: ".secr/env/development.secr",
-                                                   project: roster.state.projectID,
-                                                   readers: roster.state.readers(of: "development"),
-                                                   identity: alice, time: time, random: random)
+        var (file, key) = try EnvironmentFile.create(name: "development", file: ".secr/env/development.secr",
+                                                     project: roster.state.projectID,
+                                                     readers: roster.state.readers(of: "development"),
+                                                     identity: alice, time: time, random: random)
+        try roster.append(.environmentKey(name: "development", generation: 1, publicKey: key.publicKey,
+                                          readers: roster.state.readerSetHash(of: "development")), identity: alice, time: time)
         try file.write(key: "DATABASE_URL", value: SecretBytes(copying: Array("postgres://app:s3cret@db.internal:5432/app".utf8)),
                        identity: bob, time: time, random: random)
         try file.write(key: "API_TOKEN", value: SecretBytes(copying: Array("tok_live_123".utf8)), identity: alice, time: time, random: random)

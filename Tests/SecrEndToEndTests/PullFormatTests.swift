@@ -37,23 +37,54 @@ import Testing
         return try JSONSerialization.jsonObject(with: run.stdoutData) as? [String: String] ?? [:]
     }
 
+    /// Values python-dotenv cannot read back from sh-safe quoting: a quote or backslashes
+    /// together with `$` (secr warns about them and names them).
+    static let shOnly: Set<String> = ["MIXED"]
+
     @Test func dotenvRoundTripsThroughPythonDotenv() throws {
         let box = try seeded()
         let pull = try box.secr("pull", identity: "alice")
         #expect(pull.status == 0)
+        #expect(pull.stderr.contains("MIXED") && pull.stderr.contains("--format json"), "\(pull.stderr)")
+        let expected = PullFormatTests.tricky.filter { !PullFormatTests.shOnly.contains($0.key) }
         let parsed = try python(box, """
             import sys, io, json
             from dotenv import dotenv_values
             print(json.dumps(dotenv_values(stream=io.StringIO(sys.stdin.read()), interpolate=False)))
             """, input: pull.stdoutData)
-        #expect(parsed == PullFormatTests.tricky)
+        #expect(parsed.filter { !PullFormatTests.shOnly.contains($0.key) } == expected)
         // Values without ${…} also survive python-dotenv's default interpolation.
         let interpolated = try python(box, """
             import sys, io, json
             from dotenv import dotenv_values
             print(json.dumps(dotenv_values(stream=io.StringIO(sys.stdin.read()))))
             """, input: pull.stdoutData)
-        #expect(interpolated == PullFormatTests.tricky)
+        #expect(interpolated.filter { !PullFormatTests.shOnly.contains($0.key) } == expected)
+    }
+
+    @Test func defaultOutputSourcedByShExecutesNothingAndReadsExactly() throws {
+        // A writer of the environment chooses the values; whoever sources `secr pull > .env`
+        // in a shell must get them as text, never run them.
+        let box = try seeded()
+        let marker = box.root.appendingPathComponent("pwned").path
+        var values = PullFormatTests.tricky
+        values["SUBSHELL"] = "$(touch \(marker))"
+        values["BACKTICKS"] = "`touch \(marker)`"
+        values["BRACES"] = "${HOME} and $HOME"
+        values["QUOTE_AND_SUBSHELL"] = "it's $(touch \(marker))"
+        values["BACKSLASH_AND_BACKTICK"] = "a\\\\b `touch \(marker)` \\"
+        for key in ["SUBSHELL", "BACKTICKS", "BRACES", "QUOTE_AND_SUBSHELL", "BACKSLASH_AND_BACKTICK"] {
+            #expect(try box.secr("set", key, "--stdin", input: (values[key] ?? "") + "\n", identity: "alice").status == 0)
+        }
+        let pull = try box.secr("pull", identity: "alice")
+        let file = box.root.appendingPathComponent("pulled.env")
+        try pull.stdoutData.write(to: file)
+        let keys = values.keys.sorted()
+        let script = "set -a; . \(file.path); set +a; python3 -c 'import os, json; print(json.dumps({k: os.environ[k] for k in \(keys)}))'"
+        let run = try box.exec(URL(fileURLWithPath: "/bin/sh"), ["-c", script])
+        #expect(run.status == 0, "\(run.stderr)")
+        #expect(try JSONSerialization.jsonObject(with: run.stdoutData) as? [String: String] == values)
+        #expect(!FileManager.default.fileExists(atPath: marker), "sourcing the output ran a command")
     }
 
     @Test func jsonRoundTrips() throws {

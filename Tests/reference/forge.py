@@ -6,6 +6,11 @@ forgeries by its permission rules, not by luck.
 usage:
   forge.py roster-append STORE IDENTITY_FILE KIND NAME=VALUE...   append a chained, signed entry
   forge.py record STORE ENV IDENTITY_FILE KEY VALUE                write a signed, encrypted record
+  forge.py header STORE ENV IDENTITY_FILE NAME                    replace the header with a new key pair
+        (next generation) signed by IDENTITY, sealed to IDENTITY alone (as NAME): a hostile re-key
+  forge.py rekey STORE ENV IDENTITY_FILE                          rotate ENV the way the spec says a
+        reader may (new key pair, value keys re-sealed, reader lines for the roster's readers,
+        header and env-key roster entry signed by IDENTITY)
   forge.py open-with-old-key OLD_ENV_FILE NEW_ENV_FILE IDENTITY_FILE KEY
         unseal the environment key from an old copy of the file (as a removed reader kept it)
         and try to decrypt KEY's record in the new file: exit 0 and print it if that works
@@ -18,7 +23,7 @@ import nacl.bindings as b
 import nacl.exceptions
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from secr_reference import CHARSET, H, b64, bech32_decode, lp, signed_message  # noqa: E402
+from secr_reference import CHARSET, H, b64, bech32_decode, load_roster, lp, reader_set_hash, signed_message  # noqa: E402
 
 
 def bech32_encode(hrp, data):
@@ -111,6 +116,63 @@ def record(store, env, identity_file, key, value):
         fh.write("\n".join(lines[:2] + readers + records) + "\n")
 
 
+def signed_header(env, project, gen, env_pk, pk, sk, pub):
+    fields = [("env", env), ("project", project), ("gen", str(gen)), ("pk", enc(env_pk)), ("time", now()), ("by", pub)]
+    fields.append(("sig", enc(sign(sk, signed_message("secr-v1 env header", [], "header", fields, {"sig"})))))
+    return "header" + "".join(" %s=%s" % f for f in fields)
+
+
+def reader_line(name, key_text, env_sk):
+    box_pk = b.crypto_sign_ed25519_pk_to_curve25519(bech32_decode(key_text)[1])
+    return "reader name=%s key=%s box=%s" % (name, key_text, enc(b.crypto_box_seal(env_sk, box_pk)))
+
+
+def header(store, env, identity_file, name):
+    path = os.path.join(store, "env", env + ".secr")
+    lines = open(path, encoding="utf-8").read().split("\n")[:-1]
+    h = dict(line_fields(lines[1])[1])
+    pk, sk, pub = identity(identity_file)
+    env_pk, env_sk = b.crypto_box_keypair()
+    records = [l for l in lines[2:] if not l.startswith("reader ")]
+    new = [lines[0], signed_header(env, h["project"], int(h["gen"]) + 1, env_pk, pk, sk, pub), reader_line(name, pub, env_sk)]
+    with open(path, "w", encoding="utf-8") as fh:
+        fh.write("\n".join(new + records) + "\n")
+
+
+def rekey(store, env, identity_file):
+    path = os.path.join(store, "env", env + ".secr")
+    lines = open(path, encoding="utf-8").read().split("\n")[:-1]
+    roster_path = os.path.join(store, "roster")
+    state = load_roster(open(roster_path, encoding="utf-8", newline="").read())
+    h = dict(line_fields(lines[1])[1])
+    pk, sk, pub = identity(identity_file)
+    box_pk, box_sk = b.crypto_sign_ed25519_pk_to_curve25519(pk), b.crypto_sign_ed25519_sk_to_curve25519(sk)
+    old_pk = b64(h["pk"], 32)
+    old_sk = None
+    for line in lines[2:]:
+        if line.startswith("reader ") and dict(line_fields(line)[1])["key"] == pub:
+            old_sk = b.crypto_box_seal_open(b64(dict(line_fields(line)[1])["box"], 80), box_pk, box_sk)
+    if old_sk is None:
+        sys.exit("IDENTITY has no reader line in " + path)
+    env_pk, env_sk = b.crypto_box_keypair()
+    gen = int(h["gen"]) + 1
+    readers = [reader_line(name, state["member_keys"][name], env_sk) for name in sorted(state["members"])
+               if "r" in state["roles"][state["members"][name][1]][1].get(env, "")]
+    records = []
+    for line in lines[2:]:
+        kind, fields = line_fields(line)
+        if kind == "secret":
+            vkey = b.crypto_box_seal_open(b64(dict(fields)["vk"], 80), old_pk, old_sk)
+            fields = [(n, enc(b.crypto_box_seal(vkey, env_pk)) if n == "vk" else v) for n, v in fields]
+            records.append("secret" + "".join(" %s=%s" % f for f in fields))
+        elif kind == "deleted":
+            records.append(line)
+    with open(path, "w", encoding="utf-8") as fh:
+        fh.write("\n".join([lines[0], signed_header(env, h["project"], gen, env_pk, pk, sk, pub)] + readers + records) + "\n")
+    roster_append(store, identity_file, "env-key",
+                  ["env=" + env, "gen=%d" % gen, "pk=" + enc(env_pk), "readers=" + enc(reader_set_hash(state, env))])
+
+
 def open_with_old_key(old_file, new_file, identity_file, key):
     pk, sk, pub = identity(identity_file)
     box_pk, box_sk = b.crypto_sign_ed25519_pk_to_curve25519(pk), b.crypto_sign_ed25519_sk_to_curve25519(sk)
@@ -139,6 +201,10 @@ if __name__ == "__main__":
         roster_append(sys.argv[2], sys.argv[3], sys.argv[4], sys.argv[5:])
     elif command == "record":
         record(*sys.argv[2:7])
+    elif command == "header":
+        header(*sys.argv[2:6])
+    elif command == "rekey":
+        rekey(*sys.argv[2:5])
     elif command == "open-with-old-key":
         open_with_old_key(*sys.argv[2:6])
     else:

@@ -136,6 +136,7 @@ ROSTER_LAYOUT = {
         "genesis": "seq project name member key time by sig",
         "env-add": "seq env access prev time by sig",
         "env-remove": "seq env prev time by sig",
+        "env-key": "seq env gen pk readers prev time by sig",
         "member-add": "seq member key role prev time by sig",
         "member-remove": "seq member keep exposed prev time by sig",
         "member-role": "seq member role keep exposed prev time by sig",
@@ -143,6 +144,8 @@ ROSTER_LAYOUT = {
         "role-remove": "seq role prev time by sig",
         "policy-add": "seq never-promote prev time by sig",
         "policy-remove": "seq never-promote prev time by sig",
+        "inject-allow": "seq name prev time by sig",
+        "inject-revoke": "seq name prev time by sig",
     }.items()
 }
 LEVEL = {"none": 0, "members": 1, "all": 2}
@@ -153,11 +156,22 @@ def items(text):
     return [] if text == "-" else text.split(",")
 
 
+def reader_set_hash(state, env):
+    """FORMAT.md §3: H(lp("secr-v2 reader set") ‖ lp(name) ‖ lp(key text)…), sorted by name."""
+    data = lp("secr-v2 reader set")
+    for name in sorted(state["members"]):
+        key, role = state["members"][name]
+        if "r" in state["roles"][role][1].get(env, ""):
+            data += lp(name) + lp(state["member_keys"][name])
+    return H(data)
+
+
 def load_roster(text):
     lines = text.split("\n")
-    if lines[0] != "secr-roster v1" or lines[-1] != "":
+    if lines[0] != "secr-roster v2" or lines[-1] != "":
         raise Integrity("roster header")
-    state = {"members": {}, "roles": {r: [m, {}] for r, m in BUILT_IN.items()}, "envs": [], "kept": set()}
+    state = {"members": {}, "member_keys": {}, "roles": {r: [m, {}] for r, m in BUILT_IN.items()}, "envs": [],
+             "kept": set(), "keys": {}, "inject": set()}
     prev = None
     for seq, line in enumerate(lines[1:-1]):
         kind, fields = parse_line(line, ROSTER_LAYOUT)
@@ -177,6 +191,7 @@ def load_roster(text):
                 raise Integrity("genesis signer")
             state["project"] = f["project"]
             members[f["member"]] = (public_key(f["key"]), "owner")
+            state["member_keys"][f["member"]] = f["key"]
             continue
         actor = [r for k, r in members.values() if k == signer]
         if not actor:
@@ -201,8 +216,19 @@ def load_roster(text):
         elif kind == "env-remove":
             need(2)
             state["envs"].remove(f["env"])
+            state["keys"].pop(f["env"], None)
             for role in roles.values():
                 role[1].pop(f["env"], None)
+        elif kind == "env-key":
+            if f["env"] not in state["envs"] or "r" not in roles[actor[0]][1].get(f["env"], ""):
+                raise Integrity("env-key by a non-reader")
+            gen = int(f["gen"])
+            current = state["keys"].get(f["env"])
+            if gen < 1 or (current is not None and gen != current[0] + 1):
+                raise Integrity("env-key generation")
+            if b64(f["readers"], 32) != reader_set_hash(state, f["env"]):
+                raise Integrity("env-key reader set")
+            state["keys"][f["env"]] = (gen, b64(f["pk"], 32))
         elif kind == "member-add":
             need(1)
             if is_owner(f["role"]):
@@ -210,6 +236,7 @@ def load_roster(text):
             if f["member"] in members or any(k == public_key(f["key"]) for k, _ in members.values()):
                 raise Integrity("member exists")
             members[f["member"]] = (public_key(f["key"]), f["role"])
+            state["member_keys"][f["member"]] = f["key"]
         elif kind in ("member-remove", "member-role"):
             need(1)
             key, old = members[f["member"]]
@@ -223,12 +250,21 @@ def load_roster(text):
                 members[f["member"]] = (key, new)
             else:
                 del members[f["member"]]
+                del state["member_keys"][f["member"]]
             state["kept"].update((key, item) for item in items(f["keep"]))
         elif kind == "role-add":
             need(2)
             roles[f["role"]] = [f["manage"], {e: p for e, p in (i.split(":") for i in items(f["access"]))}]
         elif kind in ("policy-add", "policy-remove"):
             need(1)
+        elif kind == "inject-allow":
+            need(2)
+            if f["name"].upper().startswith("SECR_") or f["name"] in state["inject"]:
+                raise Integrity("inject-allow")
+            state["inject"].add(f["name"])
+        elif kind == "inject-revoke":
+            need(2)
+            state["inject"].remove(f["name"])
         elif kind == "role-remove":
             need(2)
             if f["role"] in BUILT_IN or any(r == f["role"] for _, r in members.values()):
@@ -268,6 +304,9 @@ def read_environment(state, env, text, seed):
     if "r" not in permission(state, signer, env)[1]:
         raise Integrity("header signer is not a reader")
     env_pk = b64(h["pk"], 32)
+    # §4 freshness: the header must be the current key the roster names.
+    if state["keys"].get(env) != (int(h["gen"]), env_pk):
+        raise Integrity("header is not the roster's current key")
 
     me_pk, me_sk = b.crypto_sign_seed_keypair(seed)
     my_box_pk = b.crypto_sign_ed25519_pk_to_curve25519(me_pk)

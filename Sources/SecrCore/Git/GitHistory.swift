@@ -145,3 +145,36 @@ public final class GitHistory {
         return nil
     }
 }
+
+extension GitHistory {
+    /// Whether this clone is shallow (history stops at a boundary, as in CI's default checkout).
+    public var isShallow: Bool { git_repository_is_shallow(handle) == 1 }
+
+    /// Every commit reachable from `tip`, parents before children (all parents, not the first
+    /// only), with commits beyond a shallow boundary left out. (libgit2 1.5's revwalk fails on
+    /// a shallow boundary, so the walk is ours: an iterative depth-first post-order.)
+    func topologicalCommits(from tip: String) throws -> [GitCommit] {
+        var ordered: [GitCommit] = []
+        var state: [String: Bool] = [:]  // false: on the stack, true: done
+        var stack: [(commit: GitCommit, next: Int)] = []
+        if let first = try commit(tip) { stack.append((first, 0)); state[tip] = false }
+        while let top = stack.last {
+            if top.next < top.commit.parents.count {
+                stack[stack.count - 1].next += 1
+                let parent = top.commit.parents[top.next]
+                guard state[parent] == nil else { continue }
+                if let found = try commit(parent) {
+                    state[parent] = false
+                    stack.append((found, 0))
+                } else {
+                    state[parent] = true  // beyond a shallow boundary
+                }
+            } else {
+                stack.removeLast()
+                state[top.commit.id] = true
+                ordered.append(top.commit)
+            }
+        }
+        return ordered
+    }
+}

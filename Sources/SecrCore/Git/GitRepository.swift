@@ -92,6 +92,10 @@ public final class GitRepository {
     public func commit(_ paths: [String], message: String, fallbackAuthor: String) throws -> String {
         try checkCommittable()
         let repo = repository.pointer
+        // The index is updated after the commit; a held index lock would fail that half way.
+        if let git = GitDirectory.find(workTree: workdir), FileSystem.exists(Path.join(git.own, "index.lock")) {
+            throw SecrError.failure("another git process is running in this repository (\(Path.join(git.own, "index.lock")) exists); wait for it to finish, or remove that file if no git is running, then run secr again")
+        }
 
         var parent: OpaquePointer?
         var baseline: OpaquePointer?
@@ -154,6 +158,13 @@ public final class GitRepository {
 }
 
 extension GitRepository {
+    /// The commit HEAD points at, nil on an unborn branch.
+    public func headCommit() -> String? {
+        var oid = git_oid()
+        guard git_reference_name_to_id(&oid, handle, "HEAD") == 0 else { return nil }
+        return GitHistory.hex(&oid)
+    }
+
     /// Sets a key in the repository's own config (`.git/config`), as `git config --local` does.
     public func setLocalConfig(_ name: String, _ value: String) throws {
         var config: OpaquePointer?

@@ -18,10 +18,10 @@ public enum PreCommitHook {
         if let configured = repository.configValue("core.hooksPath") {
             return Path.absolute(configured, from: repository.workdir)
         }
-        guard let gitDirectory = RootPin.gitDirectory(of: repository.workdir) else {
+        guard let gitDirectory = GitDirectory.find(workTree: repository.workdir) else {
             throw SecrError.failure("cannot find the git directory of \(repository.workdir)")
         }
-        return Path.join(gitDirectory, "hooks")
+        return Path.join(gitDirectory.common, "hooks")
     }
 
     /// The script: runs a chained hook first, then `secr scan --staged`, and fails closed.

@@ -78,7 +78,7 @@ public enum AuditLogReader {
                     roster = cached
                 } else {
                     let bytes = try change.blob(rosterBlob)
-                    roster = try? (lastRoster.map { try $0.extended(to: bytes, file: rosterFile) } ?? Roster.load(bytes, file: rosterFile))
+                    roster = try? (lastRoster.map { try $0.extended(to: bytes, file: rosterFile) } ?? Roster.load(bytes, file: rosterFile, allowVersion1: true))
                     if let roster {
                         rosters[rosterBlob] = roster
                         lastRoster = roster

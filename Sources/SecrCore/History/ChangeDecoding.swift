@@ -25,6 +25,9 @@ enum RosterEvents {
             case "role-remove": summary = "remove role \(value("role"))"
             case "policy-add": summary = "never promote keys matching \(value("never-promote"))"
             case "policy-remove": summary = "allow promoting keys matching \(value("never-promote"))"
+            case "env-key": summary = "record the key of \(value("env")) (generation \(value("gen")))"
+            case "inject-allow": summary = "allow injecting \(value("name"))"
+            case "inject-revoke": summary = "stop injecting \(value("name"))"
             default: summary = "\(line.kind) (unknown entry kind)"
             }
             return context.event(signer: signer, permitted: roster != nil, action: line.kind == "genesis" ? "init" : line.kind,

@@ -19,99 +19,130 @@ public struct ReviewReport: Sendable {
     public var permitted: Bool { items.allSatisfy(\.permitted) }
 }
 
-/// `secr review`: compares the store at the start of a range with its end, and checks every
-/// change against the roster at the end (signatures, write permissions, reader lines).
+/// `secr review`: judges what a branch changes in the store against the branch it would be
+/// merged into (the target). The branch's roster must extend the common ancestor's, the merge
+/// of the two rosters must not leave entries out, environment keys and key versions never go
+/// back, nothing disappears without a tombstone, and every signer is checked against the
+/// roster the merge would produce.
 public enum StoreReview {
     public static func review(location: StoreLocation, range: String?) throws -> ReviewReport {
         guard let root = location.repositoryRoot, let storePath = Path.relative(location.directory, to: root) else {
             throw SecrError.failure("the store is not inside a git work tree, so there is nothing to review")
         }
         let history = try GitHistory(repositoryRoot: root, storePath: storePath)
-        let (base, head) = try endpoints(range, history: history)
-        var report = ReviewReport(base: base, head: head)
-        guard let baseCommit = try history.commit(base), let headCommit = try history.commit(head) else {
-            throw SecrError.failure("a commit of the range is not in this clone (shallow?); fetch more history")
+        let (target, head) = try endpoints(range, history: history)
+        let base = try history.mergeBase(target, head) ?? target
+        var report = ReviewReport(base: target, head: head)
+        guard let baseCommit = try history.commit(base), let targetCommit = try history.commit(target),
+              let headCommit = try history.commit(head) else {
+            throw SecrError.failure("a commit of the range is not in this clone (shallow?); fetch more history (`git fetch --unshallow`)")
         }
         let before = try history.snapshot(ofStoreTree: baseCommit.storeTree)
+        let onTarget = try history.snapshot(ofStoreTree: targetCommit.storeTree)
         let after = try history.snapshot(ofStoreTree: headCommit.storeTree)
         let rosterFile = location.display(location.rosterPath)
+        func item(_ change: String, _ environment: String?, _ subject: String, _ detail: String, signer: String? = nil,
+                  problem: String? = nil) -> ReviewReport.Item {
+            .init(change: change, environment: environment, subject: subject, detail: detail, signer: signer, permitted: problem == nil, problem: problem)
+        }
+        func roster(_ blob: String?) throws -> Roster? {
+            try blob.map { try Roster.load(try history.blob($0), file: rosterFile, allowVersion1: true) }
+        }
 
-        guard let rosterBlob = after.roster else {
-            report.items.append(.init(change: "removed", environment: nil, subject: "the store", detail: "the roster is gone",
-                                      signer: nil, permitted: false, problem: "the store was deleted"))
+        guard after.roster != nil else {
+            report.items.append(item("removed", nil, "the store", "the roster is gone", problem: "the store was deleted"))
             return report
         }
-        let newRoster: Roster
+        let branchRoster: Roster
         do {
-            newRoster = try Roster.load(try history.blob(rosterBlob), file: rosterFile)
+            branchRoster = try roster(after.roster) ?? Roster.load([], file: rosterFile)
         } catch {
-            report.items.append(.init(change: "roster", environment: nil, subject: "roster", detail: "does not verify",
-                                      signer: nil, permitted: false, problem: (error as? SecrError)?.message ?? "\(error)"))
+            report.items.append(item("roster", nil, "roster", "does not verify", problem: (error as? SecrError)?.message ?? "\(error)"))
             return report
         }
-        let state = newRoster.state
-
-        if before.roster != after.roster {
-            let old = try before.roster.map { try history.blob($0) } ?? []
-            let oldCount = old.isEmpty ? 0 : ((try? Roster.load(old, file: rosterFile))?.lines.count ?? 0)
-            if !old.isEmpty && !Array(newRoster.text.utf8).starts(with: old) {
-                report.items.append(.init(change: "roster", environment: nil, subject: "roster", detail: "rewritten instead of appended to",
-                                          signer: nil, permitted: false, problem: "earlier roster entries were removed or changed"))
+        let baseRoster = try? roster(before.roster)
+        let targetRoster = (try? roster(onTarget.roster)) ?? baseRoster
+        // The roster the merge would produce; the branch is judged against it.
+        var merged = branchRoster
+        if let targetRoster {
+            let outcome = RosterMerge.merge(ours: targetRoster, theirs: branchRoster)
+            merged = outcome.merged
+            if !outcome.leftOut.isEmpty {
+                report.items.append(item("roster", nil, "roster", "the target's roster grew too",
+                                         problem: "both the branch and the target added roster entries, so the merge would leave out the branch's: \(outcome.leftOut.map(\.description).joined(separator: "; ")). Merge the target into the branch and re-apply them there"))
             }
-            let context = EventContext(commit: headCommit)
-            let fresh = newRoster.lines.dropFirst(oldCount)
-            for event in RosterEvents.decode(old: "", new: ([Roster.header] + fresh).joined(separator: "\n") + "\n", roster: newRoster, context: context) {
-                report.items.append(.init(change: event.action, environment: event.environment, subject: "roster", detail: event.summary,
-                                          signer: event.signer, permitted: true, problem: nil))
+        }
+        let state = merged.state
+        if let baseRoster, RosterMerge.commonPrefix(branchRoster, baseRoster) < baseRoster.count {
+            report.items.append(item("roster", nil, "roster", "rewritten instead of appended to",
+                                     problem: "entries of the roster the branch started from were removed or changed (a rollback)"))
+        }
+        let context = EventContext(commit: headCommit)
+        let fresh = branchRoster.lines.dropFirst(baseRoster.map { RosterMerge.commonPrefix(branchRoster, $0) } ?? 0)
+        if !fresh.isEmpty {
+            for event in RosterEvents.decode(old: "", new: ([Roster.header] + fresh).joined(separator: "\n") + "\n", roster: branchRoster, context: context) {
+                report.items.append(item(event.action, event.environment, "roster", event.summary, signer: event.signer))
             }
         }
 
         for environment in Set(after.environments.keys).union(before.environments.keys).sorted()
         where after.environments[environment] != before.environments[environment] {
+            let file = location.display(location.environmentPath(environment))
             guard let blob = after.environments[environment] else {
-                let ok = !state.hasEnvironment(environment)
-                report.items.append(.init(change: "removed", environment: environment, subject: environment, detail: "environment file deleted",
-                                          signer: nil, permitted: ok, problem: ok ? nil : "the roster still lists \(environment)"))
+                let listed = state.hasEnvironment(environment)
+                report.items.append(item("removed", environment, environment, "environment file deleted",
+                                         problem: listed ? "the roster still lists \(environment)" : nil))
                 continue
             }
-            let file = location.display(location.environmentPath(environment))
             let newFile: EnvironmentFile
             do {
                 newFile = try EnvironmentFile.parse(try history.blob(blob), name: environment, file: file)
             } catch {
-                report.items.append(.init(change: "changed", environment: environment, subject: environment, detail: "unreadable file",
-                                          signer: nil, permitted: false, problem: (error as? SecrError)?.message ?? "\(error)"))
+                report.items.append(item("changed", environment, environment, "unreadable file", problem: (error as? SecrError)?.message ?? "\(error)"))
                 continue
             }
             let oldFile = try before.environments[environment].map { try EnvironmentFile.parse(try history.blob($0), name: environment, file: file) }
-            for problem in newFile.structureProblems(against: state, includeMissingReaders: true) {
-                report.items.append(.init(change: "readers", environment: environment, subject: environment, detail: problem,
-                                          signer: nil, permitted: false, problem: problem))
+            let targetFile = onTarget.environments[environment] == before.environments[environment] ? nil
+                : try? onTarget.environments[environment].map { try EnvironmentFile.parse(try history.blob($0), name: environment, file: file) }
+            for problem in newFile.structureProblems(against: branchRoster.state, includeMissingReaders: true) {
+                report.items.append(item("readers", environment, environment, problem, problem: problem))
+            }
+            if state.formatVersion >= 2,
+               !(state.environmentKeys[environment] ?? []).contains(where: { $0.generation == newFile.generation && $0.publicKey == newFile.publicKey }) {
+                report.items.append(item("key", environment, environment, "key generation \(newFile.generation)",
+                                         problem: "the branch's key of \(environment) is not in the roster the merge would produce"))
             }
             if let oldFile, oldFile.generation != newFile.generation {
-                report.items.append(.init(change: "rotated", environment: environment, subject: environment,
-                                          detail: "key generation \(oldFile.generation) → \(newFile.generation)",
-                                          signer: state.displayName(of: newFile.headerSigner), permitted: true, problem: nil))
+                let back = newFile.generation < oldFile.generation
+                report.items.append(item("rotated", environment, environment, "key generation \(oldFile.generation) → \(newFile.generation)",
+                                         signer: state.displayName(of: newFile.headerSigner),
+                                         problem: back ? "the environment key went back a generation (an old header was restored)" : nil))
             }
+            let project = state.projectID
+            func same(_ a: SecretRecord?, _ b: SecretRecord?) -> Bool { a?.hash(project: project, environment: environment) == b?.hash(project: project, environment: environment) }
             for record in newFile.allRecords {
                 let old = oldFile?.record(record.key)
-                if let old, old.hash(project: state.projectID, environment: environment) == record.hash(project: state.projectID, environment: environment) { continue }
+                if same(old, record) { continue }
                 let change = record.isDeleted ? (old == nil || old?.isDeleted == true ? "changed" : "removed") : (old == nil || old?.isDeleted == true ? "added" : "changed")
-                let versions = old.map { "v\($0.version) → v\(record.version)" } ?? "v\(record.version)"
-                let problem: String?
-                do {
-                    try newFile.verify(record, against: state)
-                    problem = nil
-                } catch {
-                    problem = (error as? SecrError)?.message ?? "\(error)"
+                var detail = old.map { "v\($0.version) → v\(record.version)" } ?? "v\(record.version)"
+                var problem: String?
+                if let old, record.version < old.version {
+                    problem = "\(record.key) went back from v\(old.version) to v\(record.version): an older record was restored (rollback)"
+                } else if let old, record.version == old.version {
+                    problem = "\(record.key) v\(record.version) was replaced by a different record with the same version"
+                } else {
+                    do { try newFile.verify(record, against: state) } catch { problem = (error as? SecrError)?.message ?? "\(error)" }
                 }
-                let verified = record.signatureIsValid(project: state.projectID, environment: environment)
-                report.items.append(.init(change: change, environment: environment, subject: record.key, detail: versions,
-                                          signer: verified ? state.displayName(of: record.signer) : nil, permitted: problem == nil, problem: problem))
+                if let theirs = targetFile?.record(record.key), !same(theirs, old) {
+                    detail += "; also changed on the target (v\(theirs.version)): the merge will conflict on it"
+                }
+                let verified = record.signatureIsValid(project: project, environment: environment)
+                report.items.append(item(change, environment, record.key, detail,
+                                         signer: verified ? state.displayName(of: record.signer) : nil, problem: problem))
             }
             for old in oldFile?.allRecords ?? [] where newFile.record(old.key) == nil {
-                report.items.append(.init(change: "removed", environment: environment, subject: old.key, detail: "record deleted without a tombstone",
-                                          signer: nil, permitted: false, problem: "\(old.key) disappeared without a signed tombstone"))
+                report.items.append(item("removed", environment, old.key, "record deleted without a tombstone",
+                                         problem: "\(old.key) disappeared without a signed tombstone"))
             }
         }
         return report

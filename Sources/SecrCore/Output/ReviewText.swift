@@ -10,16 +10,20 @@ public enum EnvironmentText {
         }
         func name(_ key: PublicKey) -> String { state?.displayName(of: key) ?? "\(key.text.prefix(16))…" }
         let key = state.flatMap { state in identity.flatMap { try? file.unlock(with: $0, roster: state) } }
-        var lines = ["environment \(environment): key generation \(file.generation), signed by \(name(file.headerSigner))",
+        let stale = state.flatMap { file.freshnessProblem(against: $0) }.map { _ in " — NOT THE KEY THE ROSTER NAMES" } ?? ""
+        var lines = ["environment \(environment): key generation \(file.generation), signed by \(name(file.headerSigner))\(stale)",
                      "readers: " + (file.readerNames.isEmpty ? "none" : file.readerNames.joined(separator: ", "))]
         for record in file.allRecords {
             let signed = record.signatureIsValid(project: file.project, environment: environment)
-            let who = signed ? "signed by \(name(record.signer))" : "SIGNATURE DOES NOT VERIFY"
+            let permitted = state.map { $0.accepts(recordBy: record.signer, id: record.id(project: file.project, environment: environment)) } ?? true
+            let who = !signed ? "SIGNATURE DOES NOT VERIFY"
+                : permitted ? "signed by \(name(record.signer))"
+                : "signed by \(name(record.signer)), NOT PERMITTED: may not write \(environment)"
             let from = record.line.value("from").map { ", promoted from \($0)" } ?? ""
             let meta = "(v\(record.version), \(who), \(record.time.text)\(from))"
             if record.isDeleted {
                 lines.append("\(record.key): deleted \(meta)")
-            } else if signed, let key, let value = try? file.decrypt(record, with: key) {
+            } else if signed, permitted, let key, let value = try? file.decrypt(record, with: key) {
                 var quoted: [UInt8] = []
                 value.withUnsafeBytes { JSONText.appendString($0, to: &quoted) }
                 lines.append("\(record.key) = \(String(decoding: quoted, as: UTF8.self)) \(meta)")

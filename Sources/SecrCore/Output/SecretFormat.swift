@@ -60,34 +60,55 @@ public func wipe(_ bytes: inout [UInt8]) {
     bytes.removeAll()
 }
 
-/// How `pull --format dotenv` writes a value so that python-dotenv, node's dotenv and (for plain
-/// values) docker's `--env-file` read back the same text:
-/// - only `[A-Za-z0-9_./:@%+,=-]` (or empty): unquoted;
-/// - no `'`, no `\`, no line break: single quotes, taken literally by every parser;
-/// - otherwise double quotes with `\\`, `\"`, `\n`, `\r`, `\t` escapes (python-dotenv, bash style).
-/// python-dotenv expands `${NAME}` even inside quotes; read such values with `interpolate=False`.
+/// How `pull --format dotenv` writes a value. The default output is often sourced by a shell
+/// (`set -a; . ./.env`), so nothing in it may execute: no `$(…)`, backtick or `${…}` can reach
+/// sh, python-dotenv's interpolation or docker compose unquoted. And what they read must be the
+/// value:
+/// - only `[A-Za-z0-9_./:@%+,=-]`: unquoted;
+/// - no `'` and no backslash that python-dotenv would unescape (`\\`, `\'`, a trailing `\`):
+///   single quotes, line breaks included; sh, python-dotenv and compose read it literally;
+/// - otherwise double quotes, escaping `\\`, `\"`, `\$` and `` \` `` (so sh expands nothing) and
+///   `\r`; line breaks stay raw. sh reads these exactly; python-dotenv reads `\$`, `` \` ``
+///   and a `\r` differently, so `caveats` names such keys for a warning.
 enum DotenvQuoting {
     static func isPlain(_ b: UInt8) -> Bool {
         (b >= 0x30 && b <= 0x39) || (b >= 0x41 && b <= 0x5a) || (b >= 0x61 && b <= 0x7a)
             || Array("_./:@%+,=-".utf8).contains(b)
     }
 
+    static let quote = UInt8(ascii: "'"), backslash = UInt8(ascii: "\\")
+
+    /// Single quotes hold the value literally for every reader.
+    static func fitsSingleQuotes(_ value: UnsafeRawBufferPointer) -> Bool {
+        guard !value.contains(quote) else { return false }
+        for (index, b) in value.enumerated() where b == backslash {
+            if index == value.count - 1 || value[index + 1] == backslash { return false }
+        }
+        return true
+    }
+
+    /// True when python-dotenv would not read back exactly this value.
+    static func needsCaveat(_ value: UnsafeRawBufferPointer) -> Bool {
+        !value.allSatisfy(isPlain) && !fitsSingleQuotes(value)
+            && value.contains { $0 == UInt8(ascii: "$") || $0 == UInt8(ascii: "`") || $0 == 0x0d }
+    }
+
     static func append(_ value: UnsafeRawBufferPointer, to out: inout [UInt8]) {
         if value.allSatisfy(isPlain) {
             out += value
-        } else if !value.contains(where: { $0 == UInt8(ascii: "'") || $0 == UInt8(ascii: "\\") || $0 == 0x0a || $0 == 0x0d }) {
-            out.append(UInt8(ascii: "'"))
+        } else if fitsSingleQuotes(value) {
+            out.append(quote)
             out += value
-            out.append(UInt8(ascii: "'"))
+            out.append(quote)
         } else {
             out.append(UInt8(ascii: "\""))
             for b in value {
                 switch b {
-                case UInt8(ascii: "\\"): out += Array("\\\\".utf8)
+                case backslash: out += Array("\\\\".utf8)
                 case UInt8(ascii: "\""): out += Array("\\\"".utf8)
-                case 0x0a: out += Array("\\n".utf8)
+                case UInt8(ascii: "$"): out += Array("\\$".utf8)
+                case UInt8(ascii: "`"): out += Array("\\`".utf8)
                 case 0x0d: out += Array("\\r".utf8)
-                case 0x09: out += Array("\\t".utf8)
                 default: out.append(b)
                 }
             }
@@ -96,22 +117,56 @@ enum DotenvQuoting {
     }
 }
 
+extension SecretFormat {
+    /// Keys whose dotenv text python-dotenv reads differently from sh (see `DotenvQuoting`):
+    /// a value with a quote or backslashes and also `$`, a backtick or a CR.
+    public static func dotenvCaveats(_ values: [(key: String, value: SecretBytes)]) -> [String] {
+        values.filter { $0.value.withUnsafeBytes(DotenvQuoting.needsCaveat) }.map(\.key)
+    }
+}
+
 /// JSON string literals (RFC 8259): UTF-8 passes through, controls are escaped.
 public enum JSONText {
     public static func appendString(_ bytes: some Sequence<UInt8>, to out: inout [UInt8]) {
         let hex = Array("0123456789abcdef".utf8)
         out.append(UInt8(ascii: "\""))
+        // C1 controls (U+0080–U+009F, `C2 80`–`C2 9F`) and bidi overrides (U+202A–U+202E,
+        // U+2066–U+2069) are escaped too, so JSON printed to a terminal cannot drive it.
+        var held: [UInt8] = []
+        func escape(_ scalar: UInt32) {
+            out += Array("\\u".utf8) + [12, 8, 4, 0].map { hex[Int((scalar >> $0) & 15)] }
+        }
         for b in bytes {
+            if !held.isEmpty {
+                held.append(b)
+                if held.count == 2, held[0] == 0xc2 {
+                    if (0x80...0x9f).contains(b) { escape(UInt32(b)) } else { out += held }
+                    held = []
+                } else if held.count == 2, held[0] == 0xe2, b != 0x80 && b != 0x81 {
+                    out += held
+                    held = []
+                } else if held.count == 3 {
+                    let scalar = 0x2000 | (UInt32(held[1] & 0x3f) << 6) | UInt32(b & 0x3f)
+                    if (0x202a...0x202e).contains(scalar) || (0x2066...0x2069).contains(scalar) { escape(scalar) } else { out += held }
+                    held = []
+                }
+                continue
+            }
+            if b == 0xc2 || b == 0xe2 {
+                held = [b]
+                continue
+            }
             switch b {
             case UInt8(ascii: "\""): out += Array("\\\"".utf8)
             case UInt8(ascii: "\\"): out += Array("\\\\".utf8)
             case 0x0a: out += Array("\\n".utf8)
             case 0x0d: out += Array("\\r".utf8)
             case 0x09: out += Array("\\t".utf8)
-            case 0..<0x20: out += Array("\\u00".utf8) + [hex[Int(b >> 4)], hex[Int(b & 15)]]
+            case 0..<0x20, 0x7f: out += Array("\\u00".utf8) + [hex[Int(b >> 4)], hex[Int(b & 15)]]
             default: out.append(b)
             }
         }
+        out += held
         out.append(UInt8(ascii: "\""))
     }
 

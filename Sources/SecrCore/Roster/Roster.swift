@@ -4,7 +4,9 @@
 /// before the entry, was allowed to make that change. Verification needs only this file, so a
 /// shallow CI clone can check it; the hash of the genesis line (the root) identifies the project.
 public struct Roster: Sendable {
-    static let header = "secr-roster v1"
+    static let header = "secr-roster v2"
+    /// Rosters written by secr 0.1: read in history and by `secr upgrade`, never used for a read.
+    static let version1Header = "secr-roster v1"
     static let signatureDomain = "secr-v1 roster entry"
     static let hashDomain = "secr-v1 roster hash"
 
@@ -15,7 +17,15 @@ public struct Roster: Sendable {
     public let rootHash: String
     public private(set) var headHash: String
 
-    public var text: String { ([Roster.header] + lines).joined(separator: "\n") + "\n" }
+    /// 2, or 1 for a roster loaded with `allowVersion1` from before `secr upgrade`.
+    public var formatVersion: Int { state.formatVersion }
+
+    public var text: String {
+        ([formatVersion == 1 ? Roster.version1Header : Roster.header] + lines).joined(separator: "\n") + "\n"
+    }
+
+    /// The number of entries; the last one has seq `count - 1`.
+    public var count: Int { lines.count }
 
     static func hash(ofLine line: String) -> String {
         var encoder = CanonicalEncoder()
@@ -24,28 +34,34 @@ public struct Roster: Sendable {
         return Sodium.base64URL(Sodium.blake2b(encoder.bytes))
     }
 
+    /// The hash of entry `seq` (what a pinned head names).
+    public func entryHash(at seq: Int) -> String? { lines.indices.contains(seq) ? Roster.hash(ofLine: lines[seq]) : nil }
+
     /// Parses and verifies the whole chain; any failure is an integrity error naming the line.
-    public static func load(_ bytes: [UInt8], file: String) throws -> Roster {
+    /// `expectedRoot` is compared before anything else is verified, so a hostile roster of
+    /// another project costs one hash, not a chain walk. Version 1 rosters are refused unless
+    /// `allowVersion1` (history, `secr upgrade`). Verification is linear in the roster's length.
+    public static func load(_ bytes: [UInt8], file: String, expectedRoot: String? = nil, allowVersion1: Bool = false) throws -> Roster {
         let all = try splitLines(bytes, file: file)
-        guard all.first == Substring(header) else {
+        let version: Int
+        switch all.first {
+        case Substring(header): version = 2
+        case Substring(version1Header):
+            guard allowVersion1 else {
+                throw SecrError.failure("\(file) is in the format of secr 0.1 (secr-roster v1); an owner upgrades it once with `secr upgrade`, then commits")
+            }
+            version = 1
+        default:
             throw SecrError.integrity("\(file) does not start with '\(header)'; it is not a secr roster or was altered")
         }
         guard all.count >= 2 else { throw SecrError.integrity("\(file) has no genesis entry") }
-        var roster: Roster?
-        for (index, text) in all.dropFirst().enumerated() {
-            let number = index + 2
-            guard let line = Line.parse(text) else {
-                throw SecrError.integrity("\(file):\(number): not a valid roster line; the file was altered or corrupted")
-            }
-            let reader = FieldReader(line: line, file: file, lineNumber: number)
-            if var current = roster {
-                try current.apply(line, text: String(text), reader: reader)
-                roster = current
-            } else {
-                roster = try Roster(genesis: line, text: String(text), reader: reader, file: file)
-            }
+        if let expectedRoot, hash(ofLine: String(all[1])) != expectedRoot {
+            throw SecrError.integrity("the roster \(file) has root \(hash(ofLine: String(all[1]))), but \(expectedRoot) was expected (--expect-root or $SECR_ROSTER_ROOT): this is not the store you pinned, or it was replaced. Nothing was read.")
         }
-        guard let roster else { throw SecrError.integrity("\(file) has no genesis entry") }
+        var roster = try Roster(genesis: all[1], file: file, version: version)
+        for (index, text) in all.enumerated().dropFirst(2) {
+            try roster.apply(text, lineNumber: index + 1)
+        }
         return roster
     }
 
@@ -54,22 +70,23 @@ public struct Roster: Sendable {
     func extended(to bytes: [UInt8], file: String) throws -> Roster {
         let current = Array(text.utf8)
         guard bytes.count > current.count, bytes.starts(with: current) else {
-            return bytes == current ? self : try Roster.load(bytes, file: file)
+            return bytes == current ? self : try Roster.load(bytes, file: file, allowVersion1: true)
         }
         var roster = self
         let all = try splitLines(bytes, file: file)
         for (index, text) in all.enumerated().dropFirst(lines.count + 1) {
-            guard let line = Line.parse(text) else {
-                throw SecrError.integrity("\(file):\(index + 1): not a valid roster line; the file was altered or corrupted")
-            }
-            try roster.apply(line, text: String(text), reader: FieldReader(line: line, file: file, lineNumber: index + 1))
+            try roster.apply(text, lineNumber: index + 1)
         }
         return roster
     }
 
-    private init(genesis line: Line, text: String, reader: FieldReader, file: String) throws {
-        guard line.kind == "genesis" else { throw reader.fail("the first entry must be the genesis") }
-        try reader.expectFields(Roster.layout(of: "genesis"))
+    private init(genesis text: Substring, file: String, version: Int) throws {
+        guard let line = Line.parse(text) else {
+            throw SecrError.integrity("\(file):2: not a valid roster line; the file was altered or corrupted")
+        }
+        let reader = FieldReader(line: line, file: file, lineNumber: 2)
+        guard line.kind == RosterEntryKind.genesis.rawValue else { throw reader.fail("the first entry must be the genesis") }
+        try reader.expectFields(Roster.layout(of: .genesis))
         guard try reader.number("seq") == 0 else { throw reader.fail("the genesis must have seq=0") }
         let owner = try reader.string("member"), key = try reader.publicKey("key")
         guard Names.isValid(owner) else { throw reader.fail("'\(owner.prefix(80))' is not a valid member name") }
@@ -77,19 +94,18 @@ public struct Roster: Sendable {
         _ = try reader.timestamp("time")
         try Roster.checkSignature(line, reader: reader, signer: key)
         self.file = file
-        lines = [text]
-        var state = RosterState(projectID: try reader.string("project"), projectName: try reader.string("name"))
-        state.members[owner] = Member(name: owner, key: key, role: "owner")
+        lines = [String(text)]
+        var state = RosterState(projectID: try reader.string("project"), projectName: try reader.string("name"), formatVersion: version)
+        state.setMember(Member(name: owner, key: key, role: "owner"))
         self.state = state
-        rootHash = Roster.hash(ofLine: text)
+        rootHash = Roster.hash(ofLine: String(text))
         headHash = rootHash
     }
 
     /// All fields of an entry kind, in order.
-    static func layout(of kind: String) -> [(name: String, required: Bool)] {
-        let middle = RosterChange.layouts[kind] ?? []
-        let chain = kind == "genesis" ? [] : ["prev"]
-        return (["seq"] + middle + chain + ["time", "by", "sig"]).map { ($0, true) }
+    static func layout(of kind: RosterEntryKind) -> [(name: String, required: Bool)] {
+        let chain = kind == .genesis ? [] : ["prev"]
+        return (["seq"] + kind.fields + chain + ["time", "by", "sig"]).map { ($0, true) }
     }
 
     private static func checkSignature(_ line: Line, reader: FieldReader, signer: PublicKey) throws {
@@ -101,12 +117,15 @@ public struct Roster: Sendable {
     }
 
     /// Verifies one entry against the current state and applies it.
-    private mutating func apply(_ line: Line, text: String, reader: FieldReader) throws {
-        guard line.kind != "genesis" else { throw reader.fail("a second genesis entry") }
-        guard RosterChange.layouts[line.kind] != nil else {
+    private mutating func apply(_ text: Substring, lineNumber: Int) throws {
+        guard let line = Line.parse(text) else {
+            throw SecrError.integrity("\(file):\(lineNumber): not a valid roster line; the file was altered or corrupted")
+        }
+        let reader = FieldReader(line: line, file: file, lineNumber: lineNumber)
+        guard let kind = RosterEntryKind(rawValue: line.kind), formatVersion >= 2 || kind.existsInVersion1 else {
             throw reader.fail("unknown roster entry kind '\(line.kind)' (written by a newer secr? upgrade secr)")
         }
-        try reader.expectFields(Roster.layout(of: line.kind))
+        try reader.expectFields(Roster.layout(of: kind))
         guard try reader.number("seq") == lines.count else {
             throw reader.fail("entry has seq=\(try reader.string("seq")) but is entry \(lines.count): entries were removed, reordered or inserted")
         }
@@ -119,14 +138,33 @@ public struct Roster: Sendable {
             throw reader.fail("\(line.kind) entry is signed by \(signerKey.text.prefix(16))…, who is not a member at that point")
         }
         try Roster.checkSignature(line, reader: reader, signer: signerKey)
-        let change = try RosterChange(kind: line.kind, reader: reader)
+        let change = try RosterChange(kind: kind, reader: reader)
         do {
             try state.apply(change, by: signer, seq: lines.count, time: time)
         } catch let error as SecrError {
             throw reader.fail("\(line.kind) entry by \(signer.name) is not permitted: \(error.message)")
         }
-        lines.append(text)
-        headHash = Roster.hash(ofLine: text)
+        let entry = String(text)
+        lines.append(entry)
+        headHash = Roster.hash(ofLine: entry)
+    }
+
+    /// The same entries as a format 2 roster (`secr upgrade`): every signature and the root
+    /// stay as they are, since entries are signed the same way in both versions.
+    func upgradedToVersion2() throws -> Roster {
+        guard formatVersion == 1 else { return self }
+        return try Roster.load(Array(([Roster.header] + lines).joined(separator: "\n").utf8) + [0x0a], file: file)
+    }
+
+    /// Verifies and applies one more entry line (history judgements replay a branch's entries).
+    mutating func appendVerified(_ text: String) throws {
+        try apply(Substring(text), lineNumber: lines.count + 2)
+    }
+
+    /// The roster made of the first `count` entries (at least the genesis).
+    func prefix(_ count: Int) throws -> Roster {
+        try Roster.load(Array(([formatVersion == 1 ? Roster.version1Header : Roster.header] + lines.prefix(max(count, 1)))
+            .joined(separator: "\n").utf8) + [0x0a], file: file, allowVersion1: true)
     }
 
     /// A new genesis roster with `owner` as its only member.
@@ -134,7 +172,7 @@ public struct Roster: Sendable {
         let projectID = Sodium.base64URL(random.bytes(16))
         let line = try signedLine(.genesis(projectID: projectID, projectName: projectName, owner: owner, key: identity.publicKey),
                                   seq: 0, prev: nil, time: time, identity: identity)
-        return try load(Array((header + "\n" + line + "\n").utf8), file: ".secr/roster")
+        return try Roster(genesis: Substring(line), file: ".secr/roster", version: 2)
     }
 
     /// Signs `change` as the next entry and applies it; throws when the signer may not make it.
@@ -154,7 +192,7 @@ public struct Roster: Sendable {
         var fields: [(String, String)] = [("seq", String(seq))] + change.fields
         if let prev { fields.append(("prev", prev)) }
         fields += [("time", time.text), ("by", identity.publicKey.text)]
-        var line = Line(kind: change.kind, fields: fields)
+        var line = Line(kind: change.kind.rawValue, fields: fields)
         let signature = try identity.sign(line.signedMessage(domain: signatureDomain, excluding: ["sig"]))
         line.fields.append((name: "sig", value: Sodium.base64URL(signature)))
         return line.text

@@ -52,11 +52,61 @@ public struct Exposure: Hashable, Sendable {
     }
 }
 
+/// The kinds of roster entries, as spelled in the file (docs/FORMAT.md §3). One list, so the
+/// parser, the rules, the audit log and the merge driver cannot disagree about what exists.
+public enum RosterEntryKind: String, CaseIterable, Sendable {
+    case genesis
+    case addEnvironment = "env-add"
+    case removeEnvironment = "env-remove"
+    case environmentKey = "env-key"
+    case addMember = "member-add"
+    case removeMember = "member-remove"
+    case setRole = "member-role"
+    case addRole = "role-add"
+    case removeRole = "role-remove"
+    case addNeverPromote = "policy-add"
+    case removeNeverPromote = "policy-remove"
+    case allowInjection = "inject-allow"
+    case revokeInjection = "inject-revoke"
+
+    /// The kind-specific fields, in order (after `seq`, before `prev`).
+    var fields: [String] {
+        switch self {
+        case .genesis: ["project", "name", "member", "key"]
+        case .addEnvironment: ["env", "access"]
+        case .removeEnvironment: ["env"]
+        case .environmentKey: ["env", "gen", "pk", "readers"]
+        case .addMember: ["member", "key", "role"]
+        case .removeMember: ["member", "keep", "exposed"]
+        case .setRole: ["member", "role", "keep", "exposed"]
+        case .addRole: ["role", "manage", "access"]
+        case .removeRole: ["role"]
+        case .addNeverPromote, .removeNeverPromote: ["never-promote"]
+        case .allowInjection, .revokeInjection: ["name"]
+        }
+    }
+
+    /// Kinds that format version 1 rosters may hold.
+    var existsInVersion1: Bool { ![.environmentKey, .allowInjection, .revokeInjection].contains(self) }
+}
+
+/// An environment key as the roster records it: the `env-key` entry of each creation and
+/// rotation, so that an environment file is fresh only if its header is the latest one.
+public struct EnvironmentKeyEntry: Hashable, Sendable {
+    public let generation: Int
+    public let publicKey: [UInt8]
+    /// `reader_set_hash` of the members the key was sealed to.
+    public let readers: String
+    /// The roster entry that recorded it.
+    public let seq: Int
+}
+
 /// A change to the roster, before it is signed: one case per entry kind.
 enum RosterChange {
     case genesis(projectID: String, projectName: String, owner: String, key: PublicKey)
     case addEnvironment(name: String, access: [String: Permission])
     case removeEnvironment(name: String)
+    case environmentKey(name: String, generation: Int, publicKey: [UInt8], readers: String)
     case addMember(name: String, key: PublicKey, role: String)
     case removeMember(name: String, keep: [RecordID], exposed: [Exposure])
     case setRole(name: String, role: String, keep: [RecordID], exposed: [Exposure])
@@ -64,35 +114,26 @@ enum RosterChange {
     case removeRole(name: String)
     case addNeverPromote(pattern: String)
     case removeNeverPromote(pattern: String)
+    case allowInjection(name: String)
+    case revokeInjection(name: String)
 
-    var kind: String {
+    var kind: RosterEntryKind {
         switch self {
-        case .genesis: "genesis"
-        case .addEnvironment: "env-add"
-        case .removeEnvironment: "env-remove"
-        case .addMember: "member-add"
-        case .removeMember: "member-remove"
-        case .setRole: "member-role"
-        case .addRole: "role-add"
-        case .removeRole: "role-remove"
-        case .addNeverPromote: "policy-add"
-        case .removeNeverPromote: "policy-remove"
+        case .genesis: .genesis
+        case .addEnvironment: .addEnvironment
+        case .removeEnvironment: .removeEnvironment
+        case .environmentKey: .environmentKey
+        case .addMember: .addMember
+        case .removeMember: .removeMember
+        case .setRole: .setRole
+        case .addRole: .addRole
+        case .removeRole: .removeRole
+        case .addNeverPromote: .addNeverPromote
+        case .removeNeverPromote: .removeNeverPromote
+        case .allowInjection: .allowInjection
+        case .revokeInjection: .revokeInjection
         }
     }
-
-    /// The kind-specific fields of each entry kind, in order (after `seq`, before `prev`).
-    static let layouts: [String: [String]] = [
-        "genesis": ["project", "name", "member", "key"],
-        "env-add": ["env", "access"],
-        "env-remove": ["env"],
-        "member-add": ["member", "key", "role"],
-        "member-remove": ["member", "keep", "exposed"],
-        "member-role": ["member", "role", "keep", "exposed"],
-        "role-add": ["role", "manage", "access"],
-        "role-remove": ["role"],
-        "policy-add": ["never-promote"],
-        "policy-remove": ["never-promote"],
-    ]
 
     var fields: [(String, String)] {
         switch self {
@@ -102,6 +143,8 @@ enum RosterChange {
             [("env", name), ("access", RosterChange.formatAccess(access))]
         case let .removeEnvironment(name):
             [("env", name)]
+        case let .environmentKey(name, generation, publicKey, readers):
+            [("env", name), ("gen", String(generation)), ("pk", Sodium.base64URL(publicKey)), ("readers", readers)]
         case let .addMember(name, key, role):
             [("member", name), ("key", key.text), ("role", role)]
         case let .removeMember(name, keep, exposed):
@@ -115,25 +158,35 @@ enum RosterChange {
             [("role", name)]
         case let .addNeverPromote(pattern), let .removeNeverPromote(pattern):
             [("never-promote", pattern)]
+        case let .allowInjection(name), let .revokeInjection(name):
+            [("name", name)]
         }
     }
 
     /// Decodes the kind-specific fields of a parsed line (layout already checked).
-    init(kind: String, reader: FieldReader) throws {
+    init(kind: RosterEntryKind, reader: FieldReader) throws {
         switch kind {
-        case "env-add":
+        case .genesis:
+            throw reader.fail("a second genesis entry")
+        case .addEnvironment:
             self = .addEnvironment(name: try reader.string("env"), access: try RosterChange.parseAccess(try reader.string("access"), reader: reader))
-        case "env-remove":
+        case .removeEnvironment:
             self = .removeEnvironment(name: try reader.string("env"))
-        case "member-add":
+        case .environmentKey:
+            let generation = try reader.number("gen")
+            guard generation >= 1 else { throw reader.fail("gen must be 1 or more") }
+            _ = try reader.bytes("readers", count: 32)
+            self = .environmentKey(name: try reader.string("env"), generation: generation,
+                                   publicKey: try reader.bytes("pk", count: Sodium.boxPublicKeyBytes), readers: try reader.string("readers"))
+        case .addMember:
             self = .addMember(name: try reader.string("member"), key: try reader.publicKey("key"), role: try reader.string("role"))
-        case "member-remove":
+        case .removeMember:
             self = .removeMember(name: try reader.string("member"), keep: try RosterChange.parseKeep(reader),
                                  exposed: try RosterChange.parseExposed(reader))
-        case "member-role":
+        case .setRole:
             self = .setRole(name: try reader.string("member"), role: try reader.string("role"),
                             keep: try RosterChange.parseKeep(reader), exposed: try RosterChange.parseExposed(reader))
-        case "role-add":
+        case .addRole:
             let manage: ManageLevel
             switch try reader.string("manage") {
             case "none": manage = .none
@@ -142,14 +195,16 @@ enum RosterChange {
             }
             self = .addRole(name: try reader.string("role"), manage: manage,
                             access: try RosterChange.parseAccess(try reader.string("access"), reader: reader))
-        case "role-remove":
+        case .removeRole:
             self = .removeRole(name: try reader.string("role"))
-        case "policy-add":
+        case .addNeverPromote:
             self = .addNeverPromote(pattern: try reader.string("never-promote"))
-        case "policy-remove":
+        case .removeNeverPromote:
             self = .removeNeverPromote(pattern: try reader.string("never-promote"))
-        default:
-            throw reader.fail("unknown roster entry kind '\(kind)' (written by a newer secr?)")
+        case .allowInjection:
+            self = .allowInjection(name: try reader.string("name"))
+        case .revokeInjection:
+            self = .revokeInjection(name: try reader.string("name"))
         }
     }
 

@@ -11,7 +11,11 @@ public struct ExposureEvent: Sendable {
 public struct RosterState: Sendable {
     public let projectID: String
     public let projectName: String
-    public internal(set) var members: [String: Member] = [:]
+    /// The roster's format version (1 for stores written by secr 0.1, read only in history).
+    public let formatVersion: Int
+    public private(set) var members: [String: Member] = [:]
+    /// Member name by key: signers are looked up once per entry and record, so this stays O(1).
+    private var memberNames: [PublicKey: String] = [:]
     public internal(set) var roles: [String: Role] = [:]
     public internal(set) var environments: [String] = []
     /// Records that stay valid although their signer may no longer write (by signer key).
@@ -19,14 +23,51 @@ public struct RosterState: Sendable {
     public internal(set) var exposures: [ExposureEvent] = []
     /// Key name patterns whose values must never be promoted between environments.
     public internal(set) var neverPromote: [String] = NeverPromote.defaults
+    /// Every key of each environment, oldest first: the `env-key` entries since its `env-add`.
+    public private(set) var environmentKeys: [String: [EnvironmentKeyEntry]] = [:]
+    /// The seq of each environment's `env-add` entry: which incarnation of a name this is.
+    public private(set) var environmentAdded: [String: Int] = [:]
+    /// Steering names (`SteeringNames`) an owner allowed to be stored and injected.
+    public private(set) var allowedInjections: Set<String> = []
 
-    init(projectID: String, projectName: String) {
+    init(projectID: String, projectName: String, formatVersion: Int) {
         self.projectID = projectID
         self.projectName = projectName
+        self.formatVersion = formatVersion
         for role in Role.builtIn { roles[role.name] = role }
     }
 
-    public func member(withKey key: PublicKey) -> Member? { members.values.first { $0.key == key } }
+    public func member(withKey key: PublicKey) -> Member? { memberNames[key].flatMap { members[$0] } }
+
+    /// The key the roster says an environment has now (nil before its first `env-key`).
+    public func currentKey(of environment: String) -> EnvironmentKeyEntry? { environmentKeys[environment]?.last }
+
+    /// Puts a member in place (by name), keeping the key index in step.
+    mutating func setMember(_ member: Member) {
+        if let old = members[member.name] { memberNames[old.key] = nil }
+        members[member.name] = member
+        memberNames[member.key] = member.name
+    }
+
+    mutating func removeMember(named name: String) {
+        if let old = members.removeValue(forKey: name) { memberNames[old.key] = nil }
+    }
+
+    static let readerSetDomain = "secr-v2 reader set"
+
+    /// `reader_set_hash` (docs/FORMAT.md §3): which members an environment key was sealed to.
+    static func readerSetHash(_ readers: [Member]) -> String {
+        var encoder = CanonicalEncoder()
+        encoder.append(readerSetDomain)
+        for member in readers.sorted(by: { $0.name < $1.name }) {
+            encoder.append(member.name)
+            encoder.append(member.key.text)
+        }
+        return Sodium.base64URL(Sodium.blake2b(encoder.bytes))
+    }
+
+    /// The reader set hash of the members whose role reads `environment` now.
+    func readerSetHash(of environment: String) -> String { RosterState.readerSetHash(readers(of: environment)) }
 
     /// How a signer is shown: their member name, else the start of their key.
     public func displayName(of key: PublicKey) -> String { member(withKey: key)?.name ?? "\(key.text.prefix(16))…" }
@@ -95,14 +136,32 @@ public struct RosterState: Sendable {
             guard !hasEnvironment(name) else { throw SecrError.usage("environment '\(name)' exists already (see `secr env list`)") }
             for role in access.keys { _ = try requireRole(role) }
             environments.append(name)
+            environmentAdded[name] = seq
             for (role, permission) in access { roles[role]?.permissions[name] = permission }
 
         case let .removeEnvironment(name):
             try requireLevel(.all, "remove environments")
             guard hasEnvironment(name) else { throw SecrError.usage("no environment '\(name)'; environments: \(environments.joined(separator: ", "))") }
             environments.removeAll { $0 == name }
+            environmentKeys[name] = nil
+            environmentAdded[name] = nil
             for role in roles.keys { roles[role]?.permissions[name] = nil }
             exposures.removeAll { $0.exposure.environment == name }
+
+        case let .environmentKey(name, generation, publicKey, readers):
+            guard hasEnvironment(name) else { throw SecrError.usage("no environment '\(name)'; environments: \(environments.joined(separator: ", "))") }
+            guard permission(of: signer, in: name).contains(.read) else {
+                throw SecrError.denied("\(signer.name) (\(signer.role)) may not re-key '\(name)': only its readers can")
+            }
+            // The first key entry of an environment may carry any generation: a store upgraded
+            // from format 1 records the generation its file had reached.
+            if let latest = currentKey(of: name), generation != latest.generation + 1 {
+                throw SecrError.integrity("the key of '\(name)' must have generation \(latest.generation + 1) next, not \(generation)")
+            }
+            guard readers == readerSetHash(of: name) else {
+                throw SecrError.integrity("the key of '\(name)' is not sealed to exactly the members whose role reads it")
+            }
+            environmentKeys[name, default: []].append(EnvironmentKeyEntry(generation: generation, publicKey: publicKey, readers: readers, seq: seq))
 
         case let .addMember(name, key, role):
             try requireLevel(.members, "add members")
@@ -113,7 +172,7 @@ public struct RosterState: Sendable {
             if let existing = member(withKey: key) {
                 throw SecrError.usage("that public key belongs to member '\(existing.name)' already; each member has their own identity (`secr keygen` makes one)")
             }
-            members[name] = Member(name: name, key: key, role: role)
+            setMember(Member(name: name, key: key, role: role))
 
         case let .removeMember(name, keep, exposed):
             try requireLevel(.members, "remove members")
@@ -122,7 +181,7 @@ public struct RosterState: Sendable {
                 try requireLevel(.all, "remove an owner")
                 guard owners.count > 1 else { throw SecrError.usage("\(name) is the last owner and cannot be removed; make someone else owner first") }
             }
-            members[name] = nil
+            removeMember(named: name)
             record(keep: keep, exposed: exposed, for: target, seq: seq, time: time)
 
         case let .setRole(name, role, keep, exposed):
@@ -136,7 +195,7 @@ public struct RosterState: Sendable {
             if manageLevel(of: target) == .all && newRole.manage != .all && owners.count <= 1 {
                 throw SecrError.usage("\(name) is the last owner and cannot be demoted; make someone else owner first")
             }
-            members[name] = Member(name: name, key: target.key, role: role)
+            setMember(Member(name: name, key: target.key, role: role))
             record(keep: keep, exposed: exposed, for: target, seq: seq, time: time)
 
         case let .addRole(name, manage, access):
@@ -159,6 +218,22 @@ public struct RosterState: Sendable {
                 throw SecrError.usage("'\(pattern)' is not in the never-promote list: \(neverPromote.joined(separator: " "))")
             }
             neverPromote.removeAll { $0 == pattern }
+
+        case let .allowInjection(name):
+            try requireLevel(.all, "allow a steering name")
+            guard KeyName.isValid(Substring(name)), SteeringNames.reason(for: name) != nil else {
+                throw SecrError.usage("'\(name.prefix(80))' is not a steering name; only names such as PATH or NODE_OPTIONS need allowing")
+            }
+            guard !SteeringNames.isNeverAllowed(name) else { throw SecrError.usage("SECR_* names steer secr itself and cannot be allowed") }
+            guard !allowedInjections.contains(name) else { throw SecrError.usage("\(name) is allowed already; nothing to change") }
+            allowedInjections.insert(name)
+
+        case let .revokeInjection(name):
+            try requireLevel(.all, "revoke a steering name")
+            guard allowedInjections.contains(name) else {
+                throw SecrError.usage("\(name) is not allowed; allowed: \(allowedInjections.sorted().joined(separator: " "))")
+            }
+            allowedInjections.remove(name)
 
         case let .removeRole(name):
             try requireLevel(.all, "remove roles")

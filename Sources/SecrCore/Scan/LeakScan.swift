@@ -14,9 +14,9 @@ public enum LeakScan {
     /// `allowlist` is the store's (`Allowlist.load(location.allowlistPath)`); its salt keys the
     /// findings' hashes, so `--baseline` extends the very allowlist the scan used.
     public static func run(_ mode: Mode, location: StoreLocation, allowlist: Allowlist, identity: Identity?,
-                           expectedRoot: String?) throws -> ScanReport {
+                           expected: RosterExpectation) throws -> ScanReport {
         var report = ScanReport()
-        let managed = managedValues(location: location, identity: identity, expectedRoot: expectedRoot, notes: &report.notes)
+        let managed = managedValues(location: location, identity: identity, expected: expected, notes: &report.notes)
         let storePath = location.repositoryRoot.flatMap { Path.relative(location.directory, to: $0) }
         let scanner = Scanner(managed: managed, allowlist: allowlist, storePath: storePath)
         var allowed = 0
@@ -88,13 +88,13 @@ public enum LeakScan {
     }
 
     /// The values of every environment the identity can read. Never written anywhere.
-    static func managedValues(location: StoreLocation, identity: Identity?, expectedRoot: String?, notes: inout [String]) -> ManagedValues? {
+    static func managedValues(location: StoreLocation, identity: Identity?, expected: RosterExpectation, notes: inout [String]) -> ManagedValues? {
         guard location.exists else { return nil }
         guard let identity else {
             notes.append("no identity: the values of this project's secrets were not checked (set SECR_IDENTITY or run `secr keygen`)")
             return nil
         }
-        guard let store = try? Store(location: location, expectedRoot: expectedRoot), let member = store.member(for: identity) else {
+        guard let store = try? Store(location: location, expected: expected), let member = store.member(for: identity) else {
             notes.append("your identity is not a member of this store: its values were not checked")
             return nil
         }

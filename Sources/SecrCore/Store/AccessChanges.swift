@@ -72,10 +72,7 @@ extension StoreTransaction {
             ?? .removeMember(name: name, keep: keep, exposed: exposed)
         try appendToRoster(change)
         for environment in lostRead {
-            let file = try files[environment].unwrap(environment)
-            let (rotated, _) = try file.rotated(from: try keys[environment].unwrap(environment), readers: state.readers(of: environment),
-                                                identity: identity, time: time, random: random)
-            replace(rotated)
+            _ = try rekey(try files[environment].unwrap(environment), from: try keys[environment].unwrap(environment))
         }
         if let member = state.members[name] {
             for environment in gainedRead {
@@ -98,9 +95,7 @@ extension StoreTransaction {
         guard state.permission(of: actor, in: environment).contains(.read) else {
             throw SecrError.denied("\(actor.name) (\(actor.role)) cannot read '\(environment)', so cannot re-key it; ask \(state.grantors(of: environment).joined(separator: " or "))")
         }
-        let key = try file.unlock(with: identity, roster: state)
-        let (rotated, _) = try file.rotated(from: key, readers: state.readers(of: environment), identity: identity, time: time, random: random)
-        replace(rotated)
+        let rotated = try rekey(file, from: try file.unlock(with: identity, roster: state))
         return ChangeSummary(action: "rotate", environment: environment, keys: [],
                              subject: "rotate the key of \(environment) (generation \(rotated.generation))", paths: [])
     }
@@ -119,9 +114,10 @@ extension StoreTransaction {
         guard state.permission(of: actor, in: name).contains(.read) else {
             throw SecrError.denied("\(actor.name) (\(actor.role)) would not be able to read '\(name)' and so cannot create its key; nothing was changed")
         }
-        let (file, _) = try EnvironmentFile.create(name: name, file: location.display(location.environmentPath(name)),
-                                                   project: state.projectID, readers: state.readers(of: name),
-                                                   identity: identity, time: time, random: random)
+        let (file, key) = try EnvironmentFile.create(name: name, file: location.display(location.environmentPath(name)),
+                                                     project: state.projectID, readers: state.readers(of: name),
+                                                     identity: identity, time: time, random: random)
+        try appendToRoster(.environmentKey(name: name, generation: 1, publicKey: key.publicKey, readers: state.readerSetHash(of: name)))
         replace(file)
         return ChangeSummary(action: "env-add", environment: name, keys: [], subject: "add environment \(name)", paths: [])
     }

@@ -11,14 +11,20 @@ extension StoreTransaction {
                 throw SecrError.failure("\(key) in \(environment) was changed by someone else while you were editing (now v\(current.map(String.init) ?? "-")); nothing was applied. Run `git pull` and edit again")
             }
         }
-        var changed: [String] = []
-        if !values.isEmpty { changed += try set(values, in: environment).keys }
+        var changed: [String] = [], notes: [String] = []
+        if !values.isEmpty {
+            let summary = try set(values, in: environment)
+            changed += summary.keys
+            notes += summary.notes
+        }
         if !keys.isEmpty { changed += try unset(keys, in: environment).keys }
         let summary = "\(action) \(environment): " + [
             changed.filter { !keys.contains($0) }.isEmpty ? nil : "set " + changed.filter { !keys.contains($0) }.joined(separator: ", "),
             keys.isEmpty ? nil : "unset " + keys.joined(separator: ", "),
         ].compactMap { $0 }.joined(separator: "; ")
-        return ChangeSummary(action: action, environment: environment, keys: changed, subject: summary, paths: [])
+        var result = ChangeSummary(action: action, environment: environment, keys: changed, subject: summary, paths: [])
+        result.notes = notes
+        return result
     }
 }
 

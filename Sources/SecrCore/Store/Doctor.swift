@@ -9,8 +9,8 @@ public struct Finding: Sendable {
 
 /// `secr doctor`: the ways teams get environments wrong, found in this project and clone.
 public enum Doctor {
-    public static func examine(location: StoreLocation, expectedRoot: String?, identity: Identity?, identityFile: String?) throws -> [Finding] {
-        let store = try Store(location: location, expectedRoot: expectedRoot)
+    public static func examine(location: StoreLocation, expected: RosterExpectation, identity: Identity?, identityFile: String?) throws -> [Finding] {
+        let store = try Store(location: location, expected: expected)
         let state = store.state
         var findings: [Finding] = []
         func add(_ severity: Finding.Severity, _ check: String, _ message: String, _ fix: String) {
@@ -58,7 +58,7 @@ public enum Doctor {
                 "`secr env add staging --like development`")
         }
         // Integrity drift and exposures.
-        let report = StoreVerifier.verify(location, expectedRoot: expectedRoot)
+        let report = StoreVerifier.verify(location, expected: expected)
         for problem in report.problems {
             add(.error, "integrity", "\(problem.file): \(problem.message)", "`secr verify` for details; `secr rotate -e ENV` repairs reader lines")
         }

@@ -123,7 +123,7 @@ public struct EnvironmentFile {
 
     /// Every structural problem: header, surplus reader lines, and (for `verify`) members whose
     /// role reads the environment but who have no reader line.
-    func structureProblems(against roster: RosterState, includeMissingReaders: Bool) -> [String] {
+    func structureProblems(against roster: RosterState, includeMissingReaders: Bool, checkingFreshness: Bool = true) -> [String] {
         guard project == roster.projectID else {
             return ["belongs to another project (project id \(project), roster says \(roster.projectID)); it was copied from another repository"]
         }
@@ -131,6 +131,7 @@ public struct EnvironmentFile {
             return ["environment '\(name)' is not in the roster; the file was added without `secr env add`"]
         }
         var problems: [String] = []
+        if checkingFreshness, let problem = freshnessProblem(against: roster) { problems.append(problem) }
         let message = header.signedMessage(domain: EnvironmentFile.headerDomain, excluding: ["sig"])
         let signature = Sodium.fromBase64URL(Substring(header.value("sig") ?? "")) ?? []
         if !headerSigner.verify(signature: signature, message: message) {
@@ -154,6 +155,21 @@ public struct EnvironmentFile {
             }
         }
         return problems
+    }
+
+    /// Whether the header is the key the roster names for this environment now (format v2): an
+    /// older copy of the file, sealed to a key that removed members still hold, is never
+    /// accepted, because bringing its header back would mean rolling back the roster too.
+    func freshnessProblem(against roster: RosterState) -> String? {
+        guard roster.formatVersion >= 2 else { return nil }
+        guard let current = roster.currentKey(of: name) else {
+            return "the roster has no key entry (env-key) for '\(name)': the roster was cut back, or the file was made without secr"
+        }
+        guard current.generation == generation, current.publicKey == publicKey else {
+            let what = generation < current.generation ? "an older key (generation \(generation))" : "a key the roster does not name (generation \(generation))"
+            return "the header holds \(what), but the roster names generation \(current.generation) (entry \(current.seq)): an old or foreign copy of the file was committed (a rollback); restore the current one with `git checkout -- \(file)` or ask its readers"
+        }
+        return nil
     }
 
     /// Checks a record's signature and that its signer may write this environment (or that the
@@ -240,11 +256,13 @@ public struct EnvironmentFile {
     }
 
     /// Writes a new version of `key` (a tombstone when `value` is nil), signed by `identity`.
-    mutating func write(key: String, value: SecretBytes?, from: String? = nil, identity: Identity, time: Timestamp,
-                        random: RandomSource) throws {
+    /// The version is one more than the current one, or than `above` when that is higher (a
+    /// version this clone has seen elsewhere, so the new record is never taken for a rollback).
+    mutating func write(key: String, value: SecretBytes?, from: String? = nil, above seen: Int = 0, identity: Identity,
+                        time: Timestamp, random: RandomSource) throws {
         let previous = records[key]
         let line = try SecretRecord.make(
-            key: key, value: value, version: (previous?.version ?? 0) + 1,
+            key: key, value: value, version: previous.map { max($0.version, seen) + 1 } ?? 1,
             prev: previous?.hash(project: project, environment: name) ?? "-", from: from, project: project, environment: name,
             environmentPublicKey: publicKey, identity: identity, time: time, random: random)
         records[key] = try SecretRecord(line: line, reader: FieldReader(line: line, file: file, lineNumber: 0))
@@ -275,9 +293,9 @@ public struct EnvironmentFile {
     /// A new key pair for the environment: every value key re-sealed to it, reader lines
     /// rewritten for `readers`, the header re-signed by `identity` with the next generation.
     func rotated(from old: EnvironmentKey, readers newReaders: [Member], identity: Identity, time: Timestamp,
-                 random: RandomSource) throws -> (EnvironmentFile, EnvironmentKey) {
+                 random: RandomSource, generation next: Int) throws -> (EnvironmentFile, EnvironmentKey) {
         var (file, key) = try EnvironmentFile.create(name: name, file: file, project: project, readers: newReaders,
-                                                     identity: identity, time: time, random: random, generation: generation + 1)
+                                                     identity: identity, time: time, random: random, generation: next)
         for record in allRecords {
             if let line = try record.resealed(from: old, to: key.publicKey, random: random) {
                 file.records[record.key] = try SecretRecord(line: line, reader: FieldReader(line: line, file: self.file, lineNumber: record.lineNumber))

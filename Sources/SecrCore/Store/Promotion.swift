@@ -6,7 +6,10 @@ extension StoreTransaction {
     /// already (and so not written).
     public func promote(_ keys: [String], from source: String, to target: String, force: Bool) throws -> (ChangeSummary, identical: [String]) {
         guard source != target else { throw SecrError.usage("--from and --to name the same environment (\(source)); promote between two different environments") }
-        for key in keys { try KeyName.check(Substring(key)) }
+        for key in keys {
+            try KeyName.check(Substring(key))
+            try state.checkInjectable(key, environment: target)
+        }
         let member = try requirePermission(.read, in: source, for: "read")
         _ = try requirePermission(.write, in: target, for: "write")
         if !force {
@@ -31,7 +34,8 @@ extension StoreTransaction {
                 identical.append(key)
                 continue
             }
-            try targetFile.write(key: key, value: value, from: "\(source)@\(record.version)", identity: identity, time: time, random: random)
+            try targetFile.write(key: key, value: value, from: "\(source)@\(record.version)", above: seenVersion(of: key, in: target),
+                                 identity: identity, time: time, random: random)
             promoted.append(key)
         }
         if !promoted.isEmpty { replace(targetFile) }
@@ -50,5 +54,12 @@ extension StoreTransaction {
     public func changeNeverPromote(remove pattern: String) throws -> ChangeSummary {
         try appendToRoster(.removeNeverPromote(pattern: pattern))
         return ChangeSummary(action: "policy", environment: nil, keys: [], subject: "allow promoting \(pattern)", paths: [])
+    }
+
+    /// Allows (or revokes) storing and injecting a value under one steering name (owners only).
+    public func changeInjection(_ name: String, allow: Bool) throws -> ChangeSummary {
+        try appendToRoster(allow ? .allowInjection(name: name) : .revokeInjection(name: name))
+        return ChangeSummary(action: "policy", environment: nil, keys: [],
+                             subject: allow ? "allow injecting \(name)" : "stop injecting \(name)", paths: [])
     }
 }

@@ -1,30 +1,41 @@
 /// A store opened for reading: the verified roster, and environment files on demand.
+///
+/// Every file is checked against the roster and against what this clone has seen before
+/// (`CloneState`): the roster must extend the pinned head, an environment's header must be the
+/// key the roster names, and no key may go back to a version below one verified before.
 public final class Store {
     public let location: StoreLocation
     public let roster: Roster
+    let clone: CloneState
+    /// Things to tell the user (a first pin, a clone state that cannot be written).
+    public private(set) var notices: [String] = []
 
     public var state: RosterState { roster.state }
 
-    /// Loads and verifies the roster, and checks its root against `expectedRoot` or, when that
-    /// is nil, against this clone's pin (pinning it on first use).
-    public init(location: StoreLocation, expectedRoot: String? = nil) throws {
+    /// Loads and verifies the roster, checks it against `expected` and this clone's pin, and
+    /// moves the pin forward.
+    public init(location: StoreLocation, expected: RosterExpectation = RosterExpectation()) throws {
         self.location = location
-        guard let bytes = try FileSystem.readIfExists(location.rosterPath) else {
+        try location.checkContained()
+        guard let bytes = try FileSystem.readIfExists(location.rosterPath, followLinks: false) else {
             throw SecrError.failure("no secr store at \(location.display(location.directory)): run `secr init` in your repository, or point at a store with --store DIR")
         }
-        roster = try Roster.load(bytes, file: location.display(location.rosterPath))
-        try RootPin.check(roster, location: location, expected: expectedRoot)
+        roster = try Roster.load(bytes, file: location.display(location.rosterPath), expectedRoot: expected.root)
+        clone = CloneState.of(location).forRoot(roster.rootHash)
+        notices = try RosterPin.check(roster, location: location, clone: clone, expected: expected)
     }
 
-    /// The environment's file, parsed and checked against the roster (public data only).
+    /// The environment's file, parsed and checked against the roster (public data only) and
+    /// against the versions this clone has seen.
     public func environment(_ name: String) throws -> EnvironmentFile {
-        try Store.loadEnvironment(name, location: location, state: state)
+        try Store.loadEnvironment(name, location: location, state: state, clone: clone)
     }
 
     /// Key names with a value, after checking every record's signature. Needs no identity.
     public func keyNames(in environment: String) throws -> [String] {
         let file = try self.environment(environment)
         try file.verifyAllRecords(against: state)
+        remember(file, keys: nil)
         return file.keyNames
     }
 
@@ -32,7 +43,9 @@ public final class Store {
     public func value(of key: String, in environment: String, identity: Identity) throws -> SecretBytes {
         let file = try self.environment(environment)
         let environmentKey = try file.unlock(with: identity, roster: state)
-        return try file.value(of: key, with: environmentKey, roster: state)
+        let value = try file.value(of: key, with: environmentKey, roster: state)
+        remember(file, keys: [key])
+        return value
     }
 
     /// Every live value of the environment, sorted by key, each verified and decrypted.
@@ -40,12 +53,32 @@ public final class Store {
         let file = try self.environment(environment)
         try file.verifyAllRecords(against: state)
         let environmentKey = try file.unlock(with: identity, roster: state)
-        return try file.keyNames.compactMap { key in
+        let values = try file.keyNames.compactMap { key in
             try file.record(key).map { (key, try file.decrypt($0, with: environmentKey)) }
         }
+        remember(file, keys: nil)
+        return values
+    }
+
+    /// The values a process may be given (`run`, `pull`): every live value except those under
+    /// names that steer processes (`SteeringNames`) and that no owner allowed; those are named
+    /// in `withheld` so the caller can say so.
+    public func deliverableValues(in environment: String, identity: Identity) throws
+        -> (values: [(key: String, value: SecretBytes)], withheld: [String]) {
+        let all = try values(in: environment, identity: identity)
+        return (all.filter { state.mayInject($0.key) }, all.map(\.key).filter { !state.mayInject($0) })
     }
 
     public func member(for identity: Identity) -> Member? { state.member(withKey: identity.publicKey) }
+
+    /// Raises the seen versions to those of `keys` (all records when nil), whose signatures
+    /// the caller has verified. A clone state that cannot be written weakens rollback
+    /// protection but does not stop a read; it is said once.
+    func remember(_ file: EnvironmentFile, keys: [String]?) {
+        if let problem = Store.remember(file, keys: keys, state: state, clone: clone), !notices.contains(problem) {
+            notices.append(problem)
+        }
+    }
 }
 
 extension Store {
@@ -53,20 +86,70 @@ extension Store {
     public func version(of key: String, in environment: String) throws -> Int? {
         try self.environment(environment).record(key).flatMap { $0.isDeleted ? nil : $0.version }
     }
+
+    /// The highest version of `key` this clone has verified in `environment` (0 when none).
+    func seenVersion(of key: String, in environment: String) -> Int {
+        clone.seenVersions(of: environment, incarnation: state.environmentAdded[environment] ?? 0)[key] ?? 0
+    }
 }
 
 extension Store {
-    /// Reads and structurally checks an environment file (shared with `StoreTransaction`).
-    static func loadEnvironment(_ name: String, location: StoreLocation, state: RosterState) throws -> EnvironmentFile {
+    /// Reads and checks an environment file (shared with `StoreTransaction`): structure and
+    /// header against the roster, then every key against the versions this clone has seen.
+    static func loadEnvironment(_ name: String, location: StoreLocation, state: RosterState, clone: CloneState) throws -> EnvironmentFile {
+        let path = location.environmentPath(name)
         guard state.hasEnvironment(name) else {
+            if FileSystem.exists(path) {
+                throw SecrError.integrity("\(location.display(path)) exists, but the roster does not list environment '\(name)': the roster was cut back to before its env-add, or the file was added without `secr env add`")
+            }
             throw SecrError.usage("no environment '\(name)' in this project; environments: \(state.environments.joined(separator: ", "))")
         }
-        let path = location.environmentPath(name)
-        guard let bytes = try FileSystem.readIfExists(path) else {
+        guard let bytes = try FileSystem.readIfExists(path, followLinks: false) else {
             throw SecrError.integrity("\(location.display(path)) is missing although the roster lists environment '\(name)'; restore it with `git checkout -- \(location.display(path))`")
         }
         let file = try EnvironmentFile.parse(bytes, name: name, file: location.display(path))
         try file.verifyStructure(against: state)
+        if let problem = file.versionProblems(seen: clone.seenVersions(of: name, incarnation: state.environmentAdded[name] ?? 0)).first {
+            throw SecrError.integrity(problem)
+        }
         return file
+    }
+
+    /// Raises the clone's seen versions for `file`; returns a problem to report when the
+    /// clone state cannot be written.
+    static func remember(_ file: EnvironmentFile, keys: [String]?, state: RosterState, clone: CloneState) -> String? {
+        var versions: [String: Int] = [:]
+        for record in keys.map({ $0.compactMap(file.record) }) ?? file.allRecords { versions[record.key] = record.version }
+        do {
+            try clone.raiseSeen(versions, generation: file.generation, of: file.name, incarnation: state.environmentAdded[file.name] ?? 0)
+            return nil
+        } catch {
+            return "cannot record the versions this clone has seen in \(clone.directory) (\((error as? SecrError)?.message ?? "\(error)")): rollbacks of values go unnoticed here"
+        }
+    }
+}
+
+extension EnvironmentFile {
+    /// Refuses to seal anything to this file's key when this clone has seen a newer key of the
+    /// environment on another branch: members removed since may hold this one. (Reading an
+    /// older branch is fine; writing to it would leak to them.)
+    func checkKeyIsNewest(clone: CloneState, incarnation: Int) throws {
+        guard let newest = clone.defaultBranchGenerations()["\(name)@\(incarnation)"], newest > generation else { return }
+        let main = clone.defaultBranch.map { $0.hasPrefix("refs/heads/") ? String($0.dropFirst(11)) : $0 } ?? "main"
+        throw SecrError.failure("the key of \(name) here is generation \(generation), but this clone has seen generation \(newest) on \(main): it was replaced there (for instance when a member was removed), so a value written on this branch would be sealed to a key that removed members may hold. Merge \(main) into this branch first (`git merge \(main)`); nothing was changed")
+    }
+
+    /// Keys that are below a version this clone verified before, or gone without a tombstone.
+    func versionProblems(seen: [String: Int]) -> [String] {
+        seen.keys.sorted().compactMap { key in
+            let highest = seen[key] ?? 0
+            guard let record = record(key) else {
+                return "\(file): \(key) is missing, but this clone has verified it at v\(highest) on this branch: its record line was deleted (unset leaves a signed tombstone instead). Restore the file with `git checkout -- \(file)`; if the branch was rewritten on purpose, `secr pin --reset` forgets what this clone has seen"
+            }
+            guard record.version >= highest else {
+                return "\(file): \(key) is v\(record.version) here, but this clone has verified v\(highest) on this branch: an older record was brought back (a rollback). Restore the newer one (`git log -p -- \(file)`); if the branch was rewritten on purpose, `secr pin --reset` forgets what this clone has seen"
+            }
+            return nil
+        }
     }
 }

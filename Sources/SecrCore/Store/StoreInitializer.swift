@@ -31,7 +31,7 @@ public enum StoreInitializer {
             try? FileSystem.removeDirectory(staging)
             throw error
         }
-        try? RootPin.pin(roster.rootHash, for: location)
+        try? CloneState.of(location).savePin(CloneState.Pin(root: roster.rootHash, seq: roster.count - 1, head: roster.headHash))
         var paths = files.map { Path.join(location.directory, $0.0) }
         if let root = location.repositoryRoot {
             let attributes = Path.join(root, ".gitattributes")
@@ -52,17 +52,18 @@ public enum StoreInitializer {
     static func contents(projectName: String, owner: String, identity: Identity, time: Timestamp,
                          random: RandomSource) throws -> (Roster, [(String, String)]) {
         var roster = try Roster.create(projectName: projectName, owner: owner, identity: identity, time: time, random: random)
+        var files: [(String, String)] = []
         for (environment, access) in Role.standardAccess {
             try roster.append(.addEnvironment(name: environment, access: access), identity: identity, time: time)
-        }
-        var files: [(String, String)] = [("roster", roster.text)]
-        for environment in roster.state.environments {
-            let (file, _) = try EnvironmentFile.create(
+            let (file, key) = try EnvironmentFile.create(
                 name: environment, file: ".secr/env/\(environment).secr", project: roster.state.projectID,
                 readers: roster.state.readers(of: environment), identity: identity, time: time, random: random)
+            try roster.append(.environmentKey(name: environment, generation: 1, publicKey: key.publicKey,
+                                              readers: roster.state.readerSetHash(of: environment)),
+                              identity: identity, time: time)
             files.append(("env/\(environment).secr", file.text))
         }
-        return (roster, files)
+        return (roster, [("roster", roster.text)] + files)
     }
 
     /// Appends the lines of `wanted` that `path` lacks; true when the file changed.

@@ -8,9 +8,13 @@ public struct StoreLocation: Sendable {
     /// Absolute path of the git work tree that contains the store, if any.
     public let repositoryRoot: String?
 
-    public init(directory: String, repositoryRoot: String?) {
+    /// The store was named by `--store` or `$SECR_STORE` rather than found as `<root>/.secr`.
+    public let isExplicit: Bool
+
+    public init(directory: String, repositoryRoot: String?, isExplicit: Bool = false) {
         self.directory = directory
         self.repositoryRoot = repositoryRoot
+        self.isExplicit = isExplicit
     }
 
     public var rosterPath: String { Path.join(directory, "roster") }
@@ -32,12 +36,31 @@ public struct StoreLocation: Sendable {
         if let explicit {
             let absolute = FileSystem.realPath(Path.absolute(explicit, from: workingDirectory))
                 ?? normalise(Path.absolute(explicit, from: workingDirectory))
-            return StoreLocation(directory: absolute, repositoryRoot: repositoryRoot(containing: Path.parent(absolute)))
+            return StoreLocation(directory: absolute, repositoryRoot: repositoryRoot(containing: Path.parent(absolute)), isExplicit: true)
         }
         guard let root = repositoryRoot(containing: FileSystem.realPath(workingDirectory) ?? workingDirectory) else {
             throw SecrError.failure("not inside a git work tree (no .git found above \(workingDirectory)); run secr in your project's repository, or point it at a store with --store DIR")
         }
         return StoreLocation(directory: Path.join(root, ".secr"), repositoryRoot: root)
+    }
+
+    /// Refuses a store that points elsewhere: a `.secr` that is a symbolic link or resolves
+    /// outside the work tree (unless `--store` named it), and a roster or `env/` that is a
+    /// link. A pushed symlink could otherwise point secr at a store of the pusher's choosing,
+    /// or make a write land outside the repository.
+    public func checkContained() throws {
+        let shown = display(directory)
+        if !isExplicit, let root = repositoryRoot {
+            if FileSystem.isSymbolicLink(directory) {
+                throw SecrError.integrity("\(shown) is a symbolic link: secr refuses a store that redirects elsewhere (a pushed link could point it at another store). If you meant it, name the store with --store PATH")
+            }
+            if let real = FileSystem.realPath(directory), let realRoot = FileSystem.realPath(root), Path.relative(real, to: realRoot) == nil {
+                throw SecrError.integrity("\(shown) resolves to \(real), outside the work tree \(realRoot); name the store with --store PATH if you meant it")
+            }
+        }
+        for path in [rosterPath, environmentDirectory] where FileSystem.isSymbolicLink(path) {
+            throw SecrError.integrity("\(display(path)) is a symbolic link; store files must be plain files in the store (restore them with `git checkout -- \(shown)`)")
+        }
     }
 
     /// The nearest directory at or above `path` that has a `.git` entry.

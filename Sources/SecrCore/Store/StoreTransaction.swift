@@ -7,6 +7,8 @@ public struct ChangeSummary: Sendable {
     public var from: String?
     /// The subject after `secr: `, e.g. `set STRIPE_SECRET_KEY in production`.
     public let subject: String
+    /// Things to tell the user about the change (not part of the commit).
+    public internal(set) var notes: [String] = []
     /// Absolute paths written or removed.
     public internal(set) var paths: [String]
 
@@ -29,12 +31,21 @@ public final class StoreTransaction {
     private var rosterChanged = false
     private var changedEnvironments: Set<String> = []
     private var removedEnvironments: Set<String> = []
-    private let lock: DirectoryLock
+    /// What `save` replaced: path → old bytes, nil for a file that did not exist.
+    private var originals: [String: [UInt8]?] = [:]
+    private let lock: FileLock
+    let clone: CloneState
     let time: Timestamp
     let random: RandomSource
+    /// Things to tell the user (from opening the store).
+    public let notices: [String]
 
-    public init(location: StoreLocation, identity: Identity, expectedRoot: String? = nil, time: Timestamp = .now(),
-                random: RandomSource = SystemRandom()) throws {
+    /// The roster as format 1 had it, for `secr upgrade` (nil otherwise).
+    let version1State: RosterState?
+
+    /// `upgrading` opens a store of secr 0.1 (format 1) for `upgrade()`; no other change may use it.
+    public init(location: StoreLocation, identity: Identity, expected: RosterExpectation = RosterExpectation(),
+                upgrading: Bool = false, time: Timestamp = .now(), random: RandomSource = SystemRandom()) throws {
         guard FileSystem.isDirectory(location.directory) else {
             throw SecrError.failure("no secr store at \(location.display(location.directory)): run `secr init` first")
         }
@@ -42,8 +53,26 @@ public final class StoreTransaction {
         self.identity = identity
         self.time = time
         self.random = random
-        lock = try DirectoryLock(location.directory)
-        roster = try Store(location: location, expectedRoot: expectedRoot).roster
+        let unrooted = CloneState.of(location)
+        lock = try FileLock(unrooted.lockPath, what: "the store \(location.display(location.directory))")
+        guard upgrading else {
+            let store = try Store(location: location, expected: expected)
+            roster = store.roster
+            notices = store.notices
+            clone = store.clone
+            version1State = nil
+            return
+        }
+        try location.checkContained()
+        guard let bytes = try FileSystem.readIfExists(location.rosterPath, followLinks: false) else {
+            throw SecrError.failure("no secr store at \(location.display(location.directory)): run `secr init` first")
+        }
+        let old = try Roster.load(bytes, file: location.display(location.rosterPath), expectedRoot: expected.root, allowVersion1: true)
+        clone = unrooted.forRoot(old.rootHash)
+        notices = try RosterPin.check(old, location: location, clone: clone, expected: expected)
+        version1State = old.formatVersion == 1 ? old.state : nil
+        roster = try old.upgradedToVersion2()
+        rosterChanged = old.formatVersion == 1
     }
 
     public var state: RosterState { roster.state }
@@ -58,10 +87,11 @@ public final class StoreTransaction {
 
     func environment(_ name: String) throws -> EnvironmentFile {
         if let file = environments[name] { return file }
-        let file = try Store.loadEnvironment(name, location: location, state: state)
+        let file = try Store.loadEnvironment(name, location: location, state: state, clone: clone)
         // A change is never built on a file with a bad record: a new version would chain onto
         // the forgery (its prev hash) and launder it.
         try file.verifyAllRecords(against: state)
+        try file.checkKeyIsNewest(clone: clone, incarnation: state.environmentAdded[name] ?? 0)
         environments[name] = file
         return file
     }
@@ -83,17 +113,24 @@ public final class StoreTransaction {
         var file = try self.environment(environment)
         let canRead = state.permission(of: member, in: environment).contains(.read)
         let environmentKey = canRead ? try file.unlock(with: identity, roster: state) : nil
-        var changed: [String] = []
+        var changed: [String] = [], notes: [String] = []
+        let exposed = Set(state.exposures.filter { $0.exposure.environment == environment }.map(\.exposure.key))
         for (key, value) in values {
             try KeyName.check(Substring(key))
+            try state.checkInjectable(key, environment: environment)
             if let environmentKey, let record = file.record(key), !record.isDeleted,
                try file.decrypt(record, with: environmentKey).isEqual(to: value) {
+                if exposed.contains(key) && !isResolvedExposure(key, in: environment, record: record) {
+                    notes.append("\(key) in \(environment) is still exposed to a former reader: the same value does not rotate it. Rotate the credential at its provider, then `secr set \(key)` with the new value")
+                }
                 continue
             }
-            try file.write(key: key, value: value, identity: identity, time: time, random: random)
+            try file.write(key: key, value: value, above: seenVersion(of: key, in: environment), identity: identity, time: time, random: random)
             changed.append(key)
         }
-        return stage(file, action: "set", keys: changed, verb: "set")
+        var summary = stage(file, action: "set", keys: changed, verb: "set")
+        summary.notes = notes
+        return summary
     }
 
     /// Writes tombstones for keys; each must currently have a value.
@@ -105,9 +142,30 @@ public final class StoreTransaction {
             guard let record = file.record(key), !record.isDeleted else {
                 throw SecrError.failure("\(key) is not set in '\(environment)'; nothing was changed")
             }
-            try file.write(key: key, value: nil, identity: identity, time: time, random: random)
+            try file.write(key: key, value: nil, above: seenVersion(of: key, in: environment), identity: identity, time: time, random: random)
         }
         return stage(file, action: "unset", keys: keys, verb: "unset")
+    }
+
+    /// The highest version of `key` this clone has verified, so a new record goes above it.
+    func seenVersion(of key: String, in environment: String) -> Int {
+        clone.seenVersions(of: environment, incarnation: state.environmentAdded[environment] ?? 0)[key] ?? 0
+    }
+
+    /// An exposure is resolved once the key has a version above the exposed one.
+    private func isResolvedExposure(_ key: String, in environment: String, record: SecretRecord) -> Bool {
+        state.exposures.allSatisfy { $0.exposure.environment != environment || $0.exposure.key != key || record.version > $0.exposure.version }
+    }
+
+    /// Gives `file` a new key pair sealed to the roster's readers of it now, and records the new
+    /// key in the roster (`env-key`), which is what makes every older copy of the file stale.
+    func rekey(_ file: EnvironmentFile, from old: EnvironmentKey) throws -> EnvironmentFile {
+        let (rotated, key) = try file.rotated(from: old, readers: state.readers(of: file.name), identity: identity, time: time,
+                                              random: random, generation: max(state.currentKey(of: file.name)?.generation ?? 0, file.generation) + 1)
+        try appendToRoster(.environmentKey(name: file.name, generation: rotated.generation, publicKey: key.publicKey,
+                                           readers: state.readerSetHash(of: file.name)))
+        replace(rotated)
+        return rotated
     }
 
     /// Takes a changed environment file into the change.
@@ -157,10 +215,19 @@ public final class StoreTransaction {
                              subject: "add member \(name) as \(role)", paths: [])
     }
 
+    /// Paths this change will write or remove, for checks made before `save`.
+    public var pendingPaths: [String] {
+        (rosterChanged ? [location.rosterPath] : []) + changedEnvironments.sorted().map(location.environmentPath)
+            + removedEnvironments.sorted().map(location.environmentPath)
+    }
+
     /// Writes every changed file atomically and returns the summary with the paths written.
     public func save(_ summary: ChangeSummary) throws -> ChangeSummary {
         var summary = summary
         var paths: [String] = []
+        for path in pendingPaths where originals[path] == nil {
+            originals[path] = .some(try FileSystem.readIfExists(path, followLinks: false))
+        }
         if rosterChanged {
             try FileSystem.writeAtomically(location.rosterPath, Array(roster.text.utf8))
             paths.append(location.rosterPath)
@@ -179,6 +246,29 @@ public final class StoreTransaction {
         }
         summary.paths = paths
         return summary
+    }
+
+    /// Records in the clone state what `save` wrote, once it stands (committed or staged): every
+    /// file was verified or made by this change, so this clone has seen it.
+    public func rememberWritten() {
+        for name in changedEnvironments.sorted() {
+            if let file = environments[name] { _ = Store.remember(file, keys: nil, state: state, clone: clone) }
+        }
+        if rosterChanged {
+            try? clone.savePin(CloneState.Pin(root: roster.rootHash, seq: roster.count - 1, head: roster.headHash))
+        }
+    }
+
+    /// Puts every file `save` wrote back as it was (when the commit after it failed), so a
+    /// refused change leaves nothing behind. The lock is still held.
+    public func restore() {
+        for (path, bytes) in originals {
+            if let bytes = bytes {
+                try? FileSystem.writeAtomically(path, bytes)
+            } else {
+                try? FileSystem.remove(path)
+            }
+        }
     }
 
     public func release() { lock.release() }

@@ -7,6 +7,10 @@ public struct VerificationProblem: Sendable {
 /// What `secr verify` found.
 public struct VerificationReport: Sendable {
     public internal(set) var root: String?
+    /// The roster's newest entry: its seq and hash.
+    public internal(set) var head: (seq: Int, hash: String)?
+    /// Things to tell the user (a first pin).
+    public internal(set) var notices: [String] = []
     public var problems: [VerificationProblem] = []
     /// Keys a former reader could decrypt that have not had a new value since.
     public internal(set) var openExposures: [ExposureEvent] = []
@@ -21,12 +25,12 @@ public struct VerificationReport: Sendable {
 /// record's signature and signer permission, and the files' format. It reports every problem
 /// it can find rather than stopping at the first.
 public enum StoreVerifier {
-    public static func verify(_ location: StoreLocation, expectedRoot: String?) -> VerificationReport {
+    public static func verify(_ location: StoreLocation, expected: RosterExpectation) -> VerificationReport {
         var report = VerificationReport()
         let rosterFile = location.display(location.rosterPath)
-        let roster: Roster
+        let store: Store
         do {
-            roster = try Store(location: location, expectedRoot: expectedRoot).roster
+            store = try Store(location: location, expected: expected)
         } catch let error as SecrError {
             report.problems.append(VerificationProblem(file: rosterFile, message: error.message))
             return report
@@ -34,7 +38,10 @@ public enum StoreVerifier {
             report.problems.append(VerificationProblem(file: rosterFile, message: "\(error)"))
             return report
         }
+        let roster = store.roster
         report.root = roster.rootHash
+        report.head = (roster.count - 1, roster.headHash)
+        report.notices = store.notices
         let state = roster.state
         report.environments = state.environments
         var versions: [String: [String: Int]] = [:]
@@ -42,7 +49,7 @@ public enum StoreVerifier {
             let path = location.display(location.environmentPath(environment))
             let file: EnvironmentFile
             do {
-                guard let bytes = try FileSystem.readIfExists(location.environmentPath(environment)) else {
+                guard let bytes = try FileSystem.readIfExists(location.environmentPath(environment), followLinks: false) else {
                     report.problems.append(VerificationProblem(file: path, message: "missing: the roster lists environment '\(environment)'"))
                     continue
                 }
@@ -54,15 +61,22 @@ public enum StoreVerifier {
             for problem in file.structureProblems(against: state, includeMissingReaders: true) {
                 report.problems.append(VerificationProblem(file: path, message: problem))
             }
+            let seen = store.clone.seenVersions(of: environment, incarnation: state.environmentAdded[environment] ?? 0)
+            for problem in file.versionProblems(seen: seen) {
+                report.problems.append(VerificationProblem(file: path, message: problem))
+            }
+            var verified: [String] = []
             for record in file.allRecords {
                 report.records += 1
                 versions[environment, default: [:]][record.key] = record.version
                 do {
                     try file.verify(record, against: state)
+                    verified.append(record.key)
                 } catch {
                     report.problems.append(VerificationProblem(file: path, message: (error as? SecrError)?.message ?? "\(error)"))
                 }
             }
+            if file.freshnessProblem(against: state) == nil { store.remember(file, keys: verified) }
         }
         for name in FileSystem.list(location.environmentDirectory) where name.hasSuffix(".secr") {
             let environment = String(name.dropLast(".secr".count))

@@ -5,11 +5,15 @@ import Glibc
 public enum FileSystem {
     static func errorText(_ code: Int32 = errno) -> String { String(cString: strerror(code)) }
 
-    /// The whole file, or nil when it does not exist.
-    public static func readIfExists(_ path: String, limit: Int = 64 << 20) throws -> [UInt8]? {
-        let fd = open(path, O_RDONLY | O_CLOEXEC)
+    /// The whole file, or nil when it does not exist. With `followLinks: false` a symbolic
+    /// link is refused (store files are plain files).
+    public static func readIfExists(_ path: String, limit: Int = 64 << 20, followLinks: Bool = true) throws -> [UInt8]? {
+        let fd = open(path, O_RDONLY | O_CLOEXEC | (followLinks ? 0 : O_NOFOLLOW))
         if fd < 0 {
             if errno == ENOENT || errno == ENOTDIR { return nil }
+            if errno == ELOOP && !followLinks {
+                throw SecrError.integrity("\(path) is a symbolic link; secr reads store files only as plain files (restore it with `git checkout -- \(path)`)")
+            }
             throw SecrError.failure("cannot read \(path): \(errorText())")
         }
         defer { close(fd) }
@@ -34,6 +38,11 @@ public enum FileSystem {
     }
 
     public static func exists(_ path: String) -> Bool { access(path, F_OK) == 0 }
+
+    public static func isSymbolicLink(_ path: String) -> Bool {
+        var info = stat()
+        return lstat(path, &info) == 0 && (info.st_mode & S_IFMT) == S_IFLNK
+    }
 
     public static func isDirectory(_ path: String) -> Bool {
         var info = stat()
@@ -137,20 +146,50 @@ public enum FileSystem {
     }
 }
 
-/// An exclusive advisory lock on a directory (flock on its descriptor), held until released or
-/// until the process exits, so a killed writer never leaves a stale lock behind.
-public final class DirectoryLock {
+/// An exclusive advisory lock (flock) on a lock file, held until released or until the process
+/// exits, so a killed writer never leaves a stale lock behind.
+///
+/// The file is opened for writing, so only someone who may write there can hold it: a user who
+/// can merely read the store cannot freeze its writers. The wait is bounded; then the error
+/// names the process that holds the lock (its pid is written into the file).
+public final class FileLock {
     private var fd: Int32
 
-    public init(_ directory: String) throws {
-        fd = open(directory, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
-        guard fd >= 0 else { throw SecrError.failure("cannot lock \(directory): \(FileSystem.errorText())") }
-        while flock(fd, LOCK_EX) != 0 {
-            if errno == EINTR { continue }
-            let text = FileSystem.errorText()
-            close(fd)
-            throw SecrError.failure("cannot lock \(directory): \(text)")
+    /// Seconds to wait for a lock: `$SECR_LOCK_TIMEOUT`, else 10.
+    public static var defaultTimeout: Double {
+        Environment.nonEmpty("SECR_LOCK_TIMEOUT").flatMap(Double.init).map { max(0, $0) } ?? 10
+    }
+
+    public init(_ path: String, what: String, timeout: Double = FileLock.defaultTimeout) throws {
+        try FileSystem.makeDirectories(Path.parent(path), mode: 0o700)
+        fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
+        guard fd >= 0 else { throw SecrError.failure("cannot lock \(what): cannot open \(path): \(FileSystem.errorText())") }
+        var waited = 0.0
+        while flock(fd, LOCK_EX | LOCK_NB) != 0 {
+            let code = errno
+            if code == EINTR { continue }
+            guard code == EWOULDBLOCK, waited < timeout else {
+                let holder = FileLock.holder(fd)
+                close(fd)
+                fd = -1
+                if code == EWOULDBLOCK {
+                    throw SecrError.failure("\(what) is locked by \(holder.map { "pid \($0)" } ?? "another process") (another secr command is writing); waited \(Int(timeout)) s. Try again when it has finished, or raise $SECR_LOCK_TIMEOUT")
+                }
+                throw SecrError.failure("cannot lock \(what): \(FileSystem.errorText(code))")
+            }
+            usleep(50_000)
+            waited += 0.05
         }
+        let pid = Array("\(getpid())\n".utf8)
+        _ = ftruncate(fd, 0)
+        _ = pid.withUnsafeBytes { pwrite(fd, $0.baseAddress, $0.count, 0) }
+    }
+
+    private static func holder(_ fd: Int32) -> Int32? {
+        var buffer = [UInt8](repeating: 0, count: 32)
+        let n = buffer.withUnsafeMutableBytes { pread(fd, $0.baseAddress, 31, 0) }
+        guard n > 0 else { return nil }
+        return Int32(String(decoding: buffer.prefix(n), as: UTF8.self).split(separator: "\n").first ?? "")
     }
 
     public func release() {
@@ -214,6 +253,14 @@ extension FileSystem {
             throw SecrError.failure("cannot rename \(from) to \(to): \(errorText())")
         }
         syncDirectory(Path.parent(to))
+    }
+
+    /// Removes a directory and everything below it (no symlinks followed); absent is fine.
+    public static func removeTree(_ path: String) throws {
+        guard !isSymbolicLink(path) else { return try remove(path) }
+        guard isDirectory(path) else { return try remove(path) }
+        for name in list(path) { try removeTree(Path.join(path, name)) }
+        try removeDirectory(path)
     }
 
     public static func removeDirectory(_ path: String) throws {

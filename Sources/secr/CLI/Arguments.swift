@@ -25,6 +25,7 @@ let globalOptions: [Option] = [
     .value("--identity", help: "identity file (default: $SECR_IDENTITY, $SECR_IDENTITY_FILE, ~/.config/secr/identity)"),
     .value("--store", help: "store directory (default: $SECR_STORE, else <repository root>/.secr)"),
     .value("--expect-root", help: "the roster root this store must have (default: $SECR_ROSTER_ROOT, else this clone's pin)"),
+    .value("--expect-head", help: "SEQ:HASH, a roster entry the store must hold (default: $SECR_ROSTER_HEAD)"),
     .flag("--no-commit", help: "write and stage the change, but do not commit it"),
     .flag("--no-color", help: "no colour (also NO_COLOR)"),
     .flag("-h", "--help", help: "show help"),

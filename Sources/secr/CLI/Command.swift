@@ -58,52 +58,31 @@ struct Context {
                                workingDirectory: try FileSystem.currentDirectory())
     }
 
-    /// An explicit roster root to check instead of this clone's pin.
-    var expectedRoot: String? { arguments.value("expect-root") ?? Environment.nonEmpty("SECR_ROSTER_ROOT") }
+    /// What the operator expects of the roster: `--expect-root` / `$SECR_ROSTER_ROOT` and
+    /// `--expect-head` / `$SECR_ROSTER_HEAD`, checked besides this clone's pin.
+    func expectation() throws -> RosterExpectation {
+        let head = arguments.value("expect-head") ?? Environment.nonEmpty("SECR_ROSTER_HEAD")
+        return RosterExpectation(root: arguments.value("expect-root") ?? Environment.nonEmpty("SECR_ROSTER_ROOT"),
+                                 head: try head.map(RosterExpectation.parseHead))
+    }
 
-    /// The store, its roster verified and its root checked.
-    func store() throws -> Store { try Store(location: try location(), expectedRoot: expectedRoot) }
+    /// The store, its roster verified and checked against the pin; notices are said at once.
+    func store() throws -> Store {
+        let store = try Store(location: try location(), expected: try expectation())
+        store.notices.forEach(console.note)
+        return store
+    }
 
     func identity() throws -> Identity { try IdentityLookup.resolve(explicitFile: arguments.value("identity")) }
 
-    /// Runs a change under the store lock, then commits it (or stages it with --no-commit).
-    /// Git's state is checked before anything is written, so a refusal changes nothing.
-    func mutate(_ body: (StoreTransaction) throws -> ChangeSummary) throws -> ChangeSummary {
-        let location = try self.location()
-        let identity = try self.identity()
-        let repository = try location.repositoryRoot.map { try GitRepository(at: $0) }
-        let noCommit = arguments.has("no-commit")
-        if !noCommit { try repository?.checkCommittable() }
-        let transaction = try StoreTransaction(location: location, identity: identity, expectedRoot: expectedRoot)
-        defer { transaction.release() }
-        // Computing the change first loads and verifies every file it touches, so a tampered
-        // store is reported as such (exit 4) before anything else.
-        let computed = try body(transaction)
-        // Checked under the store lock: a concurrent secr is done writing and committing by now.
-        if !noCommit, let repository, let root = location.repositoryRoot, let store = Path.relative(location.directory, to: root) {
-            let dirty = try repository.uncommittedChanges(under: store)
-            guard dirty.isEmpty else {
-                throw SecrError(.failure, "\(dirty.joined(separator: ", ")) \(dirty.count == 1 ? "has" : "have") uncommitted changes that secr's commit would mix with its own; commit them (`git commit \(store)`) or discard them (`git checkout -- \(store)`), or use --no-commit")
-            }
-        }
-        let change = try transaction.save(computed)
-        try record(change, in: repository, fallbackAuthor: transaction.state.member(withKey: identity.publicKey)?.name ?? "secr")
-        return change
+    var writeOptions: WriteOptions {
+        get throws { WriteOptions(commit: !arguments.has("no-commit"), expected: try expectation()) }
     }
 
-    /// Commits or stages written paths and says what happened.
-    func record(_ change: ChangeSummary, in repository: GitRepository?, fallbackAuthor: String) throws {
-        guard !change.paths.isEmpty else { return }
-        guard let repository else {
-            console.note("the store is not inside a git work tree: files written, nothing committed")
-            return
-        }
-        if arguments.has("no-commit") {
-            try repository.stage(change.paths)
-            console.note("staged, not committed (--no-commit): secr: \(change.subject)")
-        } else {
-            let id = try repository.commit(change.paths, message: change.commitMessage, fallbackAuthor: fallbackAuthor)
-            console.note("committed \(id.prefix(10)): secr: \(change.subject)")
-        }
+    /// Runs a change through the write protocol (`StoreWriter`) and says what happened.
+    func mutate(_ body: (StoreTransaction) throws -> ChangeSummary) throws -> ChangeSummary {
+        let outcome = try StoreWriter.change(try location(), identity: try identity(), options: try writeOptions, body)
+        outcome.notes.forEach(console.note)
+        return outcome.summary
     }
 }

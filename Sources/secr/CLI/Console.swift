@@ -21,12 +21,15 @@ struct Console {
         }
     }
 
-    func out(_ text: String) { Console.write(STDOUT_FILENO, Array((text + "\n").utf8)) }
+    /// A line of text for people: control characters and bidi overrides are shown escaped
+    /// (`TerminalText`), since names and messages from git or the store may carry them.
+    func out(_ text: String) { Console.write(STDOUT_FILENO, Array((TerminalText.safe(text) + "\n").utf8)) }
+    /// Data, exactly (values from `get` and `pull`).
     func outBytes(_ bytes: [UInt8]) { Console.write(STDOUT_FILENO, bytes) }
 
     private func paint(_ text: String, _ code: String) -> String { color ? "\u{1b}[\(code)m\(text)\u{1b}[0m" : text }
 
-    func error(_ text: String) { Console.write(STDERR_FILENO, Array((paint("secr: error:", "1;31") + " " + text + "\n").utf8)) }
-    func warning(_ text: String) { Console.write(STDERR_FILENO, Array((paint("secr: warning:", "1;33") + " " + text + "\n").utf8)) }
-    func note(_ text: String) { Console.write(STDERR_FILENO, Array(("secr: " + text + "\n").utf8)) }
+    func error(_ text: String) { Console.write(STDERR_FILENO, Array((paint("secr: error:", "1;31") + " " + TerminalText.safe(text) + "\n").utf8)) }
+    func warning(_ text: String) { Console.write(STDERR_FILENO, Array((paint("secr: warning:", "1;33") + " " + TerminalText.safe(text) + "\n").utf8)) }
+    func note(_ text: String) { Console.write(STDERR_FILENO, Array(("secr: " + TerminalText.safe(text) + "\n").utf8)) }
 }

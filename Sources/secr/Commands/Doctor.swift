@@ -16,7 +16,7 @@ let doctorCommand = Command(
     options: [.flag("--json", help: "print JSON")]
 ) { context in
     guard context.positionals.isEmpty else { throw context.usage("doctor takes no arguments") }
-    let findings = try Doctor.examine(location: try context.location(), expectedRoot: context.expectedRoot,
+    let findings = try Doctor.examine(location: try context.location(), expected: try context.expectation(),
                                       identity: try? context.identity(), identityFile: context.arguments.value("identity"))
     if context.arguments.has("json") {
         let items = findings.map {

@@ -10,11 +10,17 @@ let editCommand = Command(
         there is one. On save, only what changed is applied — new and changed keys are set,
         deleted lines are unset — in one commit; unchanged keys keep their exact ciphertext.
         A parse error shows the line and, on a terminal, offers to edit again or abort. The
-        temporary file is removed in every case, including Ctrl-C and termination.
+        temporary file is removed in every case, including Ctrl-C and termination; one left by
+        a run that was killed outright (SIGKILL, power loss) is removed by the next `secr edit`.
+        secr makes itself undumpable and turns core dumps off for itself and the editor, and
+        the editor's environment has no $SECR_IDENTITY* or other secr credentials.
         Needs read and write access to the environment.
         """
 ) { context in
     guard context.positionals.isEmpty else { throw context.usage("edit takes no arguments (use -e ENV)") }
+    // This process will hold every value of the environment in plaintext.
+    ProcessHardening.disableCoreDumps()
+    EditSession.removeStale()
     let environment = context.environment
     let store = try context.store()
     let identity = try context.identity()
@@ -73,9 +79,44 @@ final class EditSession {
     let directory: String
     let path: String
 
+    static var bases: [String] {
+        var bases: [String] = []
+        if FileSystem.isDirectory("/dev/shm") && access("/dev/shm", W_OK) == 0 { bases.append("/dev/shm") }
+        bases.append(Environment.nonEmpty("TMPDIR") ?? "/tmp")
+        return bases
+    }
+
+    /// Removes the private directories of earlier `secr edit` runs of this user whose process is
+    /// gone (killed before it could clean up), wiping the plaintext first. Directory names carry
+    /// the pid: `secr-edit-PID-XXXXXX`.
+    static func removeStale() {
+        for base in bases {
+            for name in FileSystem.list(base) where name.hasPrefix("secr-edit-") {
+                let parts = name.split(separator: "-")
+                guard parts.count == 4, let pid = Int32(parts[2]), pid != getpid() else { continue }
+                let directory = base + "/" + name
+                var info = stat()
+                guard lstat(directory, &info) == 0, (info.st_mode & S_IFMT) == S_IFDIR, info.st_uid == getuid() else { continue }
+                guard kill(pid, 0) != 0 && errno == ESRCH else { continue }
+                for file in FileSystem.list(directory) { wipeAndRemove(directory + "/" + file) }
+                rmdir(directory)
+            }
+        }
+    }
+
+    static func wipeAndRemove(_ path: String) {
+        if let bytes = try? FileSystem.readIfExists(path, followLinks: false) {
+            // Overwrite before unlinking: the plaintext should not linger in freed pages.
+            var zeros = [UInt8](repeating: 0, count: bytes.count)
+            try? FileSystem.writeAll(path: path, zeros)
+            wipe(&zeros)
+        }
+        unlink(path)
+    }
+
     init() throws {
-        let base = FileSystem.isDirectory("/dev/shm") && access("/dev/shm", W_OK) == 0 ? "/dev/shm" : (Environment.nonEmpty("TMPDIR") ?? "/tmp")
-        var template = Array("\(base)/secr-edit-XXXXXX".utf8CString)
+        let base = EditSession.bases[0]
+        var template = Array("\(base)/secr-edit-\(getpid())-XXXXXX".utf8CString)
         guard let made = mkdtemp(&template) else {
             throw SecrError(.failure, "cannot create a private temporary directory in \(base): \(String(cString: strerror(errno)))")
         }
@@ -90,14 +131,8 @@ final class EditSession {
     func read() throws -> [UInt8] { try FileSystem.readIfExists(path) ?? [] }
 
     func remove() {
-        if let bytes = try? FileSystem.readIfExists(path) {
-            // Overwrite before unlinking: the plaintext should not linger in freed pages.
-            var zeros = [UInt8](repeating: 0, count: bytes.count)
-            try? FileSystem.writeAll(path: path, zeros)
-            wipe(&zeros)
-        }
-        unlink(path)
-        for name in FileSystem.list(directory) { unlink(directory + "/" + name) }
+        EditSession.wipeAndRemove(path)
+        for name in FileSystem.list(directory) { EditSession.wipeAndRemove(directory + "/" + name) }
         rmdir(directory)
         EditSession.register(path: nil, directory: nil)
     }
@@ -114,8 +149,19 @@ final class EditSession {
             signal(SIGINT, previousInterrupt)
             signal(SIGQUIT, previousQuit)
         }
+        // The editor gets the plaintext of one environment, not the key to every environment.
+        var inherited: [UnsafeMutablePointer<CChar>?] = []
+        var entry = environ
+        while let pointer = entry.pointee {
+            let text = String(cString: pointer)
+            let name = text.prefix { $0 != "=" }
+            if !(name.hasPrefix("SECR_IDENTITY") || name == "SECR_TOKEN" || name == "SECR_PASSPHRASE") { inherited.append(strdup(text)) }
+            entry += 1
+        }
+        inherited.append(nil)
+        defer { inherited.forEach { free($0) } }
         var pid = pid_t()
-        let spawned = posix_spawn(&pid, "/bin/sh", nil, nil, &argv, environ)
+        let spawned = posix_spawn(&pid, "/bin/sh", nil, nil, &argv, &inherited)
         guard spawned == 0 else { throw SecrError(.failure, "cannot start the editor (\(editor)): \(String(cString: strerror(spawned)))") }
         var status: Int32 = 0
         while waitpid(pid, &status, 0) < 0 && errno == EINTR {}

@@ -20,12 +20,12 @@ let initCommand = Command(
         throw SecrError(.failure, "\(location.directory) is not inside a git work tree; run `git init` first (nothing was changed)")
     }
     let identity = try context.identity()
-    let repository = try GitRepository(at: root)
-    if !context.arguments.has("no-commit") { try repository.checkCommittable() }
     let owner = context.arguments.value("name") ?? defaultMemberName()
     let project = context.arguments.value("project") ?? defaultProjectName(root: root)
-    let change = try StoreInitializer.create(location: location, owner: owner, projectName: project, identity: identity)
-    try context.record(change, in: repository, fallbackAuthor: owner)
+    let outcome = try StoreWriter.initialise(location, owner: owner, projectName: project, identity: identity,
+                                             options: try context.writeOptions)
+    outcome.notes.forEach(context.console.note)
+    let repository = try GitRepository(at: root)
     try GitDrivers.install(in: repository)
     try PreCommitHook.install(in: repository)
     context.console.note("""

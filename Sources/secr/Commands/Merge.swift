@@ -5,21 +5,29 @@ let mergeCommand = Command(
     usage: "secr merge BASE OURS THEIRS [PATH]",
     details: """
         Git calls this through merge.secr.driver (set by `secr init` and `secr setup-git`) with
-        the common ancestor, our version (where the result goes) and theirs. Changes to different
-        keys merge cleanly, identical changes merge, and the same key changed differently on both
-        sides is a conflict: the key is named, our record is kept so the file stays readable, and
-        the exit status tells git the merge needs attention. When one side re-keyed the
-        environment, the other side's changes are re-sealed to the new key, which needs a member
-        who can read and write it. Rosters that both grew are merged by replaying their entries
-        after ours, re-signed by you.
+        the common ancestor, our version (where the result goes) and theirs. It trusts neither
+        side: both are checked, as a read would check them, against the roster the merge
+        produces. Changes to different keys merge; the same key changed on both sides, a record
+        that goes back to an older version or was removed without a tombstone, a record whose
+        signer may not write, or a key the merged roster does not name is a conflict, with the
+        reason. When one side re-keyed the environment, the other side's changes are re-sealed
+        to the new key (that needs a member who can read it on both sides). Rosters merge when
+        one extends the other; when both grew, ours is kept and theirs' entries are listed for
+        you to re-apply with secr commands: nobody's entries are ever re-signed for them.
         """
 ) { context in
     guard (3...4).contains(context.positionals.count) else { throw context.usage("merge takes BASE OURS THEIRS [PATH]") }
     let (base, ours, theirs) = (context.positionals[0], context.positionals[1], context.positionals[2])
     let label = context.positionals.count == 4 ? context.positionals[3] : ours
+    let location = try context.location()
+    var rosters: (ours: Roster, theirs: Roster?)?
+    if let root = location.repositoryRoot, let storePath = Path.relative(location.directory, to: root),
+       let blobs = try? MergeSides.rosters(repositoryRoot: root, storePath: storePath),
+       let mine = try? Roster.load(blobs.ours, file: "\(storePath)/roster (ours)") {
+        rosters = (mine, blobs.theirs.flatMap { try? Roster.load($0, file: "\(storePath)/roster (theirs)") })
+    }
     let outcome = StoreMerge.merge(base: try FileSystem.readIfExists(base) ?? [], ours: try FileSystem.read(ours),
-                                   theirs: try FileSystem.read(theirs), state: (try? context.store())?.state,
-                                   identity: try? context.identity())
+                                   theirs: try FileSystem.read(theirs), rosters: rosters, identity: try? context.identity())
     try FileSystem.writeAtomically(ours, outcome.bytes)
     for note in outcome.notes { context.console.note("\(label): \(note)") }
     for conflict in outcome.conflicts { context.console.error("CONFLICT (secr) in \(label): \(conflict)") }

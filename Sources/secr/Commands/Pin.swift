@@ -1,32 +1,51 @@
 import SecrCore
 
 let pinCommand = Command(
-    "pin", summary: "show or reset this clone's pinned roster root",
-    usage: "secr pin [--reset]",
+    "pin", summary: "show or reset what this clone has pinned of the roster",
+    usage: "secr pin [--head] [--reset]",
     details: """
-        secr pins each store's roster root (the hash of its genesis entry) the first time this
-        clone uses it, outside the repository (.git/secr-pins). A store whose root differs later
-        is refused with exit 4: the whole store was replaced. If the project was deliberately
-        re-created, confirm the new root with its owners and run `secr pin --reset`.
-        In CI, pass the root explicitly with --expect-root HASH or $SECR_ROSTER_ROOT.
+        Prints the store's roster root (the hash of its genesis entry); with --head, its head
+        instead (SEQ:HASH of its newest entry, for --expect-head). secr pins both the first time this clone uses a store, outside the
+        repository (<git common dir>/secr/pins, shared by worktrees), moves the head forward as
+        the roster grows, and remembers the highest version of every key it has verified. A
+        roster that does not extend the pinned head (entries cut off or rewritten), another
+        root, or a key older than one seen before is refused with exit 4.
+        --reset forgets all of that and pins the roster as it is now: do it only when you know
+        why it changed (the project was re-created, or a rewrite was agreed with its owners).
+        In CI, which has no pin of its own, pass --expect-root HASH / $SECR_ROSTER_ROOT and
+        optionally --expect-head SEQ:HASH / $SECR_ROSTER_HEAD.
         """,
-    options: [.flag("--reset", help: "pin the store's current root")]
+    options: [.flag("--head", help: "print the roster head (SEQ:HASH) instead of the root"),
+              .flag("--reset", help: "forget the pin and seen versions; pin the roster as it is now")]
 ) { context in
     guard context.positionals.isEmpty else { throw context.usage("pin takes no arguments") }
     let location = try context.location()
-    let current = try RootPin.currentRoot(of: location)
-    let pinned = RootPin.pinned(for: location)
+    let roster = try CloneState.currentRoster(of: location)
+    let clone = CloneState.of(location)
+    let pinned = clone.pin()
+    let pinnedRoot = clone.pinnedRoot()
+    let head = "\(roster.count - 1):\(roster.headHash)"
+    let shown = context.arguments.has("head") ? head : roster.rootHash
     if context.arguments.has("reset") {
-        try RootPin.pin(current, for: location)
-        context.console.out(current)
-        context.console.note(pinned.map { $0 == current ? "root unchanged" : "re-pinned: was \($0)" } ?? "pinned")
+        try clone.reset(to: roster)
+        context.console.out(shown)
+        context.console.note(pinned.map { $0.root == roster.rootHash ? "re-pinned the head (root unchanged); seen versions forgotten" : "re-pinned: the root was \($0.root)" } ?? "pinned")
         return 0
     }
-    context.console.out(current)
-    if let pinned, pinned != current {
-        context.console.error("this clone pinned \(pinned); the store now has \(current). Run `secr pin --reset` only if its owners confirm the new root.")
+    context.console.out(shown)
+    if !context.arguments.has("head") { context.console.note("head \(head)") }
+    if let pinnedRoot, pinnedRoot != roster.rootHash {
+        context.console.error("this clone pinned root \(pinnedRoot); the store now has \(roster.rootHash). Run `secr pin --reset` only if its owners confirm the new root.")
         return 4
     }
-    context.console.note(pinned == nil ? "not pinned yet (it will be on first use)" : "matches this clone's pin")
+    guard let pinned else {
+        context.console.note(pinnedRoot == nil ? "not pinned yet (it will be on first use)" : "the root matches this clone's pin; this branch has no head pinned yet (it will on first use)")
+        return 0
+    }
+    if pinned.seq >= 0 && roster.entryHash(at: pinned.seq) != pinned.head {
+        context.console.error("this clone has seen the roster up to entry \(pinned.seq) (\(pinned.head.prefix(12))…), which this roster \(roster.count <= pinned.seq ? "does not reach (entries were cut off)" : "has rewritten"). Check out the latest; run `secr pin --reset` only if you know why.")
+        return 4
+    }
+    context.console.note(pinned.seq == roster.count - 1 ? "matches this clone's pin" : "extends this clone's pin (entry \(pinned.seq)); it moves forward on the next read")
     return 0
 }

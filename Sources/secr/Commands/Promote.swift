@@ -29,34 +29,49 @@ let promoteCommand = Command(
 }
 
 let policyCommand = Command(
-    "policy", summary: "the never-promote policy: keys whose values must differ per environment",
-    usage: "secr policy never-promote list | add PATTERN | remove PATTERN",
+    "policy", summary: "the project's signed policies: never-promote patterns and allowed steering names",
+    usage: "secr policy never-promote list | add PATTERN | remove PATTERN\n       secr policy inject list | allow NAME | revoke NAME",
     details: """
-        Patterns match key names case-insensitively, with * (any run) and ? (one character).
-        Defaults: \(NeverPromote.defaults.joined(separator: " ")). The list is kept in the signed
-        roster, so only admins and owners change it.
+        never-promote: key patterns whose values must differ per environment. Patterns match key
+        names case-insensitively, with * (any run) and ? (one character). Defaults:
+        \(NeverPromote.defaults.joined(separator: " ")). Admins and owners change the list.
+        inject: names that steer how programs start (PATH, LD_PRELOAD, NODE_OPTIONS, GIT_*, …)
+        are refused by `set` and never injected by `run` or written by `pull`, because a writer of
+        an environment could otherwise run code in the session of whoever reads it. An owner may
+        allow one exact name (never SECR_*) when the project really needs it.
+        Both lists are kept in the signed roster.
         """,
     options: [.flag("--json", help: "print JSON (list)")]
 ) { context in
     let positionals = context.positionals
-    guard positionals.first == "never-promote", positionals.count >= 2 else {
-        throw context.usage("policy needs never-promote list|add|remove")
+    guard let policy = positionals.first, ["never-promote", "inject"].contains(policy), positionals.count >= 2 else {
+        throw context.usage("policy needs never-promote list|add|remove, or inject list|allow|revoke")
     }
+    let verbs = policy == "inject" ? ("allow", "revoke") : ("add", "remove")
     switch positionals[1] {
     case "list":
-        let patterns = try context.store().state.neverPromote
+        let state = try context.store().state
+        let items = policy == "inject" ? state.allowedInjections.sorted() : state.neverPromote
         if context.arguments.has("json") {
-            context.console.out("[" + patterns.map(JSONText.string).joined(separator: ", ") + "]")
+            context.console.out("[" + items.map(JSONText.string).joined(separator: ", ") + "]")
         } else {
-            patterns.forEach { context.console.out($0) }
+            items.forEach { context.console.out($0) }
         }
-    case "add", "remove":
-        guard positionals.count == 3 else { throw context.usage("policy never-promote \(positionals[1]) needs PATTERN") }
-        let pattern = positionals[2]
-        _ = try context.mutate { positionals[1] == "add" ? try $0.changeNeverPromote(add: pattern) : try $0.changeNeverPromote(remove: pattern) }
-        context.console.note(positionals[1] == "add" ? "keys matching \(pattern) will not be promoted" : "\(pattern) removed from the never-promote list")
+    case verbs.0, verbs.1:
+        guard positionals.count == 3 else { throw context.usage("policy \(policy) \(positionals[1]) needs \(policy == "inject" ? "NAME" : "PATTERN")") }
+        let item = positionals[2], adding = positionals[1] == verbs.0
+        _ = try context.mutate { transaction in
+            if policy == "inject" { return try transaction.changeInjection(item, allow: adding) }
+            return adding ? try transaction.changeNeverPromote(add: item) : try transaction.changeNeverPromote(remove: item)
+        }
+        switch (policy, adding) {
+        case ("inject", true): context.console.note("\(item) may now be stored and injected")
+        case ("inject", false): context.console.note("\(item) is no longer injected")
+        case (_, true): context.console.note("keys matching \(item) will not be promoted")
+        default: context.console.note("\(item) removed from the never-promote list")
+        }
     default:
-        throw context.usage("policy never-promote needs list, add or remove")
+        throw context.usage("policy \(policy) needs list, \(verbs.0) or \(verbs.1)")
     }
     return 0
 }

@@ -6,8 +6,11 @@ let pullCommand = Command(
     details: """
         Writes to stdout, or with -o atomically to FILE with mode 0600 (and warns when FILE is not
         ignored by git). --format keys lists key names only and needs no identity.
-        dotenv quoting: plain values unquoted; values without ', \\ or line breaks in single
-        quotes; others in double quotes with \\\\ \\" \\n \\r \\t escapes (python-dotenv rules).
+        dotenv quoting is safe to source in sh (nothing is expanded or executed): plain values
+        unquoted; values without ' (and without backslashes python-dotenv would unescape) in
+        single quotes, line breaks included; others in double quotes with \\\\ \\" \\$ \\` \\r
+        escapes. Keys whose names steer how programs start (PATH, LD_*, NODE_OPTIONS, …) are left
+        out of every format unless an owner allowed them; `secr get KEY` reads one deliberately.
         """,
     options: [.value("--format", help: "dotenv (default), json, shell, yaml or keys"),
               .value("-o", "--output", help: "write to FILE (mode 0600) instead of stdout"),
@@ -24,7 +27,14 @@ let pullCommand = Command(
     if format == .keys {
         out = SecretFormat.keyList(try store.keyNames(in: environment))
     } else {
-        out = format.render(try store.values(in: environment, identity: try context.identity()))
+        let (values, withheld) = try store.deliverableValues(in: environment, identity: try context.identity())
+        if !withheld.isEmpty {
+            context.console.warning("left out: \(withheld.joined(separator: ", ")): \(withheld.count == 1 ? "this name steers" : "these names steer") how programs start (sourcing it could run code). Read one deliberately with `secr get KEY`, rename the key, or an owner allows the exact name with `secr policy inject allow NAME`")
+        }
+        if format == .dotenv, !SecretFormat.dotenvCaveats(values).isEmpty {
+            context.console.warning("\(SecretFormat.dotenvCaveats(values).joined(separator: ", ")): quoted so that sh reads the exact value and expands nothing; python-dotenv reads the escaped \\$, \\` or \\r differently. Use --format json for programs")
+        }
+        out = format.render(values)
     }
     defer { wipe(&out) }
     guard let path = context.arguments.value("output") else {

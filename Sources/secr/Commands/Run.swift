@@ -9,6 +9,9 @@ let runCommand = Command(
         unless --no-override), and replaces secr with CMD, so CMD's exit status is secr's.
         Nothing is started when the secrets cannot be read. Exit 127: CMD not found; 126: not executable.
         $SECR_IDENTITY is removed from CMD's environment: it gets the secrets, not your key.
+        Keys whose names steer how programs start (PATH, LD_*, GIT_*, NODE_OPTIONS, PYTHON*, SECR_*,
+        …: see README) are never injected unless an owner allowed that exact name
+        (`secr policy inject allow NAME`); they are named in a warning instead.
         """,
     options: [.flag("--no-override", help: "keep variables already set in the environment")]
 ) { context in
@@ -19,7 +22,10 @@ let runCommand = Command(
         throw context.usage("put the command after --: secr run -- \(context.positionals.joined(separator: " "))")
     }
     let store = try context.store()
-    let values = try store.values(in: context.environment, identity: try context.identity())
+    let (values, withheld) = try store.deliverableValues(in: context.environment, identity: try context.identity())
+    if !withheld.isEmpty {
+        context.console.warning("not injected: \(withheld.joined(separator: ", ")): \(withheld.count == 1 ? "this name steers" : "these names steer") how programs start, so anyone who may write \(context.environment) could run code in your session. Rename the key, or an owner allows the exact name with `secr policy inject allow NAME`")
+    }
     let override = !context.arguments.has("no-override")
     // The command gets this environment's secrets, not the key to every environment the
     // identity can read.

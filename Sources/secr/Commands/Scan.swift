@@ -42,15 +42,24 @@ let scanCommand = Command(
         let location = (try? context.location()) ?? StoreLocation(directory: Path.join(cwd, ".secr"), repositoryRoot: nil)
         var allowlist = try Allowlist.load(location.allowlistPath)
         let report = try LeakScan.run(mode, location: location, allowlist: allowlist, identity: try? context.identity(),
-                                      expectedRoot: context.expectedRoot)
+                                      expected: try context.expectation())
         if context.arguments.has("baseline") {
             let path = location.allowlistPath
             let reason = context.arguments.value("reason") ?? "baseline: accepted when adopting secr scan on \(Timestamp.now().text.prefix(10))"
-            for finding in report.findings { allowlist.add(finding, reason: reason) }
+            // A value this project manages is never allowlisted: its salted hash beside the salt
+            // would let anyone with the repository test guesses offline. Nor is anything else
+            // found on the same line (a provider rule matching the same value).
+            let managedLines = Set(report.findings.filter { $0.rule == "managed-value" }.map { "\($0.path):\($0.line ?? 0)" })
+            let accepted = report.findings.filter { !managedLines.contains("\($0.path):\($0.line ?? 0)") }
+            for finding in accepted { allowlist.add(finding, reason: reason) }
             try FileSystem.makeDirectories(location.directory)
             try FileSystem.writeAtomically(path, Array(allowlist.text.utf8))
-            context.console.note("allowlisted \(report.findings.count) finding\(report.findings.count == 1 ? "" : "s") in \(location.display(path)); review the reasons and commit it")
-            return 0
+            context.console.note("allowlisted \(accepted.count) finding\(accepted.count == 1 ? "" : "s") in \(location.display(path)); review the reasons and commit it")
+            let refused = report.findings.count - accepted.count
+            if refused > 0 {
+                context.console.warning("not allowlisted: \(refused) finding\(refused == 1 ? " is" : "s are") on lines holding values of this project's secrets. Remove those values from the files and rotate them; a baseline never records them")
+            }
+            return refused > 0 ? 5 : 0
         }
         switch format {
         case "json": context.console.out(ScanOutput.json(report))

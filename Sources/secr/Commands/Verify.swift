@@ -9,22 +9,29 @@ let verifyCommand = Command(
         environment (naming missing and surplus readers), that every record's signer may write
         its environment, and the file format. One line per problem, naming file, key and member.
         Also lists values exposed to removed members that have not been rotated yet (warnings).
-        --history also walks first-parent git history: every key's version must only grow, each
-        new version must name the hash of the one before, records may disappear only through
-        tombstones, environment keys never go back a generation, and the roster is only appended
-        to, so an old, validly signed record cannot be brought back unnoticed.
+        --history also walks every commit reachable from HEAD, through every parent of a merge,
+        and compares each with the highest state of all its ancestors: every key's version only
+        grows (the same version is the same record), records disappear only through tombstones,
+        environment keys never go back a generation, and the roster only grows (a merge that
+        leaves out a parent's roster entries must have re-applied them). So an old, validly
+        signed state cannot be brought back unnoticed, not even by deleting a file and restoring
+        it later or by a merge whose first parent is old. A shallow clone is refused (exit 4):
+        fetch the whole history, or pass --allow-shallow to check only what is there.
         Exit 0 when clean, 4 on any integrity problem.
         """,
-    options: [.flag("--history", help: "also check first-parent history for rollbacks"), .flag("--json", help: "print JSON")]
+    options: [.flag("--history", help: "also check all of git history for rollbacks"),
+              .flag("--allow-shallow", help: "with --history in a shallow clone: check only the commits present"),
+              .flag("--json", help: "print JSON")]
 ) { context in
     guard context.positionals.isEmpty else { throw context.usage("verify takes no arguments") }
     let location = try context.location()
-    var report = StoreVerifier.verify(location, expectedRoot: context.expectedRoot)
+    var report = StoreVerifier.verify(location, expected: try context.expectation())
+    report.notices.forEach(context.console.note)
     if context.arguments.has("history") {
-        let history = try HistoryVerifier.verify(location)
+        let history = try HistoryVerifier.verify(location, allowShallow: context.arguments.has("allow-shallow"))
         report.problems += history.problems
-        if let boundary = history.shallowBoundary {
-            context.console.warning("shallow clone: history was checked back to commit \(boundary.prefix(10)) only")
+        if history.shallow {
+            context.console.warning("shallow clone (--allow-shallow): only the \(history.commits) commits present were checked; an older state behind the boundary is not")
         }
     }
     if context.arguments.has("json") {
@@ -32,13 +39,13 @@ let verifyCommand = Command(
         let exposures = report.openExposures.map {
             "{\"environment\": \(JSONText.string($0.exposure.environment)), \"key\": \(JSONText.string($0.exposure.key)), \"version\": \($0.exposure.version), \"member\": \(JSONText.string($0.member)), \"since\": \(JSONText.string($0.time.text))}"
         }
-        context.console.out("{\"ok\": \(report.isClean), \"root\": \(report.root.map(JSONText.string) ?? "null"), \"problems\": [\(problems.joined(separator: ", "))], \"exposed\": [\(exposures.joined(separator: ", "))]}")
+        context.console.out("{\"ok\": \(report.isClean), \"root\": \(report.root.map(JSONText.string) ?? "null"), \"head\": \(report.head.map { JSONText.string("\($0.seq):\($0.hash)") } ?? "null"), \"problems\": [\(problems.joined(separator: ", "))], \"exposed\": [\(exposures.joined(separator: ", "))]}")
     } else {
         for problem in report.problems { context.console.out("\(problem.file): \(problem.message)") }
         for event in report.openExposures {
             context.console.warning("\(event.exposure.environment)/\(event.exposure.key) (v\(event.exposure.version)) was readable by \(event.member), who lost access on \(event.time.text); rotate it at its provider and `secr set` the new value")
         }
-        let summary = "roster root \(report.root ?? "unknown"), \(report.environments.count) environments, \(report.records) records"
+        let summary = "roster root \(report.root ?? "unknown")\(report.head.map { ", head \($0.seq):\($0.hash.prefix(12))…" } ?? ""), \(report.environments.count) environments, \(report.records) records"
         if report.isClean {
             context.console.note("verified \(summary): no problems")
         } else {

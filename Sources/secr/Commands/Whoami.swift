@@ -9,7 +9,7 @@ let whoamiCommand = Command(
     let identity = try context.identity()
     // Outside a project whoami still answers with the key; inside, a broken store is an error.
     let location = try? context.location()
-    let store = try location.flatMap { $0.exists ? try Store(location: $0, expectedRoot: context.expectedRoot) : nil }
+    let store = try location.flatMap { $0.exists ? try Store(location: $0, expected: try context.expectation()) : nil }
     let member = store?.member(for: identity)
     if context.arguments.has("json") {
         var fields = ["\"key\": \(JSONText.string(identity.publicKey.text))"]

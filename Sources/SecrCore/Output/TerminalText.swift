@@ -1,0 +1,30 @@
+/// Text made safe for a terminal. Git author names and commit messages are whatever a pusher
+/// typed, and error messages quote user input: an escape sequence in them could rewrite what
+/// the screen shows (hide a line, fake a "verified"), change the window title or worse. Control
+/// characters (C0 except newline and tab, DEL, C1) and the bidirectional overrides that reorder
+/// text are shown as visible escapes (`\x1b`, `\u{202e}`) instead.
+public enum TerminalText {
+    public static func isUnsafe(_ scalar: Unicode.Scalar) -> Bool {
+        switch scalar.value {
+        case 0x0a, 0x09: false
+        case 0..<0x20, 0x7f, 0x80...0x9f: true
+        case 0x202a...0x202e, 0x2066...0x2069: true
+        default: false
+        }
+    }
+
+    public static func safe(_ text: String) -> String {
+        guard text.unicodeScalars.contains(where: isUnsafe) else { return text }
+        var out = String.UnicodeScalarView()
+        for scalar in text.unicodeScalars {
+            guard isUnsafe(scalar) else {
+                out.append(scalar)
+                continue
+            }
+            let hex = String(scalar.value, radix: 16)
+            let escaped = scalar.value < 0x100 ? "\\x" + (hex.count < 2 ? "0" : "") + hex : "\\u{\(hex)}"
+            out.append(contentsOf: escaped.unicodeScalars)
+        }
+        return String(out)
+    }
+}

@@ -1,0 +1,252 @@
+/// What this clone has seen of a store, kept outside the repository so that no push can change
+/// it (docs/FORMAT.md §6):
+/// - the root of the store's roster (its genesis), one per store;
+/// - per branch, the pin: the roster head (newest entry) this clone accepted on that branch. A
+///   later roster on the branch must extend it, so entries cannot be cut off or rewritten;
+/// - per branch, the highest version this clone has verified of every key, so an older record
+///   (or a deleted record line) on that branch is refused even when its signer may still write;
+/// - per branch, the newest key generation of each environment; a branch other than the default
+///   one may not seal anything to a key older than the default branch's (a removed member may
+///   hold it).
+///
+/// State is per branch because a clone legitimately checks out branches that are behind: a
+/// feature branch forked before a change on main is not a rollback, but the same state arriving
+/// on main is. It lives in the repository's common git directory (`<common dir>/secr/`,
+/// shared by every worktree), or for a store outside git in `$XDG_CONFIG_HOME/secr/`.
+public struct CloneState: Sendable {
+    /// The directory that holds the pins, the seen versions and the store lock.
+    public let directory: String
+    /// The store's path relative to the work tree (`.secr`), or its absolute path.
+    let storeKey: String
+    /// The checked-out branch (`refs/heads/main`); nil on a detached HEAD, where nothing moves
+    /// forward; "" for a store outside git.
+    public let branch: String?
+    /// The branch others are merged into (`origin/HEAD`'s, else main or master): newer keys seen
+    /// there bind writes on every other branch.
+    let defaultBranch: String?
+    /// `<git dir>/secr-pins` of secr 0.1 (`ROOT PATH` lines), read when there is no v2 pin.
+    let legacyPins: String?
+    /// The root of the roster being read: seen versions belong to one project.
+    var root = ""
+
+    /// The same clone state, for the roster with `root`.
+    func forRoot(_ root: String) -> CloneState {
+        var copy = self
+        copy.root = root
+        return copy
+    }
+
+    public struct Pin: Equatable, Sendable {
+        public let root: String
+        public let seq: Int
+        public let head: String
+    }
+
+    public static func of(_ location: StoreLocation) -> CloneState {
+        if let root = location.repositoryRoot, let git = GitDirectory.find(workTree: root) {
+            return CloneState(directory: Path.join(git.common, "secr"),
+                              storeKey: Path.relative(location.directory, to: root) ?? location.directory,
+                              branch: git.currentBranch, defaultBranch: git.defaultBranch, legacyPins: Path.join(git.own, "secr-pins"))
+        }
+        return CloneState(directory: Path.parent(IdentityLookup.defaultPath), storeKey: location.directory, branch: "",
+                          defaultBranch: "", legacyPins: nil)
+    }
+
+    private static func shortHash(_ text: String) -> String { Sodium.hex(Array(Sodium.blake2b(Array(text.utf8)).prefix(8))) }
+
+    var pinsPath: String { Path.join(directory, "pins") }
+    var storeSeenDirectory: String { Path.join(directory, "seen-\(CloneState.shortHash(storeKey))") }
+    var seenDirectory: String { Path.join(storeSeenDirectory, CloneState.shortHash(root)) }
+    private func generationsPath(_ branch: String) -> String {
+        Path.join(Path.join(seenDirectory, CloneState.shortHash(branch)), "generations")
+    }
+    public var lockPath: String { Path.join(directory, "lock-\(CloneState.shortHash(storeKey))") }
+
+    static let pinsMagic = "secr-pins v2"
+    static let seenMagic = "secr-seen v1"
+
+    // MARK: Pins
+
+    private struct PinLine {
+        let pin: Pin
+        let branch: String
+        let store: String
+
+        /// `pin root=R seq=N head=H branch=B store=PATH` (the path last, as it may hold spaces).
+        init?(_ line: String) {
+            guard let storeRange = line[...].range(of: " store=") else { return nil }
+            let fields = line[..<storeRange.lowerBound].split(separator: " ", omittingEmptySubsequences: false)
+            guard fields.count == 5, fields[0] == "pin", fields[1].hasPrefix("root="), fields[2].hasPrefix("seq="),
+                  fields[3].hasPrefix("head="), fields[4].hasPrefix("branch="), let seq = Int(fields[2].dropFirst(4)) else { return nil }
+            pin = Pin(root: String(fields[1].dropFirst(5)), seq: seq, head: String(fields[3].dropFirst(5)))
+            branch = String(fields[4].dropFirst(7))
+            store = String(line[storeRange.upperBound...])
+        }
+    }
+
+    private func pinLines() -> [String] {
+        guard let bytes = try? FileSystem.readIfExists(pinsPath) else { return [] }
+        let lines = String(decoding: bytes, as: UTF8.self).split(separator: "\n").map(String.init)
+        return lines.first == CloneState.pinsMagic ? Array(lines.dropFirst()) : []
+    }
+
+    private func writePins(_ lines: [String]) throws {
+        try FileSystem.makeDirectories(directory, mode: 0o700)
+        try FileSystem.writeAtomically(pinsPath, Array(([CloneState.pinsMagic] + lines).joined(separator: "\n").utf8) + [0x0a])
+    }
+
+    /// The root this clone pinned for the store (on any branch, or by secr 0.1).
+    public func pinnedRoot() -> String? {
+        if let found = pinLines().compactMap(PinLine.init).last(where: { $0.store == storeKey }) { return found.pin.root }
+        guard let legacyPins, let bytes = try? FileSystem.readIfExists(legacyPins) else { return nil }
+        for line in String(decoding: bytes, as: UTF8.self).split(separator: "\n").reversed() {
+            let parts = line.split(separator: " ", maxSplits: 1)
+            if parts.count == 2, parts[1] == storeKey { return String(parts[0]) }
+        }
+        return nil
+    }
+
+    /// The pin of the checked-out branch.
+    public func pin() -> Pin? {
+        guard let branch else { return nil }
+        return pinLines().compactMap(PinLine.init).last { $0.store == storeKey && $0.branch == branch }?.pin
+    }
+
+    /// Moves the checked-out branch's pin (a detached HEAD keeps none, but the root is pinned).
+    public func savePin(_ pin: Pin) throws {
+        let mine = branch ?? ""
+        if branch == nil, pinnedRoot() != nil { return }
+        var lines = pinLines().filter { line in PinLine(line).map { !($0.store == storeKey && $0.branch == mine) } ?? false }
+        lines.append("pin root=\(pin.root) seq=\(branch == nil ? -1 : pin.seq) head=\(pin.head) branch=\(mine) store=\(storeKey)")
+        try writePins(lines)
+    }
+
+    /// Forgets every pin and seen version of this store (`secr pin --reset`).
+    public func forget() throws {
+        if FileSystem.exists(pinsPath) {
+            try writePins(pinLines().filter { line in PinLine(line).map { $0.store != storeKey } ?? false })
+        }
+        try FileSystem.removeTree(storeSeenDirectory)
+    }
+
+    // MARK: Seen versions
+
+    private var branchDirectory: String? { branch.map { Path.join(seenDirectory, CloneState.shortHash($0)) } }
+
+    private func readLines(_ path: String, magic: String) -> [Substring]? {
+        guard let bytes = try? FileSystem.readIfExists(path) else { return nil }
+        var lines = String(decoding: bytes, as: UTF8.self).split(separator: "\n")[...]
+        guard lines.popFirst() == Substring(magic) else { return nil }
+        return Array(lines)
+    }
+
+    /// The highest verified version of each key of `environment` on the checked-out branch,
+    /// for the incarnation of that name that began at roster entry `incarnation` (an
+    /// environment removed and added again starts afresh).
+    func seenVersions(of environment: String, incarnation: Int) -> [String: Int] {
+        guard let directory = branchDirectory,
+              let lines = readLines(Path.join(directory, environment), magic: "\(CloneState.seenMagic) added=\(incarnation)") else { return [:] }
+        var versions: [String: Int] = [:]
+        for line in lines {
+            let parts = line.split(separator: " ")
+            if parts.count == 2, let version = Int(parts[1]) { versions[String(parts[0])] = version }
+        }
+        return versions
+    }
+
+    /// The newest key generation of each environment incarnation (`env@seq`) seen on the
+    /// default branch, when another branch is checked out (empty on the default branch itself,
+    /// or when there is none).
+    func defaultBranchGenerations() -> [String: Int] {
+        guard let defaultBranch, let branch, branch != defaultBranch else { return [:] }
+        return generations(on: defaultBranch)
+    }
+
+    private func generations(on branch: String) -> [String: Int] {
+        var generations: [String: Int] = [:]
+        for line in readLines(generationsPath(branch), magic: CloneState.seenMagic) ?? [] {
+            let parts = line.split(separator: " ")
+            if parts.count == 2, let generation = Int(parts[1]) { generations[String(parts[0])] = generation }
+        }
+        return generations
+    }
+
+    /// Raises the seen versions and the environment's key generation on this branch where
+    /// they are higher.
+    func raiseSeen(_ versions: [String: Int], generation: Int, of environment: String, incarnation: Int) throws {
+        guard let branch, let directory = branchDirectory else { return }
+        let id = "\(environment)@\(incarnation)"
+        var known = generations(on: branch)
+        if generation > known[id] ?? 0 {
+            known[id] = generation
+            try FileSystem.makeDirectories(directory, mode: 0o700)
+            try FileSystem.writeAtomically(generationsPath(branch), Array(([CloneState.seenMagic] + known.keys.sorted().map { "\($0) \(known[$0] ?? 0)" })
+                .joined(separator: "\n").utf8) + [0x0a])
+        }
+        var merged = seenVersions(of: environment, incarnation: incarnation)
+        var changed = false
+        for (key, version) in versions where version > merged[key] ?? 0 {
+            merged[key] = version
+            changed = true
+        }
+        guard changed else { return }
+        let body = merged.keys.sorted().map { "\($0) \(merged[$0] ?? 0)" }
+        try FileSystem.makeDirectories(directory, mode: 0o700)
+        try FileSystem.writeAtomically(Path.join(directory, environment),
+                                       Array((["\(CloneState.seenMagic) added=\(incarnation)"] + body).joined(separator: "\n").utf8) + [0x0a])
+    }
+}
+
+/// A work tree's git directories, found without libgit2: its own (`.git`, or where a `.git`
+/// file points for worktrees and submodules) and the common one its worktrees share.
+public struct GitDirectory: Sendable {
+    public let own: String
+    public let common: String
+    /// The ref HEAD points at (`refs/heads/main`); nil when HEAD is detached.
+    public let currentBranch: String?
+    /// `origin/HEAD`'s branch as a local ref, else `refs/heads/main` or `refs/heads/master`.
+    public let defaultBranch: String?
+
+    public static func find(workTree root: String) -> GitDirectory? {
+        let dotGit = Path.join(root, ".git")
+        let own: String
+        if FileSystem.isDirectory(dotGit) {
+            own = dotGit
+        } else {
+            guard let bytes = try? FileSystem.readIfExists(dotGit) else { return nil }
+            let text = String(decoding: bytes, as: UTF8.self)
+            guard text.hasPrefix("gitdir: ") else { return nil }
+            let target = text.dropFirst("gitdir: ".count).split(separator: "\n").first.map(String.init) ?? ""
+            own = Path.absolute(target, from: root)
+        }
+        var common = own
+        var branch: String?, defaultBranch: String?
+        if let bytes = try? FileSystem.readIfExists(Path.join(own, "HEAD")) {
+            let text = String(decoding: bytes, as: UTF8.self)
+            if text.hasPrefix("ref: ") { branch = text.dropFirst(5).split(separator: "\n").first.map(String.init) }
+        }
+        if let bytes = try? FileSystem.readIfExists(Path.join(own, "commondir")),
+           let line = String(decoding: bytes, as: UTF8.self).split(separator: "\n").first {
+            common = FileSystem.realPath(Path.absolute(String(line), from: own)) ?? Path.absolute(String(line), from: own)
+        }
+        if let bytes = try? FileSystem.readIfExists(Path.join(common, "refs/remotes/origin/HEAD")) {
+            let text = String(decoding: bytes, as: UTF8.self)
+            if text.hasPrefix("ref: refs/remotes/origin/") {
+                defaultBranch = "refs/heads/" + (text.dropFirst("ref: refs/remotes/origin/".count).split(separator: "\n").first ?? "main")
+            }
+        }
+        if defaultBranch == nil {
+            defaultBranch = ["main", "master"].map { "refs/heads/" + $0 }
+                .first { FileSystem.exists(Path.join(common, $0)) || packedRefs(common).contains($0) } ?? "refs/heads/main"
+        }
+        return GitDirectory(own: own, common: common, currentBranch: branch, defaultBranch: defaultBranch)
+    }
+
+    private static func packedRefs(_ common: String) -> Set<String> {
+        guard let bytes = try? FileSystem.readIfExists(Path.join(common, "packed-refs")) else { return [] }
+        return Set(String(decoding: bytes, as: UTF8.self).split(separator: "\n").compactMap { line in
+            let parts = line.split(separator: " ")
+            return parts.count == 2 ? String(parts[1]) : nil
+        })
+    }
+}
