@@ -540,3 +540,47 @@ extension Sandbox {
         #expect(!after.contains("development/API_KEY") && after.contains("development/OTHER"), "control: a new value clears it")
     }
 }
+
+@Suite struct UpgradeTests {
+    static let fixture = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .appendingPathComponent("fixtures/store-v1")
+
+    /// A repository holding the store secr 0.1.0 wrote, with its demo identities at mode 0600.
+    func versionOneProject() throws -> Sandbox {
+        let box = try Sandbox()
+        try FileManager.default.copyItem(at: UpgradeTests.fixture.appendingPathComponent("store"), to: box.path(".secr"))
+        for who in ["owner", "developer", "ci"] {
+            let key = box.identityPath(who)
+            try FileManager.default.copyItem(at: UpgradeTests.fixture.appendingPathComponent("identities/\(who).key"), to: URL(fileURLWithPath: key))
+            chmod(key, 0o600)
+        }
+        try box.git("add", ".secr")
+        try box.git("commit", "-qm", "a store from secr 0.1")
+        return box
+    }
+
+    @Test func aVersionOneStoreIsUpgradedKeepingItsRootAndSignatures() throws {
+        let box = try versionOneProject()
+        let refused = try box.secr("get", "APP_URL", identity: "developer")
+        #expect(refused.status == 1 && refused.stderr.contains("secr upgrade"), "\(refused.stderr)")
+        let before = try box.read(".secr/roster").components(separatedBy: "\n").dropFirst()
+        #expect(try box.secr("upgrade", identity: "ci").status == 3, "a CI identity may not vouch for the store")
+        let run = try box.secr("upgrade", identity: "owner")
+        #expect(run.status == 0, "\(run.stderr)")
+        let after = try box.read(".secr/roster").components(separatedBy: "\n")
+        #expect(after[0] == "secr-roster v2")
+        #expect(Array(after.dropFirst().prefix(before.count - 1)) == Array(before.dropLast()), "every entry and signature kept")
+        #expect(after.filter { $0.hasPrefix("env-key ") }.count == 3)
+        #expect(try box.secr("get", "APP_URL", "-e", "production", identity: "owner").stdout == "https://example.com\n")
+        #expect(try box.secr("get", "DATABASE_URL", identity: "developer").stdout.hasPrefix("postgres://"))
+        #expect(try box.secr("pull", "-e", "staging", "--format", "keys", identity: "ci").status == 0)
+        #expect(try box.secr("verify", "--history").status == 0)
+        #expect(try box.secr("upgrade", identity: "owner").stderr.contains("current format already"))
+        // Rolling the roster back to before the upgrade is caught, not re-upgraded.
+        try box.git("checkout", "HEAD~1", "--", ".secr/roster")
+        try box.attackerCommit("downgrade")
+        #expect(try box.secr("get", "APP_URL", identity: "developer").status != 0)
+        let again = try box.secr("upgrade", identity: "owner")
+        #expect(again.status == 4, "\(again.stderr)")
+    }
+}
