@@ -16,8 +16,10 @@ let package = Package(
             providers: [.apt(["libgit2-dev"])]),
         .systemLibrary(name: "CSystem"),
         .target(name: "SecrCore", dependencies: ["CSodium", "CGit2", "CSystem"]),
-        .executableTarget(name: "secr", dependencies: ["SecrCore"]),
+        .target(name: "SecrCLI"),
+        .executableTarget(name: "secr", dependencies: ["SecrCore", "SecrCLI"]),
         .testTarget(name: "SecrCoreTests", dependencies: ["SecrCore"]),
+        .testTarget(name: "SecrCLITests", dependencies: ["SecrCLI"]),
         .testTarget(name: "SecrEndToEndTests", dependencies: ["secr"]),
     ],
     swiftLanguageModes: [.v6]

@@ -18,15 +18,33 @@ public struct SecrError: Error, CustomStringConvertible, Sendable {
         case integrity = 4
     }
 
+    /// A name the user gave that does not exist, and the names that do: the command line turns
+    /// it into "did you mean …?".
+    public struct Unknown: Sendable {
+        public let given: String
+        public let candidates: [String]
+    }
+
     public let kind: Kind
     public let message: String
+    /// The next step, shown on its own line (`secr: hint: …`) and as `hint` in JSON.
+    public var hint: String?
+    public var unknown: Unknown?
 
-    public init(_ kind: Kind, _ message: String) {
+    public init(_ kind: Kind, _ message: String, hint: String? = nil) {
         self.kind = kind
         self.message = message
+        self.hint = hint
     }
 
     public var description: String { message }
+
+    /// The same error, naming an unknown name and what exists instead.
+    func unknown(_ given: String, among candidates: [String]) -> SecrError {
+        var copy = self
+        copy.unknown = Unknown(given: given, candidates: candidates)
+        return copy
+    }
 
     static func failure(_ message: String) -> SecrError { SecrError(.failure, message) }
     static func usage(_ message: String) -> SecrError { SecrError(.usage, message) }

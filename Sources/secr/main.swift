@@ -1,109 +1,79 @@
 import Glibc
+import SecrCLI
 import SecrCore
 
-let version = "0.1.0"
+let version = "0.2.0"
 
-let commands: [Command] = [
+let commands: [CommandSpec] = [
     keygenCommand, whoamiCommand, initCommand, setCommand, getCommand, unsetCommand, pullCommand, runCommand,
     memberCommand, roleCommand, envCommand, rotateCommand, verifyCommand, pinCommand, logCommand,
     reviewCommand, diffCommand, mergeCommand, setupGitCommand, promoteCommand, policyCommand,
     compareCommand, importCommand, exportCommand, editCommand, doctorCommand, upgradeCommand,
-    scanCommand, hooksCommand,
+    scanCommand, hooksCommand, completionCommand, helpCommand, completeCommand, manCommand,
 ]
 
-@MainActor
-func mainHelp() -> String {
-    var text = """
-        secr: secrets per environment, encrypted inside your git repository.
-
-        usage: secr [global options] COMMAND [ARGS]
-
-        commands:
-
-        """
-    for command in commands {
-        let pad = String(repeating: " ", count: max(1, 10 - command.name.count))
-        text += "  \(command.name)\(pad)\(command.summary)\n"
-    }
-    text += "\nglobal options:\n" + Command.describe(globalOptions + [.flag("--version", help: "print the version")])
-    text += """
-
+let secrCLI = CommandLineInterface(
+    program: "secr", summary: "secrets per environment, encrypted inside your git repository",
+    globals: Global.all, commands: commands,
+    footer: """
         exit status: 0 ok, 1 error, 2 usage, 3 access denied, 4 integrity failure, 5 leak found.
-        `secr COMMAND --help` explains a command. Docs: README.md, docs/FORMAT.md.
+        `secr COMMAND --help` explains a command. Docs: README.md, docs/FORMAT.md, `man secr`.
+        """)
 
-        """
-    return text
-}
-
-/// Finds the command name: the first token that is neither a global option nor its value.
-@MainActor
-func commandName(in tokens: [String]) -> (name: String?, index: Int?) {
-    var index = 0
-    while index < tokens.count {
-        let token = tokens[index]
-        if token == "--" { return (nil, nil) }
-        if let option = globalOptions.first(where: { $0.names.contains(token) }) {
-            index += option.takesValue ? 2 : 1
-            continue
+/// Prints an error, its hint and (for usage errors) the command's usage; returns the exit status.
+func report(_ error: Error, console: Console) -> Int32 {
+    switch error {
+    case let failure as UsageError:
+        console.error(failure.message)
+        if let hint = failure.hint { console.hint(hint) }
+        if !failure.path.isEmpty {
+            console.diagnostic("usage: " + secrCLI.usage(failure.path).joined(separator: "\n       "))
+            console.diagnostic("(see `secr \(failure.path.joined(separator: " ")) --help`)")
+        } else {
+            console.diagnostic("(see `secr --help`)")
         }
-        if token.hasPrefix("-") { index += 1; continue }
-        return (token, index)
+        return 2
+    case let failure as SecrError:
+        console.error(failure.message)
+        if let unknown = failure.unknown, let guess = Suggestions.didYouMean(unknown.given, among: unknown.candidates) {
+            console.hint(guess)
+        }
+        if let hint = failure.hint { console.hint(hint) }
+        return failure.kind.rawValue
+    default:
+        console.error("unexpected failure: \(error)")
+        return 1
     }
-    return (nil, nil)
 }
 
 @MainActor
 func runMain(_ tokens: [String]) -> Int32 {
-    let noColor = tokens.contains("--no-color")
-    let console = Console(noColor: noColor)
-    let (name, position) = commandName(in: tokens)
-    guard let name, let position else {
-        if tokens.contains("--version") {
-            console.out("secr \(version)")
-            return 0
-        }
-        if tokens.isEmpty || tokens.contains("-h") || tokens.contains("--help") {
-            console.outBytes(Array(mainHelp().utf8))
-            return tokens.isEmpty ? 2 : 0
-        }
-        console.error("no command given; run `secr --help` for the list")
-        return 2
-    }
-    if name == "help" {
-        let topic = tokens.dropFirst(position + 1).first
-        if let topic, let command = commands.first(where: { $0.name == topic }) {
-            console.outBytes(Array(command.help.utf8))
-        } else {
-            console.outBytes(Array(mainHelp().utf8))
-        }
-        return 0
-    }
-    guard let command = commands.first(where: { $0.name == name }) else {
-        console.error("'\(name)' is not a secr command; run `secr --help` for the list")
-        return 2
-    }
-    var rest = tokens
-    rest.remove(at: position)
+    let console = Console(noColor: tokens.prefix { $0 != "--" }.contains("--no-color"))
     do {
-        let arguments = try Arguments.parse(rest, options: globalOptions + command.options)
-        if arguments.has("help") {
-            console.outBytes(Array(command.help.utf8))
+        let parsed = try secrCLI.parse(tokens)
+        if parsed.path.isEmpty {
+            if parsed.has(Global.version) {
+                console.out("secr \(version)")
+                return 0
+            }
+            if parsed.wantsHelp || tokens.isEmpty {
+                console.outBytes(Array(secrCLI.help([]).utf8))
+                return tokens.isEmpty ? 2 : 0
+            }
+            throw UsageError("no command given", hint: "run `secr --help` for the list")
+        }
+        if parsed.wantsHelp {
+            console.outBytes(Array(secrCLI.help(parsed.path).utf8))
             return 0
         }
-        if let directory = arguments.value("directory"), chdir(directory) != 0 {
+        guard let run = secrCLI.node(parsed.path)?.run else { throw UsageError("no such command") }
+        if let directory = parsed.value(Global.directory), chdir(directory) != 0 {
             console.error("cannot change to directory \(directory) (-C): \(String(cString: strerror(errno)))")
             return 1
         }
-        return try command.run(Context(arguments: arguments, console: console, command: command))
-    } catch let failure as UsageFailure {
-        console.error("\(failure.message)\nusage: \(command.usage)\n(see `secr \(command.name) --help`)")
-        return 2
-    } catch let error as SecrError {
-        console.error(error.message)
-        return error.kind.rawValue
+        return try run(parsed)
     } catch {
-        console.error("unexpected failure: \(error)")
-        return 1
+        return report(error, console: console)
     }
 }
 

@@ -110,19 +110,22 @@ public struct RosterState: Sendable {
         }
         func requireRole(_ role: String) throws -> Role {
             guard let found = roles[role] else {
-                throw SecrError.usage("role '\(role)' does not exist; roles: \(roles.keys.sorted().joined(separator: ", "))")
+                throw SecrError.usage("role '\(role.prefix(64))' does not exist; roles: \(roles.keys.sorted().joined(separator: ", "))")
+                    .unknown(role, among: roles.keys.sorted())
             }
             return found
         }
         func requireMember(_ name: String) throws -> Member {
             guard let found = members[name] else {
-                throw SecrError.usage("no member '\(name)'; members: \(members.keys.sorted().joined(separator: ", "))")
+                throw SecrError.usage("no member '\(name.prefix(64))'; members: \(members.keys.sorted().joined(separator: ", "))")
+                    .unknown(name, among: members.keys.sorted())
             }
             return found
         }
         func requireEnvironments(_ access: [String: Permission]) throws {
             for environment in access.keys where !hasEnvironment(environment) {
-                throw SecrError.usage("no environment '\(environment)'; environments: \(environments.joined(separator: ", "))")
+                throw SecrError.usage("no environment '\(environment.prefix(64))'; environments: \(environments.joined(separator: ", "))")
+                    .unknown(environment, among: environments)
             }
         }
 

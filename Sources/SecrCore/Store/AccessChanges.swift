@@ -24,7 +24,8 @@ extension StoreTransaction {
         let actor = try actingMember()
         let before = state
         guard let target = before.members[name] else {
-            throw SecrError.usage("no member '\(name)'; members: \(before.members.keys.sorted().joined(separator: ", "))")
+            throw SecrError.usage("no member '\(name.prefix(64))'; members: \(before.members.keys.sorted().joined(separator: ", "))")
+                .unknown(name, among: before.members.keys.sorted())
         }
         // Apply the change with empty lists first: it checks the actor's rights and tells which
         // permissions the target keeps.

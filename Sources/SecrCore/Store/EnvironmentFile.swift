@@ -216,6 +216,7 @@ public struct EnvironmentFile {
     func value(of key: String, with environmentKey: EnvironmentKey, roster: RosterState) throws -> SecretBytes {
         guard let record = records[key], !record.isDeleted else {
             throw SecrError.failure("\(key) is not set in '\(name)'; list the keys with `secr pull -e \(name) --format keys`")
+                .unknown(key, among: keyNames)
         }
         try verify(record, against: roster)
         return try decrypt(record, with: environmentKey)

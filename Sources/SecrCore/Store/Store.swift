@@ -102,7 +102,8 @@ extension Store {
             if FileSystem.exists(path) {
                 throw SecrError.integrity("\(location.display(path)) exists, but the roster does not list environment '\(name)': the roster was cut back to before its env-add, or the file was added without `secr env add`")
             }
-            throw SecrError.usage("no environment '\(name)' in this project; environments: \(state.environments.joined(separator: ", "))")
+            throw SecrError.usage("no environment '\(name.prefix(64))' in this project; environments: \(state.environments.joined(separator: ", "))")
+                .unknown(name, among: state.environments)
         }
         guard let bytes = try FileSystem.readIfExists(path, followLinks: false) else {
             throw SecrError.integrity("\(location.display(path)) is missing although the roster lists environment '\(name)'; restore it with `git checkout -- \(location.display(path))`")

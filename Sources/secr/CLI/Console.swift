@@ -31,5 +31,8 @@ struct Console {
 
     func error(_ text: String) { Console.write(STDERR_FILENO, Array((paint("secr: error:", "1;31") + " " + TerminalText.safe(text) + "\n").utf8)) }
     func warning(_ text: String) { Console.write(STDERR_FILENO, Array((paint("secr: warning:", "1;33") + " " + TerminalText.safe(text) + "\n").utf8)) }
+    func hint(_ text: String) { Console.write(STDERR_FILENO, Array((paint("secr: hint:", "1;36") + " " + TerminalText.safe(text) + "\n").utf8)) }
+    /// A line on stderr without the `secr:` prefix (usage lines under an error).
+    func diagnostic(_ text: String) { Console.write(STDERR_FILENO, Array((TerminalText.safe(text) + "\n").utf8)) }
     func note(_ text: String) { Console.write(STDERR_FILENO, Array(("secr: " + TerminalText.safe(text) + "\n").utf8)) }
 }

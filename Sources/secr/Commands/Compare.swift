@@ -1,8 +1,16 @@
+import SecrCLI
 import SecrCore
 
-let compareCommand = Command(
+enum CompareFormat: String, ChoiceValue { case table, json, markdown }
+
+enum CompareOptions {
+    static let format = Option<CompareFormat>("--format", value: "FORMAT", help: "table (default), json or markdown")
+    static let json = Flag("--json", help: "same as --format json")
+    static let strict = Flag("--strict", help: "exit 1 when any key is missing from a listed environment")
+}
+
+let compareCommand = CommandSpec(
     "compare", summary: "which keys exist in which environments, and whether values match",
-    usage: "secr compare [ENV…] [--format table|json|markdown] [--strict]",
     details: """
         One row per key across the environments given (all by default), marking where a key is
         missing. Where you can read two or more of them, says whether the values are the same,
@@ -11,23 +19,23 @@ let compareCommand = Command(
         so CI can check before a release that production has everything staging has:
             secr compare staging production --strict
         """,
-    options: [.value("--format", help: "table (default), json or markdown"), .flag("--json", help: "same as --format json"),
-              .flag("--strict", help: "exit 1 when any key is missing from a listed environment")]
-) { context in
-    let format = context.arguments.has("json") ? "json" : context.arguments.value("format") ?? "table"
-    guard ["table", "json", "markdown"].contains(format) else { throw context.usage("unknown format '\(format)'; use table, json or markdown") }
+    arguments: [ArgumentSpec("ENV", optional: true, repeating: true, completion: .environment)],
+    options: [CompareOptions.format.spec, CompareOptions.json.spec, CompareOptions.strict.spec]
+) { parsed in
+    let context = Context(parsed)
+    let format = context.has(CompareOptions.json) ? .json : context.value(CompareOptions.format) ?? .table
     let store = try context.store()
     let comparison = try Comparison.compare(store, environments: context.positionals, identity: try? context.identity())
     let environments = comparison.environments
     func cell(_ version: Int??) -> String { (version ?? nil).map { "v\($0)" } ?? "missing" }
     switch format {
-    case "json":
+    case .json:
         let rows = comparison.rows.map { row in
             let versions = environments.map { "\(JSONText.string($0)): \((row.versions[$0] ?? nil).map(String.init) ?? "null")" }
             return "  {\"key\": \(JSONText.string(row.key)), \"versions\": {\(versions.joined(separator: ", "))}, \"values\": \"\(row.values.rawValue)\", \"missing\": [\(row.missingFrom.map(JSONText.string).joined(separator: ", "))]}"
         }
         context.console.out("{\"environments\": [\(environments.map(JSONText.string).joined(separator: ", "))], \"keys\": [\n" + rows.joined(separator: ",\n") + "\n]}")
-    case "markdown":
+    case .markdown:
         context.console.out("| key | " + environments.joined(separator: " | ") + " | values |")
         context.console.out("|---|" + environments.map { _ in "---|" }.joined() + "---|")
         for row in comparison.rows {
@@ -44,7 +52,7 @@ let compareCommand = Command(
         }
     }
     let incomplete = comparison.incomplete
-    if context.arguments.has("strict") && !incomplete.isEmpty {
+    if context.has(CompareOptions.strict) && !incomplete.isEmpty {
         context.console.error("\(incomplete.count) key\(incomplete.count == 1 ? " is" : "s are") missing from some environments: "
                               + incomplete.map { "\($0.key) (missing from \($0.missingFrom.joined(separator: ", ")))" }.joined(separator: "; "))
         return 1

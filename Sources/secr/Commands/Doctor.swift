@@ -1,8 +1,8 @@
+import SecrCLI
 import SecrCore
 
-let doctorCommand = Command(
+let doctorCommand = CommandSpec(
     "doctor", summary: "find the ways environments go wrong, each with the command that fixes it",
-    usage: "secr doctor [--json]",
     details: """
         Errors: live-looking credentials outside production (sk_live_, AWS keys without EXAMPLE, …);
         a never-promote key with the same value in two environments (the same database for
@@ -13,12 +13,12 @@ let doctorCommand = Command(
         code that picks secrets by hard-coded environment name.
         Value checks cover the environments you can read. Exit 1 when any finding is an error.
         """,
-    options: [.flag("--json", help: "print JSON")]
-) { context in
-    guard context.positionals.isEmpty else { throw context.usage("doctor takes no arguments") }
+    options: [jsonFlag.spec]
+) { parsed in
+    let context = Context(parsed)
     let findings = try Doctor.examine(location: try context.location(), expected: try context.expectation(),
-                                      identity: try? context.identity(), identityFile: context.arguments.value("identity"))
-    if context.arguments.has("json") {
+                                      identity: try? context.identity(), identityFile: context.value(Global.identity))
+    if context.has(jsonFlag) {
         let items = findings.map {
             "  {\"severity\": \"\($0.severity.rawValue)\", \"check\": \"\($0.check)\", \"message\": \(JSONText.string($0.message)), \"fix\": \(JSONText.string($0.fix))}"
         }

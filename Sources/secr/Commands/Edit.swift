@@ -1,9 +1,9 @@
 import Glibc
+import SecrCLI
 import SecrCore
 
-let editCommand = Command(
+let editCommand = CommandSpec(
     "edit", summary: "edit an environment as dotenv text in your editor",
-    usage: "secr edit [-e ENV]",
     details: """
         Opens $SECR_EDITOR, $VISUAL or $EDITOR (else vi) on the environment's values as dotenv
         text, in a private directory (mode 0700) on a memory-backed filesystem (/dev/shm) where
@@ -16,8 +16,8 @@ let editCommand = Command(
         the editor's environment has no $SECR_IDENTITY* or other secr credentials.
         Needs read and write access to the environment.
         """
-) { context in
-    guard context.positionals.isEmpty else { throw context.usage("edit takes no arguments (use -e ENV)") }
+) { parsed in
+    let context = Context(parsed)
     // This process will hold every value of the environment in plaintext.
     ProcessHardening.disableCoreDumps()
     EditSession.removeStale()

@@ -1,12 +1,12 @@
+import SecrCLI
 import SecrCore
 
-let getCommand = Command(
+let getCommand = CommandSpec(
     "get", summary: "print one secret's value",
-    usage: "secr get KEY [-e ENV]"
-) { context in
-    guard context.positionals.count == 1, let key = context.positionals.first else {
-        throw context.usage("get takes exactly one KEY")
-    }
+    arguments: [ArgumentSpec("KEY", completion: .key)]
+) { parsed in
+    let context = Context(parsed)
+    let key = context.positionals[0]
     try KeyName.check(Substring(key))
     let store = try context.store()
     let value = try store.value(of: key, in: context.environment, identity: try context.identity())

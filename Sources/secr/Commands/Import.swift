@@ -1,8 +1,12 @@
+import SecrCLI
 import SecrCore
 
-let importCommand = Command(
+enum ImportOptions {
+    static let dryRun = Flag("--dry-run", help: "show what would change; write nothing")
+}
+
+let importCommand = CommandSpec(
     "import", summary: "set every key of a dotenv or JSON file, in one commit",
-    usage: "secr import FILE [-e ENV] [--dry-run]",
     details: """
         FILE is dotenv (python-dotenv's rules: `export` prefixes, comments, single and double
         quotes with their escapes, multi-line quoted values, inline ` #` comments) or a flat JSON
@@ -10,9 +14,10 @@ let importCommand = Command(
         FILE are left alone; values equal to the current ones are unchanged. --dry-run lists what
         would change without writing anything. After importing, delete the plaintext file.
         """,
-    options: [.flag("--dry-run", help: "show what would change; write nothing")]
-) { context in
-    guard context.positionals.count == 1, let path = context.positionals.first else { throw context.usage("import takes one FILE") }
+    arguments: [ArgumentSpec("FILE", completion: .file)], options: [ImportOptions.dryRun.spec]
+) { parsed in
+    let context = Context(parsed)
+    let path = context.positionals[0]
     var bytes = try FileSystem.read(path)
     defer { wipe(&bytes) }
     let isJSON = path.hasSuffix(".json") || bytes.first(where: { $0 > 0x20 }) == UInt8(ascii: "{")
@@ -29,7 +34,7 @@ let importCommand = Command(
     }
     for (key, value) in pairs { try SecretValue.validate(value, key: key) }
     let environment = context.environment
-    if context.arguments.has("dry-run") {
+    if context.has(ImportOptions.dryRun) {
         let store = try context.store()
         let current = try? store.values(in: environment, identity: try context.identity())
         let names = Set(try store.keyNames(in: environment))
@@ -50,6 +55,4 @@ let importCommand = Command(
     return 0
 }
 
-let exportCommand = Command(
-    "export", summary: "the same as pull", usage: pullCommand.usage.replacingOccurrences(of: "secr pull", with: "secr export"),
-    details: pullCommand.details, options: pullCommand.options, run: pullCommand.run)
+let exportCommand = pullCommand.renamed("export", summary: "the same as pull")

@@ -1,8 +1,13 @@
+import SecrCLI
 import SecrCore
 
-let initCommand = Command(
+enum InitOptions {
+    static let name = Option<String>("--name", value: "NAME", help: "your member name (lower case)")
+    static let project = Option<String>("--project", value: "NAME", help: "the project's name")
+}
+
+let initCommand = CommandSpec(
     "init", summary: "create the store in this git repository, with you as owner",
-    usage: "secr init [--name NAME] [--project NAME]",
     details: """
         Creates .secr/ with the signed roster (you as owner, member NAME), the environments
         development, staging and production, adds `*.secr diff=secr merge=secr` to
@@ -11,17 +16,16 @@ let initCommand = Command(
         clone. NAME defaults to your login name; the project name defaults to the repository's
         directory.
         """,
-    options: [.value("--name", help: "your member name (lower case)"),
-              .value("--project", help: "the project's name")]
-) { context in
-    guard context.positionals.isEmpty else { throw context.usage("init takes no arguments") }
+    options: [InitOptions.name.spec, InitOptions.project.spec]
+) { parsed in
+    let context = Context(parsed)
     let location = try context.location()
     guard let root = location.repositoryRoot else {
         throw SecrError(.failure, "\(location.directory) is not inside a git work tree; run `git init` first (nothing was changed)")
     }
     let identity = try context.identity()
-    let owner = context.arguments.value("name") ?? defaultMemberName()
-    let project = context.arguments.value("project") ?? defaultProjectName(root: root)
+    let owner = context.value(InitOptions.name) ?? defaultMemberName()
+    let project = context.value(InitOptions.project) ?? defaultProjectName(root: root)
     let outcome = try StoreWriter.initialise(location, owner: owner, projectName: project, identity: identity,
                                              options: try context.writeOptions)
     outcome.notes.forEach(context.console.note)

@@ -1,8 +1,14 @@
+import SecrCLI
 import SecrCore
 
-let logCommand = Command(
+enum LogOptions {
+    static let since = Option<String>("--since", value: "DATE", help: "only events at or after DATE")
+    static let until = Option<String>("--until", value: "DATE", help: "only events at or before DATE")
+    static let limit = Option<Int>("-n", value: "N", help: "at most N events (newest first)")
+}
+
+let logCommand = CommandSpec(
     "log", summary: "the audit log: who changed what, when, with the verified signer",
-    usage: "secr log [-e ENV] [KEY] [--since DATE] [--until DATE] [-n N] [--json]",
     details: """
         Walks git history and decodes every commit that touched the store into events: set,
         unset, promote, rotate, and roster changes (members, roles, environments). It reads the
@@ -12,20 +18,17 @@ let logCommand = Command(
         author, which anyone can set. Values are never shown. DATE is YYYY-MM-DD or
         YYYY-MM-DDTHH:MM:SSZ. In a shallow clone the log stops at the boundary and says so.
         """,
-    options: [.value("--since", help: "only events at or after DATE"), .value("--until", help: "only events at or before DATE"),
-              .value("-n", key: "limit", help: "at most N events (newest first)"), .flag("--json", help: "print JSON")]
-) { context in
-    guard context.positionals.count <= 1 else { throw context.usage("log takes at most one KEY") }
-    var filter = AuditFilter(environment: context.arguments.value("env"), key: context.positionals.first)
+    arguments: [ArgumentSpec("KEY", optional: true, completion: .key)],
+    options: [LogOptions.since.spec, LogOptions.until.spec, LogOptions.limit.spec, jsonFlag.spec]
+) { parsed in
+    let context = Context(parsed)
+    var filter = AuditFilter(environment: context.value(Global.env), key: context.positionals.first)
     if let key = filter.key { try KeyName.check(Substring(key)) }
-    filter.since = try context.arguments.value("since").map { try parseDate($0, endOfDay: false, context: context) }
-    filter.until = try context.arguments.value("until").map { try parseDate($0, endOfDay: true, context: context) }
-    if let limit = context.arguments.value("limit") {
-        guard let n = Int(limit), n > 0 else { throw context.usage("-n takes a positive number") }
-        filter.limit = n
-    }
+    filter.since = try context.value(LogOptions.since).map { try parseDate($0, endOfDay: false, context: context) }
+    filter.until = try context.value(LogOptions.until).map { try parseDate($0, endOfDay: true, context: context) }
+    filter.limit = context.value(LogOptions.limit)
     let log = try AuditLogReader.read(location: try context.location(), filter: filter)
-    if context.arguments.has("json") {
+    if context.has(jsonFlag) {
         let items = log.events.map { event in
             let keys = event.keys.map { "{\"key\": \(JSONText.string($0.key)), \"from\": \($0.from.map(String.init) ?? "null"), \"to\": \($0.to)}" }
             return "  {\"commit\": \"\(event.commit)\", \"time\": \"\(event.time.text)\", \"author\": \(JSONText.string(event.author)), "

@@ -1,59 +1,76 @@
+import SecrCLI
 import SecrCore
 
-let memberCommand = Command(
-    "member", summary: "add, remove and list members, and change their roles",
-    usage: "secr member add NAME PUBKEY --role ROLE | remove NAME | set-role NAME ROLE | list [--json]",
-    details: """
-        add: a signed roster entry, and every environment the role reads sealed to the new member
-          at once. Admins manage members up to admin; only owners add, remove or appoint owners.
-        remove / set-role: every environment the member can no longer read is re-keyed in the same
-          commit (you must be able to read each one), and an exposure report lists every value they
-          could decrypt: git history keeps old ciphertexts, so rotate those at their provider.
-          Their existing records stay valid; anything they sign later does not. The last owner
-          cannot be removed or demoted.
-        Roles: viewer, developer, admin, owner, and any defined with `secr role add`.
-        """,
-    options: [.value("--role", help: "the new member's role"), .flag("--json", help: "print JSON (list, remove, set-role)")]
-) { context in
-    let positionals = context.positionals
-    switch positionals.first {
-    case "add":
-        guard positionals.count == 3, let role = context.arguments.value("role") else {
-            throw context.usage("member add needs NAME, PUBKEY and --role ROLE")
-        }
-        let key = try PublicKey(parsing: positionals[2])
-        _ = try context.mutate { try $0.addMember(name: positionals[1], key: key, role: role) }
-        context.console.note("added \(positionals[1]) as \(role)")
-        return 0
-    case "remove":
-        guard positionals.count == 2 else { throw context.usage("member remove needs NAME") }
-        try changeMembership(context, done: "removed \(positionals[1])") { try $0.removeMember(positionals[1]) }
-        return 0
-    case "set-role":
-        guard positionals.count == 3 else { throw context.usage("member set-role needs NAME and ROLE") }
-        try changeMembership(context, done: "\(positionals[1]) is now \(positionals[2])") { try $0.setRole(of: positionals[1], to: positionals[2]) }
-        return 0
-    case "list":
-        guard positionals.count == 1 else { throw context.usage("member list takes no arguments") }
-        let state = try context.store().state
-        let members = state.members.values.sorted { $0.name < $1.name }
-        if context.arguments.has("json") {
-            let items = members.map { member in
-                "  {\"name\": \(JSONText.string(member.name)), \"role\": \(JSONText.string(member.role)), \"key\": \(JSONText.string(member.key.text)), \"access\": \(accessJSON(state, member))}"
-            }
-            context.console.out("[\n" + items.joined(separator: ",\n") + "\n]")
-        } else {
-            let width = max(4, members.map(\.name.count).max() ?? 0)
-            let roleWidth = max(4, members.map(\.role.count).max() ?? 0)
-            for member in members {
-                context.console.out(member.name.padding(width) + "  " + member.role.padding(roleWidth) + "  " + member.key.text)
-            }
-        }
-        return 0
-    default:
-        throw context.usage("member needs a subcommand: add, remove, set-role or list")
-    }
+enum MemberOptions {
+    static let role = Option<String>("--role", value: "ROLE", help: "the new member's role", completion: .role)
 }
+
+let memberCommand = CommandSpec(
+    "member", summary: "add, remove and list members, and change their roles",
+    details: """
+        Roles: viewer, developer, admin, owner, and any defined with `secr role add`. Admins manage
+        members up to admin; only owners add, remove or appoint owners; the last owner cannot be
+        removed or demoted.
+        """,
+    children: [
+        CommandSpec(
+            "add", summary: "add a member; every environment their role reads is sealed to them at once",
+            details: """
+                A signed roster entry, and in the same commit a reader line in every environment the role
+                reads. You must be able to read those environments.
+                """,
+            arguments: [ArgumentSpec("NAME"), ArgumentSpec("PUBKEY")], options: [MemberOptions.role.spec], required: ["role"]
+        ) { parsed in
+            let context = Context(parsed)
+            let (name, role) = (context.positionals[0], context.value(MemberOptions.role) ?? "")
+            let key = try PublicKey(parsing: context.positionals[1])
+            _ = try context.mutate { try $0.addMember(name: name, key: key, role: role) }
+            context.console.note("added \(name) as \(role)")
+            return 0
+        },
+        CommandSpec(
+            "remove", summary: "remove a member, re-key what they could read, and list what to rotate",
+            details: """
+                Every environment the member could read is re-keyed in the same commit (you must be able to
+                read each one), and an exposure report lists every value they could decrypt: git history
+                keeps old ciphertexts, so rotate those at their provider. Their existing records stay
+                valid; anything they sign later does not.
+                """,
+            arguments: [ArgumentSpec("NAME", completion: .member)], options: [jsonFlag.spec]
+        ) { parsed in
+            let context = Context(parsed)
+            let name = context.positionals[0]
+            try changeMembership(context, done: "removed \(name)") { try $0.removeMember(name) }
+            return 0
+        },
+        CommandSpec(
+            "set-role", summary: "change a member's role; environments they can no longer read are re-keyed",
+            arguments: [ArgumentSpec("NAME", completion: .member), ArgumentSpec("ROLE", completion: .role)], options: [jsonFlag.spec]
+        ) { parsed in
+            let context = Context(parsed)
+            let (name, role) = (context.positionals[0], context.positionals[1])
+            try changeMembership(context, done: "\(name) is now \(role)") { try $0.setRole(of: name, to: role) }
+            return 0
+        },
+        CommandSpec("list", summary: "members with their roles and keys", options: [jsonFlag.spec]) { parsed in
+            let context = Context(parsed)
+            let state = try context.store().state
+            let members = state.members.values.sorted { $0.name < $1.name }
+            if context.has(jsonFlag) {
+                let items = members.map { member in
+                    "  {\"name\": \(JSONText.string(member.name)), \"role\": \(JSONText.string(member.role)), \"key\": \(JSONText.string(member.key.text)), \"access\": \(accessJSON(state, member))}"
+                }
+                context.console.out("[\n" + items.joined(separator: ",\n") + "\n]")
+            } else {
+                let width = max(4, members.map(\.name.count).max() ?? 0)
+                let roleWidth = max(4, members.map(\.role.count).max() ?? 0)
+                for member in members {
+                    context.console.out(member.name.padding(width) + "  " + member.role.padding(roleWidth) + "  " + member.key.text)
+                }
+            }
+            return 0
+        },
+    ])
 
 /// Runs a removal or role change and prints its exposure report.
 func changeMembership(_ context: Context, done: String,
@@ -70,7 +87,7 @@ func changeMembership(_ context: Context, done: String,
 
 /// The exposure report after a member lost read access (stdout: it is the command's result).
 func printExposure(_ report: ExposureReport, context: Context) {
-    if context.arguments.has("json") {
+    if context.has(jsonFlag) {
         let items = report.exposures.map {
             "{\"environment\": \(JSONText.string($0.environment)), \"key\": \(JSONText.string($0.key)), \"version\": \($0.version)}"
         }

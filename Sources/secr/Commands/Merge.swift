@@ -1,8 +1,8 @@
+import SecrCLI
 import SecrCore
 
-let mergeCommand = Command(
+let mergeCommand = CommandSpec(
     "merge", summary: "merge environment files and the roster record by record (git's merge driver)",
-    usage: "secr merge BASE OURS THEIRS [PATH]",
     details: """
         Git calls this through merge.secr.driver (set by `secr init` and `secr setup-git`) with
         the common ancestor, our version (where the result goes) and theirs. It trusts neither
@@ -14,9 +14,11 @@ let mergeCommand = Command(
         to the new key (that needs a member who can read it on both sides). Rosters merge when
         one extends the other; when both grew, ours is kept and theirs' entries are listed for
         you to re-apply with secr commands: nobody's entries are ever re-signed for them.
-        """
-) { context in
-    guard (3...4).contains(context.positionals.count) else { throw context.usage("merge takes BASE OURS THEIRS [PATH]") }
+        """,
+    arguments: [ArgumentSpec("BASE", completion: .file), ArgumentSpec("OURS", completion: .file), ArgumentSpec("THEIRS", completion: .file),
+                ArgumentSpec("PATH", optional: true, completion: .file)]
+) { parsed in
+    let context = Context(parsed)
     let (base, ours, theirs) = (context.positionals[0], context.positionals[1], context.positionals[2])
     let label = context.positionals.count == 4 ? context.positionals[3] : ours
     let location = try context.location()

@@ -1,8 +1,13 @@
+import SecrCLI
 import SecrCore
 
-let pinCommand = Command(
+enum PinOptions {
+    static let head = Flag("--head", help: "print the roster head (SEQ:HASH) instead of the root")
+    static let reset = Flag("--reset", help: "forget the pin and seen versions; pin the roster as it is now")
+}
+
+let pinCommand = CommandSpec(
     "pin", summary: "show or reset what this clone has pinned of the roster",
-    usage: "secr pin [--head] [--reset]",
     details: """
         Prints the store's roster root (the hash of its genesis entry); with --head, its head
         instead (SEQ:HASH of its newest entry, for --expect-head). secr pins both the first time this clone uses a store, outside the
@@ -15,25 +20,24 @@ let pinCommand = Command(
         In CI, which has no pin of its own, pass --expect-root HASH / $SECR_ROSTER_ROOT and
         optionally --expect-head SEQ:HASH / $SECR_ROSTER_HEAD.
         """,
-    options: [.flag("--head", help: "print the roster head (SEQ:HASH) instead of the root"),
-              .flag("--reset", help: "forget the pin and seen versions; pin the roster as it is now")]
-) { context in
-    guard context.positionals.isEmpty else { throw context.usage("pin takes no arguments") }
+    options: [PinOptions.head.spec, PinOptions.reset.spec]
+) { parsed in
+    let context = Context(parsed)
     let location = try context.location()
     let roster = try CloneState.currentRoster(of: location)
     let clone = CloneState.of(location)
     let pinned = clone.pin()
     let pinnedRoot = clone.pinnedRoot()
     let head = "\(roster.count - 1):\(roster.headHash)"
-    let shown = context.arguments.has("head") ? head : roster.rootHash
-    if context.arguments.has("reset") {
+    let shown = context.has(PinOptions.head) ? head : roster.rootHash
+    if context.has(PinOptions.reset) {
         try clone.reset(to: roster)
         context.console.out(shown)
         context.console.note(pinned.map { $0.root == roster.rootHash ? "re-pinned the head (root unchanged); seen versions forgotten" : "re-pinned: the root was \($0.root)" } ?? "pinned")
         return 0
     }
     context.console.out(shown)
-    if !context.arguments.has("head") { context.console.note("head \(head)") }
+    if !context.has(PinOptions.head) { context.console.note("head \(head)") }
     if let pinnedRoot, pinnedRoot != roster.rootHash {
         context.console.error("this clone pinned root \(pinnedRoot); the store now has \(roster.rootHash). Run `secr pin --reset` only if its owners confirm the new root.")
         return 4

@@ -1,8 +1,14 @@
+import SecrCLI
 import SecrCore
 
-let promoteCommand = Command(
+enum PromoteOptions {
+    static let from = Option<String>("--from", value: "ENV", help: "source environment", completion: .environment)
+    static let to = Option<String>("--to", value: "ENV", help: "target environment", completion: .environment)
+    static let force = Flag("--force", help: "promote even keys the never-promote policy names")
+}
+
+let promoteCommand = CommandSpec(
     "promote", summary: "copy values from one environment to another, with an audit trail",
-    usage: "secr promote KEY [KEY…] --from ENV --to ENV [--force]",
     details: """
         Needs read access to --from and write access to --to (write-only is enough). The new
         record in the target names its source environment and version inside its signed fields;
@@ -11,15 +17,14 @@ let promoteCommand = Command(
         Keys matching the never-promote policy (`secr policy never-promote list`: database URLs,
         signing and encryption keys by default) are refused unless --force.
         """,
-    options: [.value("--from", help: "source environment"), .value("--to", help: "target environment"),
-              .flag("--force", help: "promote even keys the never-promote policy names")]
-) { context in
-    guard !context.positionals.isEmpty, let source = context.arguments.value("from"), let target = context.arguments.value("to") else {
-        throw context.usage("promote needs KEY… --from ENV --to ENV")
-    }
+    arguments: [ArgumentSpec("KEY", repeating: true, completion: .key)],
+    options: [PromoteOptions.from.spec, PromoteOptions.to.spec, PromoteOptions.force.spec], required: ["from", "to"]
+) { parsed in
+    let context = Context(parsed)
+    let (source, target) = (context.value(PromoteOptions.from) ?? "", context.value(PromoteOptions.to) ?? "")
     var identical: [String] = []
     let change = try context.mutate { transaction in
-        let (summary, same) = try transaction.promote(context.positionals, from: source, to: target, force: context.arguments.has("force"))
+        let (summary, same) = try transaction.promote(context.positionals, from: source, to: target, force: context.has(PromoteOptions.force))
         identical = same
         return summary
     }
@@ -28,9 +33,41 @@ let promoteCommand = Command(
     return 0
 }
 
-let policyCommand = Command(
+/// `policy never-promote …` and `policy inject …`: lists kept in the signed roster.
+func policyList(_ name: String, summary: String, item: String, verbs: (add: String, remove: String),
+                list: @escaping @Sendable (RosterState) -> [String],
+                change: @escaping @Sendable (StoreTransaction, String, Bool) throws -> ChangeSummary,
+                said: @escaping @Sendable (String, Bool) -> String) -> CommandSpec {
+    CommandSpec(name, summary: summary, children: [
+        CommandSpec("list", summary: "the list, one per line", options: [jsonFlag.spec]) { parsed in
+            let context = Context(parsed)
+            let items = list(try context.store().state)
+            if context.has(jsonFlag) {
+                context.console.out("[" + items.map(JSONText.string).joined(separator: ", ") + "]")
+            } else {
+                items.forEach { context.console.out($0) }
+            }
+            return 0
+        },
+        CommandSpec(verbs.add, summary: "\(verbs.add) \(item)", arguments: [ArgumentSpec(item)]) { parsed in
+            let context = Context(parsed)
+            let value = context.positionals[0]
+            _ = try context.mutate { try change($0, value, true) }
+            context.console.note(said(value, true))
+            return 0
+        },
+        CommandSpec(verbs.remove, summary: "\(verbs.remove) \(item)", arguments: [ArgumentSpec(item)]) { parsed in
+            let context = Context(parsed)
+            let value = context.positionals[0]
+            _ = try context.mutate { try change($0, value, false) }
+            context.console.note(said(value, false))
+            return 0
+        },
+    ])
+}
+
+let policyCommand = CommandSpec(
     "policy", summary: "the project's signed policies: never-promote patterns and allowed steering names",
-    usage: "secr policy never-promote list | add PATTERN | remove PATTERN\n       secr policy inject list | allow NAME | revoke NAME",
     details: """
         never-promote: key patterns whose values must differ per environment. Patterns match key
         names case-insensitively, with * (any run) and ? (one character). Defaults:
@@ -41,37 +78,13 @@ let policyCommand = Command(
         allow one exact name (never SECR_*) when the project really needs it.
         Both lists are kept in the signed roster.
         """,
-    options: [.flag("--json", help: "print JSON (list)")]
-) { context in
-    let positionals = context.positionals
-    guard let policy = positionals.first, ["never-promote", "inject"].contains(policy), positionals.count >= 2 else {
-        throw context.usage("policy needs never-promote list|add|remove, or inject list|allow|revoke")
-    }
-    let verbs = policy == "inject" ? ("allow", "revoke") : ("add", "remove")
-    switch positionals[1] {
-    case "list":
-        let state = try context.store().state
-        let items = policy == "inject" ? state.allowedInjections.sorted() : state.neverPromote
-        if context.arguments.has("json") {
-            context.console.out("[" + items.map(JSONText.string).joined(separator: ", ") + "]")
-        } else {
-            items.forEach { context.console.out($0) }
-        }
-    case verbs.0, verbs.1:
-        guard positionals.count == 3 else { throw context.usage("policy \(policy) \(positionals[1]) needs \(policy == "inject" ? "NAME" : "PATTERN")") }
-        let item = positionals[2], adding = positionals[1] == verbs.0
-        _ = try context.mutate { transaction in
-            if policy == "inject" { return try transaction.changeInjection(item, allow: adding) }
-            return adding ? try transaction.changeNeverPromote(add: item) : try transaction.changeNeverPromote(remove: item)
-        }
-        switch (policy, adding) {
-        case ("inject", true): context.console.note("\(item) may now be stored and injected")
-        case ("inject", false): context.console.note("\(item) is no longer injected")
-        case (_, true): context.console.note("keys matching \(item) will not be promoted")
-        default: context.console.note("\(item) removed from the never-promote list")
-        }
-    default:
-        throw context.usage("policy \(policy) needs list, \(verbs.0) or \(verbs.1)")
-    }
-    return 0
-}
+    children: [
+        policyList("never-promote", summary: "key patterns whose values must never be promoted", item: "PATTERN", verbs: ("add", "remove"),
+                   list: { $0.neverPromote },
+                   change: { $2 ? try $0.changeNeverPromote(add: $1) : try $0.changeNeverPromote(remove: $1) },
+                   said: { $1 ? "keys matching \($0) will not be promoted" : "\($0) removed from the never-promote list" }),
+        policyList("inject", summary: "steering names an owner allowed to be stored and injected", item: "NAME", verbs: ("allow", "revoke"),
+                   list: { $0.allowedInjections.sorted() },
+                   change: { try $0.changeInjection($1, allow: $2) },
+                   said: { $1 ? "\($0) may now be stored and injected" : "\($0) is no longer injected" }),
+    ])

@@ -1,8 +1,14 @@
+import SecrCLI
 import SecrCore
 
-let pullCommand = Command(
+enum PullOptions {
+    static let format = Option<SecretFormat>("--format", value: "FORMAT", help: "dotenv (default), json, shell, yaml or keys")
+    static let output = Option<String>("-o", "--output", value: "FILE", help: "write to FILE (mode 0600) instead of stdout", completion: .file)
+    static let json = Flag("--json", help: "same as --format json")
+}
+
+let pullCommand = CommandSpec(
     "pull", summary: "decrypt an environment: dotenv, JSON, shell, YAML, or key names",
-    usage: "secr pull [-e ENV] [--format dotenv|json|shell|yaml|keys] [-o FILE]",
     details: """
         Writes to stdout, or with -o atomically to FILE with mode 0600 (and warns when FILE is not
         ignored by git). --format keys lists key names only and needs no identity.
@@ -12,15 +18,10 @@ let pullCommand = Command(
         escapes. Keys whose names steer how programs start (PATH, LD_*, NODE_OPTIONS, …) are left
         out of every format unless an owner allowed them; `secr get KEY` reads one deliberately.
         """,
-    options: [.value("--format", help: "dotenv (default), json, shell, yaml or keys"),
-              .value("-o", "--output", help: "write to FILE (mode 0600) instead of stdout"),
-              .flag("--json", help: "same as --format json")]
-) { context in
-    guard context.positionals.isEmpty else { throw context.usage("pull takes no arguments (use -e ENV)") }
-    let formatName = context.arguments.has("json") ? "json" : (context.arguments.value("format") ?? "dotenv")
-    guard let format = SecretFormat(rawValue: formatName) else {
-        throw context.usage("unknown format '\(formatName)'; formats: \(SecretFormat.allCases.map(\.rawValue).joined(separator: ", "))")
-    }
+    options: [PullOptions.format.spec, PullOptions.output.spec, PullOptions.json.spec]
+) { parsed in
+    let context = Context(parsed)
+    let format = context.has(PullOptions.json) ? .json : context.value(PullOptions.format) ?? .dotenv
     let store = try context.store()
     let environment = context.environment
     var out: [UInt8]
@@ -37,7 +38,7 @@ let pullCommand = Command(
         out = format.render(values)
     }
     defer { wipe(&out) }
-    guard let path = context.arguments.value("output") else {
+    guard let path = context.value(PullOptions.output) else {
         context.console.outBytes(out)
         return 0
     }

@@ -1,26 +1,35 @@
+import SecrCLI
 import SecrCore
 
-let reviewCommand = Command(
-    "review", summary: "summarise what a branch changes in the store, and whether it is permitted",
-    usage: "secr review [RANGE] [--format text|markdown|json]",
+enum ReportFormat: String, ChoiceValue { case text, markdown, json }
+
+enum ReviewOptions {
+    static let format = Option<ReportFormat>("--format", value: "FORMAT", help: "text (default), markdown or json")
+    static let json = Flag("--json", help: "same as --format json")
+}
+
+let reviewCommand = CommandSpec(
+    "review", summary: "judge what a branch changes in the store against its target",
     details: """
-        RANGE is A..B or A (meaning A..HEAD); the default is the merge base with the default
-        branch (origin/HEAD, main or master) up to HEAD. Lists keys added, changed and removed per
-        environment, re-keyed environments, and roster changes (members, roles, environments),
-        each with the member who signed it, checked against the roster at the end of the range.
-        Values are never shown. Exit 4 when any change is not permitted, so CI can block the
-        merge; markdown output suits a pull-request comment.
+        RANGE is TARGET..BRANCH or TARGET (meaning TARGET..HEAD); the default target is the
+        default branch (origin/HEAD, main or master). Lists what BRANCH changed since the merge
+        base: keys added, changed and removed per environment, re-keyed environments, and roster
+        changes, each with the member who signed it, checked against the roster the merge would
+        produce. The branch's roster must extend the one it started from and the target's must not
+        have grown too; key generations and versions never go back; nothing disappears without a
+        tombstone. A rollback is NOT PERMITTED. Values are never shown. Exit 4 when any change is
+        not permitted, so CI can block the merge; markdown output suits a pull-request comment.
         """,
-    options: [.value("--format", help: "text (default), markdown or json"), .flag("--json", help: "same as --format json")]
-) { context in
-    guard context.positionals.count <= 1 else { throw context.usage("review takes at most one RANGE") }
-    let format = context.arguments.has("json") ? "json" : context.arguments.value("format") ?? "text"
-    guard ["text", "markdown", "json"].contains(format) else { throw context.usage("unknown format '\(format)'; use text, markdown or json") }
+    arguments: [ArgumentSpec("RANGE", optional: true)],
+    options: [ReviewOptions.format.spec, ReviewOptions.json.spec]
+) { parsed in
+    let context = Context(parsed)
+    let format = context.has(ReviewOptions.json) ? .json : context.value(ReviewOptions.format) ?? .text
     let report = try StoreReview.review(location: try context.location(), range: context.positionals.first)
     let range = "\(report.base.prefix(10))..\(report.head.prefix(10))"
     func signer(_ item: ReviewReport.Item) -> String { item.signer.map { "signed by \($0)" } ?? "unverified" }
     switch format {
-    case "json":
+    case .json:
         let items = report.items.map { item in
             "  {\"change\": \(JSONText.string(item.change)), \"environment\": \(item.environment.map(JSONText.string) ?? "null"), "
                 + "\"subject\": \(JSONText.string(item.subject)), \"detail\": \(JSONText.string(item.detail)), "
@@ -29,7 +38,7 @@ let reviewCommand = Command(
         }
         context.console.out("{\"base\": \"\(report.base)\", \"head\": \"\(report.head)\", \"permitted\": \(report.permitted), \"changes\": [\n"
                             + items.joined(separator: ",\n") + "\n]}")
-    case "markdown":
+    case .markdown:
         context.console.out("### secr review \(range)\n")
         if report.items.isEmpty { context.console.out("No changes to the secret store.") }
         else {

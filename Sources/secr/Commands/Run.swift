@@ -1,9 +1,13 @@
 import Glibc
+import SecrCLI
 import SecrCore
 
-let runCommand = Command(
+enum RunOptions {
+    static let noOverride = Flag("--no-override", help: "keep variables already set in the environment")
+}
+
+let runCommand = CommandSpec(
     "run", summary: "run a command with an environment's secrets in its environment",
-    usage: "secr run [-e ENV] [--no-override] -- CMD [ARGS…]",
     details: """
         Decrypts the environment, adds its secrets to the inherited environment (secrets win
         unless --no-override), and replaces secr with CMD, so CMD's exit status is secr's.
@@ -13,20 +17,18 @@ let runCommand = Command(
         …: see README) are never injected unless an owner allowed that exact name
         (`secr policy inject allow NAME`); they are named in a warning instead.
         """,
-    options: [.flag("--no-override", help: "keep variables already set in the environment")]
-) { context in
-    guard let command = context.arguments.trailing, let program = command.first else {
-        throw context.usage("give the command after --, e.g. secr run -e staging -- npm test")
-    }
-    guard context.positionals.isEmpty else {
-        throw context.usage("put the command after --: secr run -- \(context.positionals.joined(separator: " "))")
+    options: [RunOptions.noOverride.spec], trailing: "CMD [ARGS…]"
+) { parsed in
+    let context = Context(parsed)
+    guard let command = parsed.trailing, let program = command.first else {
+        throw context.usage("give the command after --", hint: "secr run -e staging -- npm test")
     }
     let store = try context.store()
     let (values, withheld) = try store.deliverableValues(in: context.environment, identity: try context.identity())
     if !withheld.isEmpty {
         context.console.warning("not injected: \(withheld.joined(separator: ", ")): \(withheld.count == 1 ? "this name steers" : "these names steer") how programs start, so anyone who may write \(context.environment) could run code in your session. Rename the key, or an owner allows the exact name with `secr policy inject allow NAME`")
     }
-    let override = !context.arguments.has("no-override")
+    let override = !context.has(RunOptions.noOverride)
     // The command gets this environment's secrets, not the key to every environment the
     // identity can read.
     unsetenv("SECR_IDENTITY")

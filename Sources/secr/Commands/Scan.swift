@@ -1,8 +1,19 @@
+import SecrCLI
 import SecrCore
 
-let scanCommand = Command(
+enum ScanFormat: String, ChoiceValue { case text, json, sarif }
+
+enum ScanOptions {
+    static let staged = Flag("--staged", help: "scan the index (what the next commit adds)")
+    static let history = Flag("--history", help: "scan commits (RANGE optional)")
+    static let format = Option<ScanFormat>("--format", value: "FORMAT", help: "text (default), json or sarif")
+    static let json = Flag("--json", help: "same as --format json")
+    static let baseline = Flag("--baseline", help: "allowlist every current finding in .secr/allow")
+    static let reason = Option<String>("--reason", value: "TEXT", help: "the reason recorded with --baseline entries")
+}
+
+let scanCommand = CommandSpec(
     "scan", summary: "find secrets about to be committed (the pre-commit hook), in history, or in files",
-    usage: "secr scan --staged | --history [RANGE] | PATH… [--format text|json|sarif] [--baseline]",
     details: """
         --staged scans exactly what the next commit contains: the index ($GIT_INDEX_FILE when git
         sets it, as for `git commit -a`), added and renamed content only. --history scans commits
@@ -18,19 +29,17 @@ let scanCommand = Command(
         repository with existing findings. The hook never writes these files.
         Exit 5 when anything blocks, 0 when clean or warnings only, 1 when the scan itself fails.
         """,
-    options: [.flag("--staged", help: "scan the index (what the next commit adds)"),
-              .flag("--history", help: "scan commits (RANGE optional)"),
-              .value("--format", help: "text (default), json or sarif"), .flag("--json", help: "same as --format json"),
-              .flag("--baseline", help: "allowlist every current finding in .secr/allow"),
-              .value("--reason", help: "the reason recorded with --baseline entries")]
-) { context in
-    let format = context.arguments.has("json") ? "json" : context.arguments.value("format") ?? "text"
-    guard ["text", "json", "sarif"].contains(format) else { throw context.usage("unknown format '\(format)'; use text, json or sarif") }
+    arguments: [ArgumentSpec("PATH|RANGE", optional: true, repeating: true, completion: .file)],
+    options: [ScanOptions.staged.spec, ScanOptions.history.spec, ScanOptions.format.spec, ScanOptions.json.spec,
+              ScanOptions.baseline.spec, ScanOptions.reason.spec]
+) { parsed in
+    let context = Context(parsed)
+    let format = context.has(ScanOptions.json) ? .json : context.value(ScanOptions.format) ?? .text
     let mode: LeakScan.Mode
-    if context.arguments.has("staged") {
-        guard context.positionals.isEmpty, !context.arguments.has("history") else { throw context.usage("--staged takes no paths") }
+    if context.has(ScanOptions.staged) {
+        guard context.positionals.isEmpty, !context.has(ScanOptions.history) else { throw context.usage("--staged takes no paths") }
         mode = .staged
-    } else if context.arguments.has("history") {
+    } else if context.has(ScanOptions.history) {
         guard context.positionals.count <= 1 else { throw context.usage("--history takes at most one RANGE") }
         mode = .history(context.positionals.first)
     } else {
@@ -43,9 +52,9 @@ let scanCommand = Command(
         var allowlist = try Allowlist.load(location.allowlistPath)
         let report = try LeakScan.run(mode, location: location, allowlist: allowlist, identity: try? context.identity(),
                                       expected: try context.expectation())
-        if context.arguments.has("baseline") {
+        if context.has(ScanOptions.baseline) {
             let path = location.allowlistPath
-            let reason = context.arguments.value("reason") ?? "baseline: accepted when adopting secr scan on \(Timestamp.now().text.prefix(10))"
+            let reason = context.value(ScanOptions.reason) ?? "baseline: accepted when adopting secr scan on \(Timestamp.now().text.prefix(10))"
             // A value this project manages is never allowlisted: its salted hash beside the salt
             // would let anyone with the repository test guesses offline. Nor is anything else
             // found on the same line (a provider rule matching the same value).
@@ -62,8 +71,8 @@ let scanCommand = Command(
             return refused > 0 ? 5 : 0
         }
         switch format {
-        case "json": context.console.out(ScanOutput.json(report))
-        case "sarif": context.console.out(ScanOutput.sarif(report))
+        case .json: context.console.out(ScanOutput.json(report))
+        case .sarif: context.console.out(ScanOutput.sarif(report))
         default: ScanOutput.text(report, staged: { if case .staged = mode { return true } else { return false } }(), console: context.console)
         }
         return report.blocks ? 5 : 0

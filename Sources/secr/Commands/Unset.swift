@@ -1,10 +1,11 @@
+import SecrCLI
 import SecrCore
 
-let unsetCommand = Command(
+let unsetCommand = CommandSpec(
     "unset", summary: "remove keys (a signed tombstone keeps the version history)",
-    usage: "secr unset KEY [KEY…] [-e ENV]"
-) { context in
-    guard !context.positionals.isEmpty else { throw context.usage("unset needs at least one KEY") }
+    arguments: [ArgumentSpec("KEY", repeating: true, completion: .key)]
+) { parsed in
+    let context = Context(parsed)
     for key in context.positionals { try KeyName.check(Substring(key)) }
     let environment = context.environment
     _ = try context.mutate { try $0.unset(context.positionals, in: environment) }

@@ -1,8 +1,8 @@
+import SecrCLI
 import SecrCore
 
-let upgradeCommand = Command(
-    "upgrade", summary: "upgrade a store of secr 0.1 to the current format (once, by a reader of each environment)",
-    usage: "secr upgrade",
+let upgradeCommand = CommandSpec(
+    "upgrade", summary: "upgrade a store of secr 0.1 to the current format (once, by an admin or owner)",
     details: """
         Format 2 records each environment's current key in the signed roster, so that an older
         copy of an environment file (sealed to a key a removed member still holds) is refused
@@ -15,8 +15,8 @@ let upgradeCommand = Command(
         refuses on any problem, or when history already holds a format 2 roster (the roster was
         rolled back to before an upgrade). Makes one commit.
         """
-) { context in
-    guard context.positionals.isEmpty else { throw context.usage("upgrade takes no arguments") }
+) { parsed in
+    let context = Context(parsed)
     let location = try context.location()
     if location.repositoryRoot != nil {
         let history = try HistoryVerifier.verify(location, allowShallow: false)

@@ -1,8 +1,13 @@
+import SecrCLI
 import SecrCore
 
-let verifyCommand = Command(
+enum VerifyOptions {
+    static let history = Flag("--history", help: "also check all of git history for rollbacks")
+    static let allowShallow = Flag("--allow-shallow", help: "with --history in a shallow clone: check only the commits present")
+}
+
+let verifyCommand = CommandSpec(
     "verify", summary: "check the whole store with public data only (for CI)",
-    usage: "secr verify [--history] [--expect-root HASH] [--json]",
     details: """
         Needs no identity. Checks the roster chain from its genesis and every signature, each
         environment's header, that reader lines are exactly the members whose role reads the
@@ -19,22 +24,20 @@ let verifyCommand = Command(
         fetch the whole history, or pass --allow-shallow to check only what is there.
         Exit 0 when clean, 4 on any integrity problem.
         """,
-    options: [.flag("--history", help: "also check all of git history for rollbacks"),
-              .flag("--allow-shallow", help: "with --history in a shallow clone: check only the commits present"),
-              .flag("--json", help: "print JSON")]
-) { context in
-    guard context.positionals.isEmpty else { throw context.usage("verify takes no arguments") }
+    options: [VerifyOptions.history.spec, VerifyOptions.allowShallow.spec, jsonFlag.spec]
+) { parsed in
+    let context = Context(parsed)
     let location = try context.location()
     var report = StoreVerifier.verify(location, expected: try context.expectation())
     report.notices.forEach(context.console.note)
-    if context.arguments.has("history") {
-        let history = try HistoryVerifier.verify(location, allowShallow: context.arguments.has("allow-shallow"))
+    if context.has(VerifyOptions.history) {
+        let history = try HistoryVerifier.verify(location, allowShallow: context.has(VerifyOptions.allowShallow))
         report.problems += history.problems
         if history.shallow {
             context.console.warning("shallow clone (--allow-shallow): only the \(history.commits) commits present were checked; an older state behind the boundary is not")
         }
     }
-    if context.arguments.has("json") {
+    if context.has(jsonFlag) {
         let problems = report.problems.map { "{\"file\": \(JSONText.string($0.file)), \"message\": \(JSONText.string($0.message))}" }
         let exposures = report.openExposures.map {
             "{\"environment\": \(JSONText.string($0.exposure.environment)), \"key\": \(JSONText.string($0.exposure.key)), \"version\": \($0.exposure.version), \"member\": \(JSONText.string($0.member)), \"since\": \(JSONText.string($0.time.text))}"

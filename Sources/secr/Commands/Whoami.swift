@@ -1,17 +1,17 @@
+import SecrCLI
 import SecrCore
 
-let whoamiCommand = Command(
+let whoamiCommand = CommandSpec(
     "whoami", summary: "print your public key, and your member name and role in this project",
-    usage: "secr whoami [--json]",
-    options: [.flag("--json", help: "print JSON")]
-) { context in
-    guard context.positionals.isEmpty else { throw context.usage("whoami takes no arguments") }
+    options: [jsonFlag.spec]
+) { parsed in
+    let context = Context(parsed)
     let identity = try context.identity()
     // Outside a project whoami still answers with the key; inside, a broken store is an error.
     let location = try? context.location()
     let store = try location.flatMap { $0.exists ? try Store(location: $0, expected: try context.expectation()) : nil }
     let member = store?.member(for: identity)
-    if context.arguments.has("json") {
+    if context.has(jsonFlag) {
         var fields = ["\"key\": \(JSONText.string(identity.publicKey.text))"]
         if let store {
             fields.append("\"project\": \(JSONText.string(store.state.projectName))")

@@ -1,0 +1,57 @@
+import SecrCLI
+import SecrCore
+
+/// Everything a command needs: its parsed command line and the ways to reach the store.
+struct Context {
+    let parsed: ParsedArguments
+    let console: Console
+
+    init(_ parsed: ParsedArguments) {
+        self.parsed = parsed
+        console = Console(noColor: parsed.has(Global.noColor))
+    }
+
+    var positionals: [String] { parsed.positionals }
+    func value<V>(_ option: Option<V>) -> V? { parsed.value(option) }
+    func has(_ flag: Flag) -> Bool { parsed.has(flag) }
+
+    var environment: String {
+        value(Global.env) ?? Environment.nonEmpty("SECR_ENV") ?? "development"
+    }
+
+    /// A usage error about this command; its usage line is shown with it.
+    func usage(_ message: String, hint: String? = nil) -> UsageError { UsageError(message, hint: hint, path: parsed.path) }
+
+    func location() throws -> StoreLocation {
+        try StoreLocation.find(explicit: value(Global.store) ?? Environment.nonEmpty("SECR_STORE"),
+                               workingDirectory: try FileSystem.currentDirectory())
+    }
+
+    /// What the operator expects of the roster: `--expect-root` / `$SECR_ROSTER_ROOT` and
+    /// `--expect-head` / `$SECR_ROSTER_HEAD`, checked besides this clone's pin.
+    func expectation() throws -> RosterExpectation {
+        let head = value(Global.expectHead) ?? Environment.nonEmpty("SECR_ROSTER_HEAD")
+        return RosterExpectation(root: value(Global.expectRoot) ?? Environment.nonEmpty("SECR_ROSTER_ROOT"),
+                                 head: try head.map(RosterExpectation.parseHead))
+    }
+
+    /// The store, its roster verified and checked against the pin; notices are said at once.
+    func store() throws -> Store {
+        let store = try Store(location: try location(), expected: try expectation())
+        store.notices.forEach(console.note)
+        return store
+    }
+
+    func identity() throws -> Identity { try IdentityLookup.resolve(explicitFile: value(Global.identity)) }
+
+    var writeOptions: WriteOptions {
+        get throws { WriteOptions(commit: !has(Global.noCommit), expected: try expectation()) }
+    }
+
+    /// Runs a change through the write protocol (`StoreWriter`) and says what happened.
+    func mutate(_ body: (StoreTransaction) throws -> ChangeSummary) throws -> ChangeSummary {
+        let outcome = try StoreWriter.change(try location(), identity: try identity(), options: try writeOptions, body)
+        outcome.notes.forEach(console.note)
+        return outcome.summary
+    }
+}
