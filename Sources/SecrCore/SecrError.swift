@@ -46,10 +46,10 @@ public struct SecrError: Error, CustomStringConvertible, Sendable {
         return copy
     }
 
-    static func failure(_ message: String) -> SecrError { SecrError(.failure, message) }
-    static func usage(_ message: String) -> SecrError { SecrError(.usage, message) }
-    static func denied(_ message: String) -> SecrError { SecrError(.accessDenied, message) }
-    static func integrity(_ message: String) -> SecrError { SecrError(.integrity, message) }
+    static func failure(_ message: String, hint: String? = nil) -> SecrError { SecrError(.failure, message, hint: hint) }
+    static func usage(_ message: String, hint: String? = nil) -> SecrError { SecrError(.usage, message, hint: hint) }
+    static func denied(_ message: String, hint: String? = nil) -> SecrError { SecrError(.accessDenied, message, hint: hint) }
+    static func integrity(_ message: String, hint: String? = nil) -> SecrError { SecrError(.integrity, message, hint: hint) }
 
     /// The caller's identity is not in the roster, with the command that would add it.
     public static func notAMember(_ key: PublicKey) -> SecrError {

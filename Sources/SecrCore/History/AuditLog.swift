@@ -114,3 +114,16 @@ struct EventContext {
                    action: action, environment: environment, keys: keys, summary: summary)
     }
 }
+
+extension AuditEvent {
+    /// One event of `secr log --json`.
+    public var json: JSONValue {
+        .object([
+            ("commit", .string(commit)), ("time", .string(time.text)), ("author", .string(author)), ("signer", .optional(signer)),
+            ("verified", .bool(verified)), ("permitted", .bool(permitted)), ("action", .string(action)),
+            ("environment", .optional(environment)),
+            ("keys", .array(keys.map { .object([("key", .string($0.key)), ("from", .optional($0.from)), ("to", .number($0.to))]) })),
+            ("summary", .string(summary)),
+        ])
+    }
+}

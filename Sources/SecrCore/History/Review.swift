@@ -148,20 +148,27 @@ public enum StoreReview {
         return report
     }
 
-    /// `A..B`, `A` (meaning A..HEAD), or nothing: the merge base with the default branch to HEAD.
+    /// A `RevisionRange` (TARGET..BRANCH), or nothing: the default branch to HEAD.
     static func endpoints(_ range: String?, history: GitHistory) throws -> (String, String) {
         guard let head = history.head() else { throw SecrError.failure("the repository has no commits yet; there is nothing to review until the first commit") }
-        if let range {
-            if let dots = range[...].range(of: "..") {
-                let left = String(range[..<dots.lowerBound]), right = String(range[dots.upperBound...])
-                return (try history.resolve(left.isEmpty ? "HEAD" : left), try history.resolve(right.isEmpty ? "HEAD" : right))
-            }
-            return (try history.resolve(range), head)
-        }
+        if let range { return try RevisionRange.parse(range).resolve(in: history) }
         guard let branch = history.defaultBranch() else {
             throw SecrError.usage("no default branch (origin/HEAD, main or master) to compare with; give a range, e.g. secr review main..HEAD")
         }
-        let target = try history.resolve(branch)
-        return (try history.mergeBase(target, head) ?? target, head)
+        return (try history.resolve(branch), head)
+    }
+}
+
+extension ReviewReport {
+    /// `secr review --json`.
+    public var json: JSONValue {
+        .object([
+            ("base", .string(base)), ("head", .string(head)), ("permitted", .bool(permitted)),
+            ("changes", .array(items.map { item in
+                .object([("change", .string(item.change)), ("environment", .optional(item.environment)), ("subject", .string(item.subject)),
+                         ("detail", .string(item.detail)), ("signer", .optional(item.signer)), ("permitted", .bool(item.permitted)),
+                         ("problem", .optional(item.problem))])
+            })),
+        ])
     }
 }

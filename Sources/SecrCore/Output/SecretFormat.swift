@@ -125,58 +125,6 @@ extension SecretFormat {
     }
 }
 
-/// JSON string literals (RFC 8259): UTF-8 passes through, controls are escaped.
-public enum JSONText {
-    public static func appendString(_ bytes: some Sequence<UInt8>, to out: inout [UInt8]) {
-        let hex = Array("0123456789abcdef".utf8)
-        out.append(UInt8(ascii: "\""))
-        // C1 controls (U+0080–U+009F, `C2 80`–`C2 9F`) and bidi overrides (U+202A–U+202E,
-        // U+2066–U+2069) are escaped too, so JSON printed to a terminal cannot drive it.
-        var held: [UInt8] = []
-        func escape(_ scalar: UInt32) {
-            out += Array("\\u".utf8) + [12, 8, 4, 0].map { hex[Int((scalar >> $0) & 15)] }
-        }
-        for b in bytes {
-            if !held.isEmpty {
-                held.append(b)
-                if held.count == 2, held[0] == 0xc2 {
-                    if (0x80...0x9f).contains(b) { escape(UInt32(b)) } else { out += held }
-                    held = []
-                } else if held.count == 2, held[0] == 0xe2, b != 0x80 && b != 0x81 {
-                    out += held
-                    held = []
-                } else if held.count == 3 {
-                    let scalar = 0x2000 | (UInt32(held[1] & 0x3f) << 6) | UInt32(b & 0x3f)
-                    if (0x202a...0x202e).contains(scalar) || (0x2066...0x2069).contains(scalar) { escape(scalar) } else { out += held }
-                    held = []
-                }
-                continue
-            }
-            if b == 0xc2 || b == 0xe2 {
-                held = [b]
-                continue
-            }
-            switch b {
-            case UInt8(ascii: "\""): out += Array("\\\"".utf8)
-            case UInt8(ascii: "\\"): out += Array("\\\\".utf8)
-            case 0x0a: out += Array("\\n".utf8)
-            case 0x0d: out += Array("\\r".utf8)
-            case 0x09: out += Array("\\t".utf8)
-            case 0..<0x20, 0x7f: out += Array("\\u00".utf8) + [hex[Int(b >> 4)], hex[Int(b & 15)]]
-            default: out.append(b)
-            }
-        }
-        out += held
-        out.append(UInt8(ascii: "\""))
-    }
-
-    public static func string(_ text: String) -> String {
-        var out: [UInt8] = []
-        appendString(text.utf8, to: &out)
-        return String(decoding: out, as: UTF8.self)
-    }
-}
-
 /// YAML double-quoted scalars: the one YAML style in which every string can be written exactly.
 enum YAMLText {
     static func appendDoubleQuoted(_ value: UnsafeRawBufferPointer, to out: inout [UInt8]) {

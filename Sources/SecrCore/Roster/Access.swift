@@ -103,3 +103,50 @@ public enum KeyName {
         }
     }
 }
+
+extension RosterState {
+    /// A member's permission in each environment, for JSON listings.
+    public func accessJSON(of member: Member) -> JSONValue {
+        .object(environments.map { ($0, .string(permission(of: member, in: $0).description)) })
+    }
+
+    /// `secr member list --json`.
+    public var membersJSON: JSONValue {
+        .array(members.values.sorted { $0.name < $1.name }.map { member in
+            .object([("name", .string(member.name)), ("role", .string(member.role)), ("key", .string(member.key.text)), ("access", accessJSON(of: member))])
+        })
+    }
+
+    /// `secr role list --json`.
+    public var rolesJSON: JSONValue {
+        .array(roles.values.sorted { $0.name < $1.name }.map { role in
+            .object([("name", .string(role.name)), ("manage", .string(role.manage.name)),
+                     ("members", .number(members.values.filter { $0.role == role.name }.count)),
+                     ("access", .object(environments.map { ($0, .string(role.permission(in: $0).description)) }))])
+        })
+    }
+}
+
+extension ManageLevel {
+    /// `none`, `members` or `all`, as role listings show it.
+    public var name: String {
+        switch self {
+        case .none: "none"
+        case .members: "members"
+        case .all: "all"
+        }
+    }
+}
+
+extension RosterState {
+    /// The one permission check of a member's action in an environment, with the one message:
+    /// who may not do what, what their role gives them there, and who can change it.
+    public func require(_ needed: Permission, of member: Member, in environment: String, to action: String) throws {
+        let has = permission(of: member, in: environment)
+        guard !has.isSuperset(of: needed) else { return }
+        let who = grantors(of: environment).filter { $0 != member.name }
+        throw SecrError.denied("\(member.name) (\(member.role)) may not \(action) in '\(environment)': the role gives \(has.description) access there",
+                               hint: who.isEmpty ? "no manager can read '\(environment)'; an owner must change the roles"
+                                   : "ask \(who.joined(separator: " or ")) to change your role (`secr member set-role \(member.name) ROLE`)")
+    }
+}

@@ -43,13 +43,7 @@ public enum LeakScan {
                 guard let head = history.head() else { break }
                 var start: String?, end = head
                 if let range {
-                    if let dots = range[...].range(of: "..") {
-                        let left = String(range[..<dots.lowerBound]), right = String(range[dots.upperBound...])
-                        start = left.isEmpty ? nil : try history.resolve(left)
-                        end = try history.resolve(right.isEmpty ? "HEAD" : right)
-                    } else {
-                        start = try history.resolve(range)
-                    }
+                    (start, end) = try RevisionRange.parse(range).resolve(in: history)
                 }
                 for commit in try history.commits(from: start, to: end) {
                     for file in try history.changes(in: commit) {

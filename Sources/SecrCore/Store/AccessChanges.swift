@@ -84,7 +84,7 @@ extension StoreTransaction {
         }
         let subject = newRole.map { "change role of \(name) from \(target.role) to \($0)" } ?? "remove member \(name)"
         let rotation = lostRead.isEmpty ? "" : " (rotated \(lostRead.joined(separator: ", ")))"
-        let summary = ChangeSummary(action: newRole == nil ? "member-remove" : "member-role", environment: nil, keys: [],
+        let summary = ChangeSummary(action: newRole == nil ? .removeMember : .setRole, environment: nil, keys: [],
                                     subject: subject + rotation, paths: [])
         return (summary, ExposureReport(member: name, exposures: exposed, rotatedEnvironments: lostRead))
     }
@@ -93,11 +93,9 @@ extension StoreTransaction {
     public func rotate(_ environment: String) throws -> ChangeSummary {
         let actor = try actingMember()
         let file = try self.environment(environment)
-        guard state.permission(of: actor, in: environment).contains(.read) else {
-            throw SecrError.denied("\(actor.name) (\(actor.role)) cannot read '\(environment)', so cannot re-key it; ask \(state.grantors(of: environment).joined(separator: " or "))")
-        }
+        try state.require(.read, of: actor, in: environment, to: "re-key (only readers can)")
         let rotated = try rekey(file, from: try file.unlock(with: identity, roster: state))
-        return ChangeSummary(action: "rotate", environment: environment, keys: [],
+        return ChangeSummary(action: .rotate, environment: environment, keys: [],
                              subject: "rotate the key of \(environment) (generation \(rotated.generation))", paths: [])
     }
 
@@ -120,7 +118,7 @@ extension StoreTransaction {
                                                      identity: identity, time: time, random: random)
         try appendToRoster(.environmentKey(name: name, generation: 1, publicKey: key.publicKey, readers: state.readerSetHash(of: name)))
         replace(file)
-        return ChangeSummary(action: "env-add", environment: name, keys: [], subject: "add environment \(name)", paths: [])
+        return ChangeSummary(action: .addEnvironment, environment: name, keys: [], subject: "add environment \(name)", paths: [])
     }
 
     /// Removes an environment and its file (owners only). Git history keeps the old ciphertexts.
@@ -128,7 +126,7 @@ extension StoreTransaction {
         _ = try self.environment(name)
         try appendToRoster(.removeEnvironment(name: name))
         markRemoved(name)
-        return ChangeSummary(action: "env-remove", environment: name, keys: [], subject: "remove environment \(name)", paths: [])
+        return ChangeSummary(action: .removeEnvironment, environment: name, keys: [], subject: "remove environment \(name)", paths: [])
     }
 
     /// Defines a role. An environment in both lists is read/write; in `write` alone, write-only.
@@ -137,12 +135,12 @@ extension StoreTransaction {
         for environment in read { access[environment, default: []].insert(.read) }
         for environment in write { access[environment, default: []].insert(.write) }
         try appendToRoster(.addRole(name: name, manage: manage ? .members : .none, access: access))
-        return ChangeSummary(action: "role-add", environment: nil, keys: [], subject: "add role \(name)", paths: [])
+        return ChangeSummary(action: .addRole, environment: nil, keys: [], subject: "add role \(name)", paths: [])
     }
 
     public func removeRole(_ name: String) throws -> ChangeSummary {
         try appendToRoster(.removeRole(name: name))
-        return ChangeSummary(action: "role-remove", environment: nil, keys: [], subject: "remove role \(name)", paths: [])
+        return ChangeSummary(action: .removeRole, environment: nil, keys: [], subject: "remove role \(name)", paths: [])
     }
 }
 
@@ -151,5 +149,13 @@ extension Optional {
     func unwrap(_ what: String) throws -> Wrapped {
         guard let self else { throw SecrError.failure("internal error: \(what) was not loaded") }
         return self
+    }
+}
+
+extension ExposureReport {
+    /// `member remove --json` and `member set-role --json`.
+    public var json: JSONValue {
+        .object([("member", .string(member)), ("rotated", .strings(rotatedEnvironments)),
+                 ("exposed", .array(exposures.map { .object([("environment", .string($0.environment)), ("key", .string($0.key)), ("version", .number($0.version))]) }))])
     }
 }

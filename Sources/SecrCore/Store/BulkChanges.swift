@@ -3,7 +3,7 @@ extension StoreTransaction {
     /// version each changed key had when the caller read it (nil: absent); a key changed by
     /// someone else since is refused rather than overwritten.
     public func apply(set values: [(key: String, value: SecretBytes)], unset keys: [String], in environment: String,
-                      action: String, expectedVersions: [String: Int?] = [:]) throws -> ChangeSummary {
+                      action: ChangeAction, expectedVersions: [String: Int?] = [:]) throws -> ChangeSummary {
         for key in values.map(\.key) + keys {
             guard let expected = expectedVersions[key] else { continue }
             let current = try self.environment(environment).record(key).flatMap { $0.isDeleted ? nil : $0.version }
@@ -18,7 +18,7 @@ extension StoreTransaction {
             notes += summary.notes
         }
         if !keys.isEmpty { changed += try unset(keys, in: environment).keys }
-        let summary = "\(action) \(environment): " + [
+        let summary = "\(action.rawValue) \(environment): " + [
             changed.filter { !keys.contains($0) }.isEmpty ? nil : "set " + changed.filter { !keys.contains($0) }.joined(separator: ", "),
             keys.isEmpty ? nil : "unset " + keys.joined(separator: ", "),
         ].compactMap { $0 }.joined(separator: "; ")

@@ -57,3 +57,17 @@ public struct Comparison: Sendable {
         return Comparison(environments: environments, rows: rows)
     }
 }
+
+extension Comparison {
+    /// `secr compare --json`.
+    public var json: JSONValue {
+        .object([
+            ("environments", .strings(environments)),
+            ("keys", .array(rows.map { row in
+                .object([("key", .string(row.key)),
+                         ("versions", .object(environments.map { ($0, .optional(row.versions[$0] ?? nil)) })),
+                         ("values", .string(row.values.rawValue)), ("missing", .strings(row.missingFrom))])
+            })),
+        ])
+    }
+}

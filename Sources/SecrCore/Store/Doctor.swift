@@ -149,3 +149,9 @@ enum EnvironmentNameLogic {
         return hits
     }
 }
+
+extension Finding {
+    public var json: JSONValue {
+        .object([("severity", .string(severity.rawValue)), ("check", .string(check)), ("message", .string(message)), ("fix", .string(fix))])
+    }
+}

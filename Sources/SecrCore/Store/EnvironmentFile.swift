@@ -196,10 +196,7 @@ public struct EnvironmentFile {
         guard let member = roster.member(withKey: identity.publicKey) else {
             throw SecrError.notAMember(identity.publicKey)
         }
-        guard roster.permission(of: member, in: name).contains(.read) else {
-            let who = roster.grantors(of: name)
-            throw SecrError.denied("\(member.name) (\(member.role)) may not read '\(name)'; \(who.isEmpty ? "no manager can read it" : "ask \(who.joined(separator: " or ")) to change your role")")
-        }
+        try roster.require(.read, of: member, in: name, to: "read")
         guard let line = readers.first(where: { $0.key == identity.publicKey }) else {
             let who = roster.grantors(of: name)
             throw integrity("has no reader line for \(member.name), although the roster lets them read it; \(who.joined(separator: " or ")) can re-grant access with `secr rotate -e \(name)`")

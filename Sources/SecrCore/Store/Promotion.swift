@@ -39,7 +39,7 @@ extension StoreTransaction {
             promoted.append(key)
         }
         if !promoted.isEmpty { replace(targetFile) }
-        var summary = ChangeSummary(action: "promote", environment: target, keys: promoted,
+        var summary = ChangeSummary(action: .promote, environment: target, keys: promoted,
                                     subject: "promote \(promoted.joined(separator: ", ")) from \(source) to \(target)", paths: [])
         summary.from = source
         return (summary, identical)
@@ -48,18 +48,18 @@ extension StoreTransaction {
     /// Adds or removes a never-promote pattern (admins and owners).
     public func changeNeverPromote(add pattern: String) throws -> ChangeSummary {
         try appendToRoster(.addNeverPromote(pattern: pattern))
-        return ChangeSummary(action: "policy", environment: nil, keys: [], subject: "never promote \(pattern)", paths: [])
+        return ChangeSummary(action: .policy, environment: nil, keys: [], subject: "never promote \(pattern)", paths: [])
     }
 
     public func changeNeverPromote(remove pattern: String) throws -> ChangeSummary {
         try appendToRoster(.removeNeverPromote(pattern: pattern))
-        return ChangeSummary(action: "policy", environment: nil, keys: [], subject: "allow promoting \(pattern)", paths: [])
+        return ChangeSummary(action: .policy, environment: nil, keys: [], subject: "allow promoting \(pattern)", paths: [])
     }
 
     /// Allows (or revokes) storing and injecting a value under one steering name (owners only).
     public func changeInjection(_ name: String, allow: Bool) throws -> ChangeSummary {
         try appendToRoster(allow ? .allowInjection(name: name) : .revokeInjection(name: name))
-        return ChangeSummary(action: "policy", environment: nil, keys: [],
+        return ChangeSummary(action: .policy, environment: nil, keys: [],
                              subject: allow ? "allow injecting \(name)" : "stop injecting \(name)", paths: [])
     }
 }

@@ -43,7 +43,7 @@ public enum StoreInitializer {
                 paths.append(ignore)
             }
         }
-        return ChangeSummary(action: "init", environment: nil, keys: [],
+        return ChangeSummary(action: ChangeAction.`init`, environment: nil, keys: [],
                              subject: "initialise store with \(Role.standardAccess.map(\.environment).joined(separator: ", "))",
                              paths: paths)
     }

@@ -1,6 +1,13 @@
+/// The kinds of change a secr commit records, as its `Secr-Action` trailer spells them.
+public enum ChangeAction: String, CaseIterable, Sendable {
+    case `init`, set, unset, promote, rotate, `import`, edit, upgrade, policy
+    case addMember = "member-add", removeMember = "member-remove", setRole = "member-role"
+    case addEnvironment = "env-add", removeEnvironment = "env-remove", addRole = "role-add", removeRole = "role-remove"
+}
+
 /// What a mutating command did, in the words its commit message uses (DESIGN.md §5).
 public struct ChangeSummary: Sendable {
-    public let action: String
+    public let action: ChangeAction
     public let environment: String?
     public let keys: [String]
     /// For promotions: the source environment (the `Secr-From` trailer).
@@ -13,7 +20,7 @@ public struct ChangeSummary: Sendable {
     public internal(set) var paths: [String]
 
     public var commitMessage: String {
-        var trailers = ["Secr-Action: \(action)"]
+        var trailers = ["Secr-Action: \(action.rawValue)"]
         if let environment { trailers.append("Secr-Environment: \(environment)") }
         if !keys.isEmpty { trailers.append("Secr-Keys: \(keys.joined(separator: ", "))") }
         if let from { trailers.append("Secr-From: \(from)") }
@@ -99,10 +106,7 @@ public final class StoreTransaction {
     func requirePermission(_ needed: Permission, in environment: String, for action: String) throws -> Member {
         let member = try actingMember()
         _ = try self.environment(environment)
-        guard state.permission(of: member, in: environment).isSuperset(of: needed) else {
-            let managers = state.members.values.filter { state.manageLevel(of: $0) > .none }.map(\.name).sorted()
-            throw SecrError.denied("\(member.name) (\(member.role)) may not \(action) in '\(environment)'; ask \(managers.joined(separator: " or ")) to change your role")
-        }
+        try state.require(needed, of: member, in: environment, to: action)
         return member
     }
 
@@ -128,7 +132,7 @@ public final class StoreTransaction {
             try file.write(key: key, value: value, above: seenVersion(of: key, in: environment), identity: identity, time: time, random: random)
             changed.append(key)
         }
-        var summary = stage(file, action: "set", keys: changed, verb: "set")
+        var summary = stage(file, action: .set, keys: changed, verb: "set")
         summary.notes = notes
         return summary
     }
@@ -144,7 +148,7 @@ public final class StoreTransaction {
             }
             try file.write(key: key, value: nil, above: seenVersion(of: key, in: environment), identity: identity, time: time, random: random)
         }
-        return stage(file, action: "unset", keys: keys, verb: "unset")
+        return stage(file, action: .unset, keys: keys, verb: "unset")
     }
 
     /// The highest version of `key` this clone has verified, so a new record goes above it.
@@ -186,7 +190,7 @@ public final class StoreTransaction {
         rosterChanged = true
     }
 
-    private func stage(_ file: EnvironmentFile, action: String, keys: [String], verb: String) -> ChangeSummary {
+    private func stage(_ file: EnvironmentFile, action: ChangeAction, keys: [String], verb: String) -> ChangeSummary {
         if !keys.isEmpty { replace(file) }
         return ChangeSummary(action: action, environment: file.name, keys: keys,
                              subject: "\(verb) \(keys.joined(separator: ", ")) in \(file.name)", paths: [])
@@ -201,17 +205,14 @@ public final class StoreTransaction {
         var sealed: [EnvironmentFile] = []
         for environment in next.environments where next.permission(of: member, in: environment).contains(.read) {
             var file = try self.environment(environment)
-            guard state.permission(of: actor, in: environment).contains(.read) else {
-                let who = state.grantors(of: environment)
-                throw SecrError.denied("adding \(name) as \(role) needs the key of '\(environment)', which \(actor.name) (\(actor.role)) cannot read; \(who.joined(separator: " or ")) can add them")
-            }
+            try state.require(.read, of: actor, in: environment, to: "add \(name) as \(role), which needs the key of the environment,")
             let environmentKey = try file.unlock(with: identity, roster: state)
             try file.addReader(member, key: environmentKey, random: random)
             sealed.append(file)
         }
         try appendToRoster(.addMember(name: name, key: key, role: role))
         sealed.forEach(replace)
-        return ChangeSummary(action: "member-add", environment: nil, keys: [],
+        return ChangeSummary(action: .addMember, environment: nil, keys: [],
                              subject: "add member \(name) as \(role)", paths: [])
     }
 

@@ -51,6 +51,6 @@ extension StoreTransaction {
         }
         let done = report.recorded + report.rotated
         let subject = done.isEmpty ? "upgrade the store to format 2" : "upgrade the store to format 2 (recorded the keys of \(done.joined(separator: ", ")))"
-        return (ChangeSummary(action: "upgrade", environment: nil, keys: [], subject: subject, paths: []), report)
+        return (ChangeSummary(action: .upgrade, environment: nil, keys: [], subject: subject, paths: []), report)
     }
 }

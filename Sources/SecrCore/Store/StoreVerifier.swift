@@ -92,3 +92,21 @@ public enum StoreVerifier {
         return report
     }
 }
+
+extension VerificationReport {
+    /// `secr verify --json`.
+    public var json: JSONValue {
+        .object([
+            ("ok", .bool(isClean)), ("root", .optional(root)), ("head", .optional(head.map { "\($0.seq):\($0.hash)" })),
+            ("problems", .array(problems.map { .object([("file", .string($0.file)), ("message", .string($0.message))]) })),
+            ("exposed", .array(openExposures.map { $0.json })),
+        ])
+    }
+}
+
+extension ExposureEvent {
+    public var json: JSONValue {
+        .object([("environment", .string(exposure.environment)), ("key", .string(exposure.key)), ("version", .number(exposure.version)),
+                 ("member", .string(member)), ("since", .string(time.text))])
+    }
+}

@@ -30,11 +30,7 @@ let compareCommand = CommandSpec(
     func cell(_ version: Int??) -> String { (version ?? nil).map { "v\($0)" } ?? "missing" }
     switch format {
     case .json:
-        let rows = comparison.rows.map { row in
-            let versions = environments.map { "\(JSONText.string($0)): \((row.versions[$0] ?? nil).map(String.init) ?? "null")" }
-            return "  {\"key\": \(JSONText.string(row.key)), \"versions\": {\(versions.joined(separator: ", "))}, \"values\": \"\(row.values.rawValue)\", \"missing\": [\(row.missingFrom.map(JSONText.string).joined(separator: ", "))]}"
-        }
-        context.console.out("{\"environments\": [\(environments.map(JSONText.string).joined(separator: ", "))], \"keys\": [\n" + rows.joined(separator: ",\n") + "\n]}")
+        context.console.out(comparison.json.rendered)
     case .markdown:
         context.console.out("| key | " + environments.joined(separator: " | ") + " | values |")
         context.console.out("|---|" + environments.map { _ in "---|" }.joined() + "---|")

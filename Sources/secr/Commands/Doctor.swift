@@ -19,10 +19,7 @@ let doctorCommand = CommandSpec(
     let findings = try Doctor.examine(location: try context.location(), expected: try context.expectation(),
                                       identity: try? context.identity(), identityFile: context.value(Global.identity))
     if context.has(jsonFlag) {
-        let items = findings.map {
-            "  {\"severity\": \"\($0.severity.rawValue)\", \"check\": \"\($0.check)\", \"message\": \(JSONText.string($0.message)), \"fix\": \(JSONText.string($0.fix))}"
-        }
-        context.console.out("[\n" + items.joined(separator: ",\n") + (items.isEmpty ? "]" : "\n]"))
+        context.console.out(JSONValue.array(findings.map(\.json)).rendered)
     } else if findings.isEmpty {
         context.console.out("no problems found")
     } else {

@@ -27,9 +27,7 @@ let editCommand = CommandSpec(
     guard let member = store.member(for: identity) else {
         throw SecrError.notAMember(identity.publicKey)
     }
-    guard store.state.permission(of: member, in: environment) == .readWrite else {
-        throw SecrError(.accessDenied, "\(member.name) (\(member.role)) needs read and write access to edit '\(environment)'; use `secr set` for write-only access")
-    }
+    try store.state.require(.readWrite, of: member, in: environment, to: "edit (it needs read and write; `secr set` needs write only)")
     let original = try store.values(in: environment, identity: identity)
     let file = try store.environment(environment)
     var versions: [String: Int?] = [:]
@@ -60,7 +58,7 @@ let editCommand = CommandSpec(
             }
             let expected = Dictionary((plan.changes.map(\.key) + plan.removals).map { ($0, versions[$0] ?? nil) }, uniquingKeysWith: { $1 })
             let change = try context.mutate {
-                try $0.apply(set: plan.changes, unset: plan.removals, in: environment, action: "edit", expectedVersions: expected)
+                try $0.apply(set: plan.changes, unset: plan.removals, in: environment, action: .edit, expectedVersions: expected)
             }
             context.console.note(change.subject)
             return 0

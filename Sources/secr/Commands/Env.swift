@@ -18,8 +18,7 @@ let envCommand = CommandSpec(
                 return (environment, try store.keyNames(in: environment).count, access)
             }
             if context.has(jsonFlag) {
-                let items = rows.map { "  {\"name\": \(JSONText.string($0.0)), \"keys\": \($0.1), \"access\": \(JSONText.string($0.2))}" }
-                context.console.out("[\n" + items.joined(separator: ",\n") + "\n]")
+                context.console.out(JSONValue.array(rows.map { .object([("name", .string($0.0)), ("keys", .number($0.1)), ("access", .string($0.2))]) }).rendered)
             } else {
                 let width = max(11, rows.map(\.0.count).max() ?? 0)
                 context.console.out("environment".padding(width) + "  keys  your access")

@@ -50,7 +50,7 @@ let importCommand = CommandSpec(
         context.console.note("dry run: nothing was written to \(environment)")
         return 0
     }
-    let change = try context.mutate { try $0.apply(set: pairs, unset: [], in: environment, action: "import") }
+    let change = try context.mutate { try $0.apply(set: pairs, unset: [], in: environment, action: .import) }
     context.console.note("imported \(change.keys.count) of \(pairs.count) keys into \(environment)\(pairs.count > change.keys.count ? " (the rest were unchanged)" : ""); now delete \(path)")
     return 0
 }

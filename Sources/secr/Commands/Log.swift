@@ -29,14 +29,7 @@ let logCommand = CommandSpec(
     filter.limit = context.value(LogOptions.limit)
     let log = try AuditLogReader.read(location: try context.location(), filter: filter)
     if context.has(jsonFlag) {
-        let items = log.events.map { event in
-            let keys = event.keys.map { "{\"key\": \(JSONText.string($0.key)), \"from\": \($0.from.map(String.init) ?? "null"), \"to\": \($0.to)}" }
-            return "  {\"commit\": \"\(event.commit)\", \"time\": \"\(event.time.text)\", \"author\": \(JSONText.string(event.author)), "
-                + "\"signer\": \(event.signer.map(JSONText.string) ?? "null"), \"verified\": \(event.verified), \"permitted\": \(event.permitted), "
-                + "\"action\": \"\(event.action)\", \"environment\": \(event.environment.map(JSONText.string) ?? "null"), "
-                + "\"keys\": [\(keys.joined(separator: ", "))], \"summary\": \(JSONText.string(event.summary))}"
-        }
-        context.console.out("[\n" + items.joined(separator: ",\n") + (items.isEmpty ? "]" : "\n]"))
+        context.console.out(JSONValue.array(log.events.map(\.json)).rendered)
     } else {
         for event in log.events {
             let signer = event.signer.map { "signed by \($0)" } ?? "UNVERIFIED"

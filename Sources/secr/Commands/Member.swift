@@ -57,10 +57,7 @@ let memberCommand = CommandSpec(
             let state = try context.store().state
             let members = state.members.values.sorted { $0.name < $1.name }
             if context.has(jsonFlag) {
-                let items = members.map { member in
-                    "  {\"name\": \(JSONText.string(member.name)), \"role\": \(JSONText.string(member.role)), \"key\": \(JSONText.string(member.key.text)), \"access\": \(accessJSON(state, member))}"
-                }
-                context.console.out("[\n" + items.joined(separator: ",\n") + "\n]")
+                context.console.out(state.membersJSON.rendered)
             } else {
                 let width = max(4, members.map(\.name.count).max() ?? 0)
                 let roleWidth = max(4, members.map(\.role.count).max() ?? 0)
@@ -88,11 +85,7 @@ func changeMembership(_ context: Context, done: String,
 /// The exposure report after a member lost read access (stdout: it is the command's result).
 func printExposure(_ report: ExposureReport, context: Context) {
     if context.has(jsonFlag) {
-        let items = report.exposures.map {
-            "{\"environment\": \(JSONText.string($0.environment)), \"key\": \(JSONText.string($0.key)), \"version\": \($0.version)}"
-        }
-        let rotated = report.rotatedEnvironments.map(JSONText.string).joined(separator: ", ")
-        context.console.out("{\"member\": \(JSONText.string(report.member)), \"rotated\": [\(rotated)], \"exposed\": [\(items.joined(separator: ", "))]}")
+        context.console.out(report.json.rendered)
         return
     }
     guard !report.rotatedEnvironments.isEmpty else { return }
@@ -111,11 +104,6 @@ func printExposure(_ report: ExposureReport, context: Context) {
         let keys = (byEnvironment[environment] ?? []).sorted { $0.key < $1.key }.map { "\($0.key) (v\($0.version))" }
         context.console.out("  \(environment): \(keys.joined(separator: ", "))")
     }
-}
-
-func accessJSON(_ state: RosterState, _ member: Member) -> String {
-    let access = state.environments.map { "\(JSONText.string($0)): \(JSONText.string(state.permission(of: member, in: $0).description))" }
-    return "{\(access.joined(separator: ", "))}"
 }
 
 extension String {

@@ -43,7 +43,7 @@ func policyList(_ name: String, summary: String, item: String, verbs: (add: Stri
             let context = Context(parsed)
             let items = list(try context.store().state)
             if context.has(jsonFlag) {
-                context.console.out("[" + items.map(JSONText.string).joined(separator: ", ") + "]")
+                context.console.out(JSONValue.strings(items).rendered)
             } else {
                 items.forEach { context.console.out($0) }
             }

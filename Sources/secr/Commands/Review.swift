@@ -30,14 +30,7 @@ let reviewCommand = CommandSpec(
     func signer(_ item: ReviewReport.Item) -> String { item.signer.map { "signed by \($0)" } ?? "unverified" }
     switch format {
     case .json:
-        let items = report.items.map { item in
-            "  {\"change\": \(JSONText.string(item.change)), \"environment\": \(item.environment.map(JSONText.string) ?? "null"), "
-                + "\"subject\": \(JSONText.string(item.subject)), \"detail\": \(JSONText.string(item.detail)), "
-                + "\"signer\": \(item.signer.map(JSONText.string) ?? "null"), \"permitted\": \(item.permitted), "
-                + "\"problem\": \(item.problem.map(JSONText.string) ?? "null")}"
-        }
-        context.console.out("{\"base\": \"\(report.base)\", \"head\": \"\(report.head)\", \"permitted\": \(report.permitted), \"changes\": [\n"
-                            + items.joined(separator: ",\n") + "\n]}")
+        context.console.out(report.json.rendered)
     case .markdown:
         context.console.out("### secr review \(range)\n")
         if report.items.isEmpty { context.console.out("No changes to the secret store.") }

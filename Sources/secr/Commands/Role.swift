@@ -15,13 +15,8 @@ let roleCommand = CommandSpec(
             let context = Context(parsed)
             let state = try context.store().state
             let roles = state.roles.values.sorted { $0.name < $1.name }
-            func manage(_ role: Role) -> String { role.manage == .all ? "all" : role.manage == .members ? "members" : "none" }
             if context.has(jsonFlag) {
-                let items = roles.map { role in
-                    let access = state.environments.map { "\(JSONText.string($0)): \(JSONText.string(role.permission(in: $0).description))" }
-                    return "  {\"name\": \(JSONText.string(role.name)), \"manage\": \"\(manage(role))\", \"members\": \(state.members.values.filter { $0.role == role.name }.count), \"access\": {\(access.joined(separator: ", "))}}"
-                }
-                context.console.out("[\n" + items.joined(separator: ",\n") + "\n]")
+                context.console.out(state.rolesJSON.rendered)
                 return 0
             }
             let width = max(4, roles.map(\.name.count).max() ?? 0)
@@ -29,7 +24,7 @@ let roleCommand = CommandSpec(
             context.console.out("role".padding(width) + "  manage   " + zip(state.environments, columns).map { $0.padding($1) }.joined(separator: "  "))
             for role in roles {
                 let cells = zip(state.environments, columns).map { role.permission(in: $0).description.padding($1) }
-                context.console.out(role.name.padding(width) + "  " + manage(role).padding(7) + "  " + cells.joined(separator: "  "))
+                context.console.out(role.name.padding(width) + "  " + role.manage.name.padding(7) + "  " + cells.joined(separator: "  "))
             }
             return 0
         },

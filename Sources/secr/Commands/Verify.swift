@@ -38,11 +38,7 @@ let verifyCommand = CommandSpec(
         }
     }
     if context.has(jsonFlag) {
-        let problems = report.problems.map { "{\"file\": \(JSONText.string($0.file)), \"message\": \(JSONText.string($0.message))}" }
-        let exposures = report.openExposures.map {
-            "{\"environment\": \(JSONText.string($0.exposure.environment)), \"key\": \(JSONText.string($0.exposure.key)), \"version\": \($0.exposure.version), \"member\": \(JSONText.string($0.member)), \"since\": \(JSONText.string($0.time.text))}"
-        }
-        context.console.out("{\"ok\": \(report.isClean), \"root\": \(report.root.map(JSONText.string) ?? "null"), \"head\": \(report.head.map { JSONText.string("\($0.seq):\($0.hash)") } ?? "null"), \"problems\": [\(problems.joined(separator: ", "))], \"exposed\": [\(exposures.joined(separator: ", "))]}")
+        context.console.out(report.json.rendered)
     } else {
         for problem in report.problems { context.console.out("\(problem.file): \(problem.message)") }
         for event in report.openExposures {

@@ -12,17 +12,12 @@ let whoamiCommand = CommandSpec(
     let store = try location.flatMap { $0.exists ? try Store(location: $0, expected: try context.expectation()) : nil }
     let member = store?.member(for: identity)
     if context.has(jsonFlag) {
-        var fields = ["\"key\": \(JSONText.string(identity.publicKey.text))"]
+        var fields: [(String, JSONValue)] = [("key", .string(identity.publicKey.text))]
         if let store {
-            fields.append("\"project\": \(JSONText.string(store.state.projectName))")
-            fields.append("\"member\": \(member.map { JSONText.string($0.name) } ?? "null")")
-            fields.append("\"role\": \(member.map { JSONText.string($0.role) } ?? "null")")
-            if let member {
-                let access = store.state.environments.map { "\(JSONText.string($0)): \(JSONText.string(store.state.permission(of: member, in: $0).description))" }
-                fields.append("\"access\": {\(access.joined(separator: ", "))}")
-            }
+            fields += [("project", .string(store.state.projectName)), ("member", .optional(member?.name)), ("role", .optional(member?.role))]
+            if let member { fields.append(("access", store.state.accessJSON(of: member))) }
         }
-        context.console.out("{" + fields.joined(separator: ", ") + "}")
+        context.console.out(JSONValue.object(fields).rendered)
         return 0
     }
     context.console.out(identity.publicKey.text)
