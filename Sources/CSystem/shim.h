@@ -1,6 +1,7 @@
 #ifndef SECR_CSYSTEM_SHIM_H
 #define SECR_CSYSTEM_SHIM_H
 #include <sys/prctl.h>
+#include <sys/random.h>
 
 /* prctl is variadic, which Swift cannot call: wrap the one use secr has for it. */
 

@@ -7,6 +7,7 @@
 ///
 /// A message never contains a secret value: callers pass names, files and environments only.
 public struct SecrError: Error, CustomStringConvertible, Sendable {
+    /// The class of failure, which decides the exit status.
     public enum Kind: Int32, Sendable {
         /// I/O, git, bad input: exit 1.
         case failure = 1
@@ -21,22 +22,29 @@ public struct SecrError: Error, CustomStringConvertible, Sendable {
     /// A name the user gave that does not exist, and the names that do: the command line turns
     /// it into "did you mean …?".
     public struct Unknown: Sendable {
+        /// What the user typed.
         public let given: String
+        /// The names that exist.
         public let candidates: [String]
     }
 
+    /// The class of failure (the exit status).
     public let kind: Kind
+    /// What happened, naming the file, key or member; never a secret value.
     public let message: String
     /// The next step, shown on its own line (`secr: hint: …`) and as `hint` in JSON.
     public var hint: String?
+    /// A mistyped name and the names that exist, when that is what went wrong.
     public var unknown: Unknown?
 
+    /// An error of `kind` with its message and, optionally, its next step.
     public init(_ kind: Kind, _ message: String, hint: String? = nil) {
         self.kind = kind
         self.message = message
         self.hint = hint
     }
 
+    /// The message.
     public var description: String { message }
 
     /// The same error, naming an unknown name and what exists instead.
@@ -51,8 +59,4 @@ public struct SecrError: Error, CustomStringConvertible, Sendable {
     static func denied(_ message: String, hint: String? = nil) -> SecrError { SecrError(.accessDenied, message, hint: hint) }
     static func integrity(_ message: String, hint: String? = nil) -> SecrError { SecrError(.integrity, message, hint: hint) }
 
-    /// The caller's identity is not in the roster, with the command that would add it.
-    public static func notAMember(_ key: PublicKey) -> SecrError {
-        denied("you (\(key.text)) are not a member of this project; ask an admin to run `secr member add NAME \(key.text) --role ROLE`")
-    }
 }

@@ -20,7 +20,35 @@ let secrCLI = CommandLineInterface(
         `secr COMMAND --help` explains a command. Docs: README.md, docs/FORMAT.md, `man secr`.
         """)
 
+/// With `--json` (or `--format json`), an error is printed on stderr as one JSON object, its
+/// hint a field of it, so a script can read it; stdout stays empty (it may be redirected to a
+/// file that must not receive an error).
+func jsonError(_ message: String, hint: String?, status: Int32) -> String {
+    JSONValue.object([("error", .object([("message", .string(message)), ("hint", .optional(hint)), ("exit", .number(Int(status)))]))]).rendered
+}
+
 /// Prints an error, its hint and (for usage errors) the command's usage; returns the exit status.
+func report(_ error: Error, console: Console, json: Bool) -> Int32 {
+    guard json else { return report(error, console: console) }
+    switch error {
+    case let failure as UsageError:
+        console.diagnostic(jsonError(failure.message, hint: failure.hint, status: 2))
+        return 2
+    case let failure as SecrError:
+        let guess = failure.unknown.flatMap { Suggestions.didYouMean($0.given, among: $0.candidates) }
+        console.diagnostic(jsonError(failure.message, hint: [guess, failure.hint].compactMap { $0 }.joined(separator: "; ").nilIfEmpty,
+                                     status: failure.kind.rawValue))
+        return failure.kind.rawValue
+    default:
+        console.diagnostic(jsonError("unexpected failure: \(error)", hint: nil, status: 1))
+        return 1
+    }
+}
+
+extension String {
+    var nilIfEmpty: String? { isEmpty ? nil : self }
+}
+
 func report(_ error: Error, console: Console) -> Int32 {
     switch error {
     case let failure as UsageError:
@@ -73,7 +101,10 @@ func runMain(_ tokens: [String]) -> Int32 {
         }
         return try run(parsed)
     } catch {
-        return report(error, console: console)
+        let options = tokens.prefix { $0 != "--" }
+        let json = options.contains("--json") || options.contains("--format=json")
+            || zip(options, options.dropFirst()).contains { $0 == "--format" && $1 == "json" }
+        return report(error, console: console, json: json)
     }
 }
 

@@ -241,7 +241,7 @@ extension Sandbox {
         try box.git("checkout", "-q", "feature")
         #expect(try box.secr("get", "F", identity: "alice").stdout == "feature\n")
         let write = try box.secr("set", "G=leaks-to-bob", identity: "alice")
-        #expect(write.status == 1 && write.stderr.contains("generation 2 on main"), "\(write.stderr)")
+        #expect(write.status == 1 && write.stderr.contains("merge main"), "\(write.stderr)")
         let merge = try box.exec(URL(fileURLWithPath: "/usr/bin/git"), ["merge", "--no-edit", "main"],
                                  env: ["SECR_IDENTITY_FILE": box.identityPath("alice")])
         #expect(merge.status == 0, "\(merge.stdout)\(merge.stderr)")
@@ -382,6 +382,9 @@ extension Sandbox {
         // secr itself refuses to store them, saying why.
         let set = try box.secr("set", "NODE_OPTIONS=--require x", "-e", "staging", identity: "alice")
         #expect(set.status == 1 && set.stderr.contains("NODE_OPTIONS makes every node process load code"), "\(set.stderr)")
+        for name in ["LESS", "MAKEFLAGS", "TAR_OPTIONS", "PS0", "VIMINIT", "OPENSSL_CONF", "PIP_INDEX_URL", "KUBECONFIG", "SHELL"] {
+            #expect(try box.secr("set", "\(name)=x", "-e", "staging", identity: "bob").status == 1, "\(name) is refused")
+        }
         try box.write("hostile.env", "OK=1\nLD_PRELOAD=/tmp/x.so\n")
         #expect(try box.secr("import", "hostile.env", "-e", "staging", identity: "alice").status == 1)
         // An owner may allow one exact name; SECR_* never.
@@ -582,5 +585,122 @@ extension Sandbox {
         #expect(try box.secr("get", "APP_URL", identity: "developer").status != 0)
         let again = try box.secr("upgrade", identity: "owner")
         #expect(again.status == 4, "\(again.stderr)")
+    }
+}
+
+/// The holes an outside review found in the first version of format 2, each made the way the
+/// reviewer made it, with its control.
+@Suite struct BoundaryReviewTests {
+    /// alice (owner) and mallory (developer), who is then removed; returns the store as it was
+    /// before the removal, as mallory's old checkout has it.
+    func removedMallory() throws -> (Sandbox, URL) {
+        let box = try Sandbox()
+        try box.project(members: ["mallory": "developer"])
+        #expect(try box.secr("set", "API_KEY=known-to-mallory", "-e", "staging", identity: "alice").status == 0)
+        let old = box.root.appendingPathComponent("old-secr")
+        try FileManager.default.copyItem(at: box.path(".secr"), to: old)
+        #expect(try box.secr("member", "remove", "mallory", identity: "alice").status == 0)
+        return (box, old)
+    }
+
+    @Test func deletingTheStoreThenRestoringACutBackOneIsCaughtByHistory() throws {
+        let (box, old) = try removedMallory()
+        #expect(try box.secr("set", "LATER=written-after-removal", "-e", "staging", identity: "alice").status == 0)
+        try FileManager.default.removeItem(at: box.path(".secr"))
+        try box.attackerCommit("move config")
+        try FileManager.default.copyItem(at: old, to: box.path(".secr"))
+        for environment in ["development", "staging"] {
+            #expect(try box.forge("rekey", box.path(".secr").path, environment, box.identityPath("mallory")).status == 0)
+        }
+        try box.attackerCommit("restore config")
+        let history = try box.secr("verify", "--history", directory: try box.freshClone())
+        #expect(history.status == 4, "\(history.stdout)")
+        #expect(history.stdout.contains("store was deleted") && history.stdout.contains("(a rollback)"), "\(history.stdout)")
+    }
+
+    @Test func aDetachedCheckoutCannotWriteWithoutTheDefaultBranchsEntries() throws {
+        let (box, old) = try removedMallory()
+        #expect(try box.secr("get", "API_KEY", "-e", "staging", identity: "alice").status == 0)
+        let removal = try box.git("rev-parse", "HEAD").stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+        try box.git("checkout", "-q", "--detach", "HEAD~1")
+        #expect(try box.secr("get", "API_KEY", "-e", "staging", identity: "alice").status == 0, "reading an old commit is history")
+        let write = try box.secr("set", "HOTFIX=sealed-to-the-old-key", "-e", "staging", "--no-commit", identity: "alice")
+        #expect(write.status == 1 && write.stderr.contains("does not hold entry"), "\(write.stderr)")
+        try box.git("checkout", "-q", "--detach", removal)
+        #expect(try box.secr("set", "HOTFIX=fine-here", "-e", "staging", "--no-commit", identity: "alice").status == 0, "control: a detached checkout of main's state writes")
+        _ = old
+    }
+
+    @Test func aForkReKeyedToMainsGenerationCannotBeWrittenTo() throws {
+        let (box, old) = try removedMallory()
+        #expect(try box.secr("get", "API_KEY", "-e", "staging", identity: "alice").status == 0)
+        try box.git("checkout", "-q", "-b", "fix-typo")
+        try FileManager.default.removeItem(at: box.path(".secr"))
+        try FileManager.default.copyItem(at: old, to: box.path(".secr"))
+        #expect(try box.forge("rekey", box.path(".secr").path, "staging", box.identityPath("mallory")).status == 0)
+        try box.attackerCommit("fix typo")
+        let write = try box.secr("set", "PAYMENT_TOKEN=tok_live_123", "-e", "staging", identity: "alice")
+        #expect(write.status == 1 && write.stderr.contains("merge main"), "\(write.stderr)")
+        try box.git("checkout", "-q", "-b", "ordinary", "main")
+        #expect(try box.secr("set", "ORDINARY=1", "-e", "staging", identity: "alice").status == 0, "control: a branch of main writes")
+    }
+
+    @Test func aRosterOfManyMembersAndKeyEntriesVerifiesInLinearTime() throws {
+        let box = try Sandbox()
+        try box.project()
+        #expect(try box.forge("bulk-roster", box.path(".secr").path, box.identityPath("alice"), "development", "3000", "3000").status == 0)
+        try FileManager.default.removeItem(at: box.path(".git/secr"))
+        let started = Date()
+        let run = try box.secr("member", "list")
+        #expect(run.status == 0, "\(run.stderr)")
+        #expect(Date().timeIntervalSince(started) < 30, "6,000 entries, members × key entries no longer multiply")
+    }
+
+    @Test func textconvNeverPassesBidiOrC1ControlsFromAValue() throws {
+        let box = try Sandbox()
+        try box.project(members: ["bob": "developer"])
+        // ok, a lone C2, U+202E, "evil ", C2 C2, U+009B (CSI), "31mred"
+        #expect(try box.forge("record-bytes", box.path(".secr").path, "development", box.identityPath("bob"), "NOTE",
+                              "6f6bc2e280ae6576696c20c2c2c29b33316d726564").status == 0)
+        let view = try box.secr("diff", ".secr/env/development.secr", identity: "alice")
+        #expect(view.status == 0)
+        #expect(!view.stdout.contains("\u{202e}") && !view.stdout.contains("\u{9b}"), "\(view.stdout)")
+        #expect(view.stdout.contains("\\u202e"), "shown escaped")
+    }
+
+    @Test func reviewRefusesAnOldStoreOnABranchFromBeforeTheStore() throws {
+        let box = try Sandbox()
+        try box.write("app.txt", "app\n")
+        try box.git("add", "app.txt")
+        try box.git("commit", "-qm", "app")
+        try box.git("tag", "pre")
+        try box.project(members: ["mallory": "developer"])
+        #expect(try box.secr("set", "A=1", "-e", "staging", identity: "alice").status == 0)
+        let old = box.root.appendingPathComponent("old-secr")
+        try FileManager.default.copyItem(at: box.path(".secr"), to: old)
+        #expect(try box.secr("member", "remove", "mallory", identity: "alice").status == 0)
+        #expect(try box.secr("set", "A=2", "-e", "staging", identity: "alice").status == 0)
+        try box.git("checkout", "-q", "-b", "feature", "pre")
+        try FileManager.default.copyItem(at: old, to: box.path(".secr"))
+        try box.attackerCommit("config")
+        try box.git("checkout", "-q", "main")
+        let review = try box.secr("review", "main..feature")
+        #expect(review.status == 4 && review.stdout.contains("NOT PERMITTED"), "\(review.stdout)")
+    }
+
+    @Test func aStorePathWithALineBreakCannotSplitThePins() throws {
+        let box = try Sandbox()
+        _ = try box.keygen("alice")
+        let directory = box.path("cfg\nprod")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        let store = directory.appendingPathComponent(".secr").path
+        #expect(try box.secr("init", "--name", "alice", "--store", store, identity: "alice").status == 0)
+        #expect(try box.secr("set", "A=1", "--store", store, identity: "alice").status == 0)
+        let evil = try Sandbox()
+        try evil.project(owner: "mallory")
+        try FileManager.default.removeItem(atPath: store)
+        try FileManager.default.copyItem(at: evil.path(".secr"), to: URL(fileURLWithPath: store))
+        let run = try box.secr("pull", "--format", "keys", "--store", store)
+        #expect(run.status == 4 && run.stderr.contains("pinned"), "\(run.stderr)")
     }
 }

@@ -11,6 +11,9 @@ usage:
   forge.py rekey STORE ENV IDENTITY_FILE                          rotate ENV the way the spec says a
         reader may (new key pair, value keys re-sealed, reader lines for the roster's readers,
         header and env-key roster entry signed by IDENTITY)
+  forge.py record-bytes STORE ENV IDENTITY_FILE KEY HEX            a record whose value is raw bytes
+  forge.py bulk-roster STORE IDENTITY_FILE ENV MEMBERS KEYS         append MEMBERS viewer member-adds, then
+        KEYS env-key entries for ENV, each correctly chained and signed (a long hostile roster)
   forge.py open-with-old-key OLD_ENV_FILE NEW_ENV_FILE IDENTITY_FILE KEY
         unseal the environment key from an old copy of the file (as a removed reader kept it)
         and try to decrypt KEY's record in the new file: exit 0 and print it if that works
@@ -103,7 +106,7 @@ def record(store, env, identity_file, key, value):
     vkey = os.urandom(32)
     nonce = os.urandom(24)
     ad = lp("secr-v1 value") + lp(project) + lp(env) + lp(key) + lp(str(version))
-    ct = b.crypto_aead_xchacha20poly1305_ietf_encrypt(value.encode(), ad, nonce, vkey)
+    ct = b.crypto_aead_xchacha20poly1305_ietf_encrypt(value if isinstance(value, bytes) else value.encode(), ad, nonce, vkey)
     fields = [("key", key), ("v", str(version)), ("prev", prev), ("time", now()), ("by", pub),
               ("kc", enc(H(lp("secr-v1 value key commitment") + vkey))), ("nonce", enc(nonce)), ("ct", enc(ct)),
               ("vk", enc(b.crypto_box_seal(vkey, env_pk)))]
@@ -173,6 +176,38 @@ def rekey(store, env, identity_file):
                   ["env=" + env, "gen=%d" % gen, "pk=" + enc(env_pk), "readers=" + enc(reader_set_hash(state, env))])
 
 
+def bulk_roster(store, identity_file, env, members, keys):
+    path = os.path.join(store, "roster")
+    text = open(path, encoding="utf-8", newline="").read()
+    state = load_roster(text)
+    lines = text.split("\n")[:-1]
+    last, seq, t = lines[-1], len(lines) - 1, now()
+    pk, sk, pub = identity(identity_file)
+    out = []
+
+    def add(kind, fields):
+        nonlocal last, seq
+        fields = [("seq", str(seq))] + fields + [("prev", enc(H(lp("secr-v1 roster hash") + lp(last)))), ("time", t), ("by", pub)]
+        fields.append(("sig", enc(sign(sk, signed_message("secr-v1 roster entry", [], kind, fields, {"sig"})))))
+        last = kind + "".join(" %s=%s" % f for f in fields)
+        out.append(last)
+        seq += 1
+
+    for i in range(int(members)):
+        key = bech32_encode("secr", b.crypto_sign_keypair()[0])
+        name = "m%06d" % i
+        state["members"][name] = (bech32_decode(key)[1], "viewer")
+        state["member_keys"][name] = key
+        add("member-add", [("member", name), ("key", key), ("role", "viewer")])
+    gen = state["keys"].get(env, (0, None))[0]
+    readers = enc(reader_set_hash(state, env))
+    for _ in range(int(keys)):
+        gen += 1
+        add("env-key", [("env", env), ("gen", str(gen)), ("pk", enc(os.urandom(32))), ("readers", readers)])
+    with open(path, "a", encoding="utf-8") as fh:
+        fh.write("\n".join(out) + "\n")
+
+
 def open_with_old_key(old_file, new_file, identity_file, key):
     pk, sk, pub = identity(identity_file)
     box_pk, box_sk = b.crypto_sign_ed25519_pk_to_curve25519(pk), b.crypto_sign_ed25519_sk_to_curve25519(sk)
@@ -205,6 +240,10 @@ if __name__ == "__main__":
         header(*sys.argv[2:6])
     elif command == "rekey":
         rekey(*sys.argv[2:5])
+    elif command == "record-bytes":
+        record(sys.argv[2], sys.argv[3], sys.argv[4], sys.argv[5], bytes.fromhex(sys.argv[6]))
+    elif command == "bulk-roster":
+        bulk_roster(*sys.argv[2:7])
     elif command == "open-with-old-key":
         open_with_old_key(*sys.argv[2:6])
     else:

@@ -157,13 +157,14 @@ def items(text):
 
 
 def reader_set_hash(state, env):
-    """FORMAT.md §3: H(lp("secr-v2 reader set") ‖ lp(name) ‖ lp(key text)…), sorted by name."""
-    data = lp("secr-v2 reader set")
-    for name in sorted(state["members"]):
-        key, role = state["members"][name]
+    """FORMAT.md §3: H(lp("secr-v2 reader set") ‖ lp(sum)), sum = Σ H(lp("secr-v2 reader") ‖
+    lp(name) ‖ lp(key text)) over the environment's readers, little-endian modulo 2^256."""
+    total = 0
+    for name, (key, role) in state["members"].items():
         if "r" in state["roles"][role][1].get(env, ""):
-            data += lp(name) + lp(state["member_keys"][name])
-    return H(data)
+            digest = H(lp("secr-v2 reader") + lp(name) + lp(state["member_keys"][name]))
+            total = (total + int.from_bytes(digest, "little")) % (1 << 256)
+    return H(lp("secr-v2 reader set") + lp(total.to_bytes(32, "little")))
 
 
 def load_roster(text):

@@ -4,6 +4,7 @@
 /// readers), so one string is all a member hands over to join a project.
 public struct PublicKey: Hashable, Sendable, CustomStringConvertible {
     static let prefix = "secr"
+    /// The 32-byte Ed25519 public key.
     public let bytes: [UInt8]
 
     init(bytes: [UInt8]) throws {
@@ -24,7 +25,9 @@ public struct PublicKey: Hashable, Sendable, CustomStringConvertible {
         try self.init(bytes: data)
     }
 
+    /// The `secr1…` form a member hands over.
     public var text: String { Bech32.encode(hrp: PublicKey.prefix, data: bytes) }
+    /// The `secr1…` form.
     public var description: String { text }
 
     /// The X25519 public key that sealed boxes for this member are sealed to.
@@ -42,6 +45,7 @@ public final class Identity: Sendable {
     let seed: SecretBytes
     let signSecretKey: SecretBytes
     let boxSecretKey: SecretBytes
+    /// What others seal to and verify with.
     public let publicKey: PublicKey
 
     init(seed: SecretBytes) throws {
@@ -53,7 +57,10 @@ public final class Identity: Sendable {
     }
 
     /// A fresh identity.
-    public static func generate(random: RandomSource = SystemRandom()) throws -> Identity {
+    public static func generate() throws -> Identity { try generate(random: SystemRandom()) }
+
+    /// A fresh identity from `random` (test vectors use a deterministic stream).
+    package static func generate(random: RandomSource) throws -> Identity {
         try Identity(seed: SecretBytes(random: Sodium.signSeedBytes, from: random))
     }
 
@@ -79,7 +86,7 @@ public final class Identity: Sendable {
     }
 
     /// The text of an identity file: comments naming the public key, then the secret key.
-    public func fileText(created: Timestamp) -> String {
+    package func fileText(created: Timestamp) -> String {
         """
         # secr identity: a secret key. Keep it private (mode 0600) and never commit it.
         # created: \(created.text)

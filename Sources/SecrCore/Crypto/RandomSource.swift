@@ -3,7 +3,7 @@
 /// Production code uses `SystemRandom` (libsodium's `randombytes_buf`). Test vectors use
 /// `DeterministicRandom`, so the exact bytes of a written file can be specified in FORMAT.md and
 /// checked by tests.
-public protocol RandomSource: Sendable {
+package protocol RandomSource: Sendable {
     func fill(_ buffer: UnsafeMutableRawBufferPointer)
 }
 
@@ -15,21 +15,21 @@ extension RandomSource {
     }
 }
 
-public struct SystemRandom: RandomSource {
-    public init() {}
-    public func fill(_ buffer: UnsafeMutableRawBufferPointer) { Sodium.randomFill(buffer) }
+package struct SystemRandom: RandomSource {
+    package init() {}
+    package func fill(_ buffer: UnsafeMutableRawBufferPointer) { Sodium.randomFill(buffer) }
 }
 
 /// A reproducible stream for test vectors only: request number `n` is
 /// `randombytes_buf_deterministic(size, BLAKE2b-256("secr test vector" ‖ seed ‖ n as 8 bytes LE))`.
-public final class DeterministicRandom: RandomSource, @unchecked Sendable {
+package final class DeterministicRandom: RandomSource, @unchecked Sendable {
     // @unchecked: used from one thread by the code that generates vectors.
     private let seed: [UInt8]
     private var counter: UInt64 = 0
 
-    public init(seed: String) { self.seed = Array(seed.utf8) }
+    package init(seed: String) { self.seed = Array(seed.utf8) }
 
-    public func fill(_ buffer: UnsafeMutableRawBufferPointer) {
+    package func fill(_ buffer: UnsafeMutableRawBufferPointer) {
         var n = counter.littleEndian
         let counterBytes = withUnsafeBytes(of: &n) { Array($0) }
         counter += 1

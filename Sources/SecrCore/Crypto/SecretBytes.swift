@@ -8,6 +8,7 @@ import CSodium
 public final class SecretBytes: CustomStringConvertible, CustomDebugStringConvertible, @unchecked Sendable {
     // @unchecked: the bytes are written only during initialisation and wiped in deinit.
     private let base: UnsafeMutablePointer<UInt8>
+    /// The number of secret bytes.
     public let count: Int
 
     /// A zero-filled secret of `count` bytes that `fill` writes through a pointer (never null,
@@ -26,6 +27,7 @@ public final class SecretBytes: CustomStringConvertible, CustomDebugStringConver
         self.count = count
     }
 
+    /// A secret holding a copy of `bytes` (wipe the source yourself).
     public convenience init<C: Collection>(copying bytes: C) where C.Element == UInt8 {
         self.init(count: bytes.count) { out in
             _ = UnsafeMutableBufferPointer(start: out, count: bytes.count).initialize(from: bytes)
@@ -47,6 +49,7 @@ public final class SecretBytes: CustomStringConvertible, CustomDebugStringConver
         try body(UnsafePointer(base))
     }
 
+    /// The bytes, for the duration of `body` only.
     public func withUnsafeBytes<R>(_ body: (UnsafeRawBufferPointer) throws -> R) rethrows -> R {
         try body(UnsafeRawBufferPointer(start: base, count: count))
     }
@@ -62,6 +65,14 @@ public final class SecretBytes: CustomStringConvertible, CustomDebugStringConver
         withUnsafeBytes { String(decoding: $0, as: UTF8.self) }
     }
 
+    /// `SecretBytes(n bytes)`: never the content.
     public var description: String { "SecretBytes(\(count) bytes)" }
+    /// The same as `description`.
     public var debugDescription: String { description }
+}
+
+/// Overwrites a buffer that held plaintext.
+package func wipe(_ bytes: inout [UInt8]) {
+    bytes.withUnsafeMutableBytes { sodium_memzero($0.baseAddress, $0.count) }
+    bytes.removeAll()
 }

@@ -3,20 +3,20 @@
 /// (escapes `\\ \' \" \a \b \f \n \r \t \v`), both of which may span lines, and unquoted values
 /// that end at the line's end or at whitespace followed by `#`. Unlike python-dotenv it never
 /// expands `${VAR}`: values are taken exactly as written. A later duplicate wins.
-public enum DotenvParser {
-    public struct Entry {
-        public let key: String
-        public let value: SecretBytes
-        public let line: Int
+package enum DotenvParser {
+    package struct Entry {
+        package let key: String
+        package let value: SecretBytes
+        package let line: Int
     }
 
-    public struct Result {
-        public let entries: [Entry]
+    package struct Result {
+        package let entries: [Entry]
         /// Lines that name a key without `=` (python-dotenv reads them as "no value").
-        public let warnings: [String]
+        package let warnings: [String]
     }
 
-    public static func parse(_ bytes: [UInt8], file: String) throws -> Result {
+    package static func parse(_ bytes: [UInt8], file: String) throws -> Result {
         var parser = Cursor(bytes: bytes, file: file)
         var entries: [Entry] = [], warnings: [String] = []
         while true {

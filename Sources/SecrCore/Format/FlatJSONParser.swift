@@ -1,8 +1,8 @@
 /// Parses a flat JSON object (`{"KEY": "value", …}`) for `secr import`. String values are
 /// decoded (all JSON escapes, surrogate pairs); numbers and booleans are taken as their text;
 /// null, arrays and nested objects are refused with the key named.
-public enum FlatJSONParser {
-    public static func parse(_ bytes: [UInt8], file: String) throws -> [(key: String, value: SecretBytes)] {
+package enum FlatJSONParser {
+    package static func parse(_ bytes: [UInt8], file: String) throws -> [(key: String, value: SecretBytes)] {
         var cursor = Cursor(bytes: bytes, file: file)
         var result: [(key: String, value: SecretBytes)] = []
         cursor.whitespace()

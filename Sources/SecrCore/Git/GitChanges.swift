@@ -1,20 +1,20 @@
 import CGit2
 
 /// A file a commit (or the index) adds, changes or renames.
-public struct ChangedFile: Sendable {
-    public let path: String
+package struct ChangedFile: Sendable {
+    package let path: String
     /// For renames and copies: where it came from.
-    public let oldPath: String?
-    public let blob: String
-    public let oldBlob: String?
-    public let isRename: Bool
+    package let oldPath: String?
+    package let blob: String
+    package let oldBlob: String?
+    package let isRename: Bool
 }
 
 extension GitHistory {
     /// What the next commit would add: the index (`$GIT_INDEX_FILE` when git sets it, as for
     /// `git commit -a` and `git commit PATH`) against HEAD, renames detected. On an unborn branch
     /// everything in the index is added.
-    public func stagedChanges() throws -> [ChangedFile] {
+    package func stagedChanges() throws -> [ChangedFile] {
         var index: OpaquePointer?
         if let indexFile = Environment.nonEmpty("GIT_INDEX_FILE") {
             let path = Path.absolute(indexFile, from: (try? FileSystem.currentDirectory()) ?? "/")
@@ -28,7 +28,7 @@ extension GitHistory {
     }
 
     /// What a commit added relative to its first parent (everything, for a root commit).
-    public func changes(in commitID: String) throws -> [ChangedFile] {
+    package func changes(in commitID: String) throws -> [ChangedFile] {
         guard let commit = try self.commit(commitID) else { return [] }
         let parentTree = try commit.parents.first.flatMap { try self.commit($0) }.map { try treeID(ofCommit: $0.id) }
         return try diff(fromTree: parentTree, toTree: try treeID(ofCommit: commitID), index: nil)
@@ -87,7 +87,7 @@ extension GitHistory {
     }
 
     /// Every commit reachable from `end` and not from `start` (all of history when nil), newest first.
-    public func commits(from start: String?, to end: String) throws -> [String] {
+    package func commits(from start: String?, to end: String) throws -> [String] {
         var excluded = Set<String>()
         if let start {
             var pending = [start]

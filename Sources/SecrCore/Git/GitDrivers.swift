@@ -2,7 +2,7 @@ import Glibc
 
 /// Registers secr's diff (textconv) and merge drivers in a clone's local git config; the
 /// `.gitattributes` lines that select them are committed by `secr init`.
-public enum GitDrivers {
+package enum GitDrivers {
     /// The running binary's absolute path, so the drivers work even when secr is not on PATH.
     static var executable: String {
         var buffer = [CChar](repeating: 0, count: 4096)
@@ -20,17 +20,17 @@ public enum GitDrivers {
         return "'" + path.replacingOccurrences(of: "'", with: "'\\''") + "'"
     }
 
-    public static let settings: [(String, String)] = [
+    package static let settings: [(String, String)] = [
         ("diff.secr.textconv", "\(quotedExecutable) diff"),
         ("merge.secr.name", "secr: merge environment files and the roster record by record"),
         ("merge.secr.driver", "\(quotedExecutable) merge %O %A %B %P"),
     ]
 
-    public static func install(in repository: GitRepository) throws {
+    package static func install(in repository: GitRepository) throws {
         for (name, value) in settings { try repository.setLocalConfig(name, value) }
     }
 
-    public static func installed(in repository: GitRepository) -> Bool {
+    package static func installed(in repository: GitRepository) -> Bool {
         settings.allSatisfy { repository.configValue($0.0) != nil }
     }
 }

@@ -1,27 +1,27 @@
 import CGit2
 
 /// A commit as `secr log` and `secr review` need it.
-public struct GitCommit: Sendable {
-    public let id: String
-    public let parents: [String]
+package struct GitCommit: Sendable {
+    package let id: String
+    package let parents: [String]
     /// Commit time, seconds since the epoch (git's own, unverified).
-    public let time: Int64
-    public let authorName: String
-    public let authorEmail: String
-    public let message: String
+    package let time: Int64
+    package let authorName: String
+    package let authorEmail: String
+    package let message: String
     /// The object id of the commit's `.secr/`-equivalent subtree, nil when absent.
-    public let storeTree: String?
+    package let storeTree: String?
 }
 
 /// Read access to history: commits, trees and blobs. Like `GitRepository`, the only code that
 /// calls libgit2 for it; used by commands that read history (log, review, verify --history).
-public final class GitHistory {
+package final class GitHistory {
     private let repository: GitHandle
     var handle: OpaquePointer { repository.pointer }
     /// The store directory relative to the work tree (`.secr`).
     let storePath: String
 
-    public init(repositoryRoot: String, storePath: String) throws {
+    package init(repositoryRoot: String, storePath: String) throws {
         _ = GitRepository.initialised
         _ = secr_git_disable_strict_hash_verification()
         var handle: OpaquePointer?
@@ -44,7 +44,7 @@ public final class GitHistory {
     }
 
     /// Resolves a revision (`HEAD`, `main`, `abc123`, `HEAD~3`) to a commit id.
-    public func resolve(_ revision: String) throws -> String {
+    package func resolve(_ revision: String) throws -> String {
         var object: OpaquePointer?
         guard git_revparse_single(&object, repository.pointer, revision) == 0, let object else {
             throw SecrError.usage("'\(revision)' is not a revision in this repository; give a branch, tag or commit id (see `git log --oneline`)")
@@ -58,9 +58,9 @@ public final class GitHistory {
     }
 
     /// nil on an unborn branch.
-    public func head() -> String? { try? resolve("HEAD") }
+    package func head() -> String? { try? resolve("HEAD") }
 
-    public func mergeBase(_ a: String, _ b: String) throws -> String? {
+    package func mergeBase(_ a: String, _ b: String) throws -> String? {
         var first = try GitHistory.oid(a), second = try GitHistory.oid(b), base = git_oid()
         let status = git_merge_base(&base, repository.pointer, &first, &second)
         if status == GIT_ENOTFOUND.rawValue { return nil }
@@ -69,7 +69,7 @@ public final class GitHistory {
     }
 
     /// The commit, or nil when it is not in the repository (beyond a shallow boundary).
-    public func commit(_ id: String) throws -> GitCommit? {
+    package func commit(_ id: String) throws -> GitCommit? {
         var oid = try GitHistory.oid(id)
         var commit: OpaquePointer?
         let status = git_commit_lookup(&commit, repository.pointer, &oid)
@@ -110,7 +110,7 @@ public final class GitHistory {
     }
 
     /// Names and object ids of the blobs directly in a tree (`env/` or the store itself).
-    public func entries(ofTree id: String) throws -> [String: String] {
+    package func entries(ofTree id: String) throws -> [String: String] {
         var oid = try GitHistory.oid(id)
         var tree: OpaquePointer?
         try gitCheck(git_tree_lookup(&tree, repository.pointer, &oid), "git_tree_lookup")
@@ -124,7 +124,7 @@ public final class GitHistory {
         return result
     }
 
-    public func blob(_ id: String) throws -> [UInt8] {
+    package func blob(_ id: String) throws -> [UInt8] {
         var oid = try GitHistory.oid(id)
         var blob: OpaquePointer?
         try gitCheck(git_blob_lookup(&blob, repository.pointer, &oid), "git_blob_lookup")
@@ -135,7 +135,7 @@ public final class GitHistory {
     }
 
     /// The default branch: what `origin/HEAD` points at, else `main`, else `master`.
-    public func defaultBranch() -> String? {
+    package func defaultBranch() -> String? {
         var reference: OpaquePointer?
         if git_reference_lookup(&reference, repository.pointer, "refs/remotes/origin/HEAD") == 0, let reference {
             defer { git_reference_free(reference) }
@@ -148,7 +148,7 @@ public final class GitHistory {
 
 extension GitHistory {
     /// Whether this clone is shallow (history stops at a boundary, as in CI's default checkout).
-    public var isShallow: Bool { git_repository_is_shallow(handle) == 1 }
+    package var isShallow: Bool { git_repository_is_shallow(handle) == 1 }
 
     /// Every commit reachable from `tip`, parents before children (all parents, not the first
     /// only), with commits beyond a shallow boundary left out. (libgit2 1.5's revwalk fails on

@@ -2,9 +2,9 @@ import CGit2
 
 /// Whether git ignores a path, for the warning after `pull -o FILE`. This is the only libgit2
 /// use on a read command, and only when a file is written.
-public enum GitIgnoreCheck {
+package enum GitIgnoreCheck {
     /// nil when the path is not inside a work tree or git cannot tell.
-    public static func isIgnored(_ path: String) -> Bool? {
+    package static func isIgnored(_ path: String) -> Bool? {
         guard let absolute = FileSystem.realPath(path),
               let root = StoreLocation.repositoryRoot(containing: Path.parent(absolute)),
               let relative = Path.relative(absolute, to: FileSystem.realPath(root) ?? root),

@@ -28,14 +28,14 @@ final class GitHandle {
 }
 
 /// The repository around a store: committing and staging `.secr/` paths.
-public final class GitRepository {
+package final class GitRepository {
     static var initialised: Int32 { libgit2Initialised }
 
     private let repository: GitHandle
     var handle: OpaquePointer { repository.pointer }
-    public let workdir: String
+    package let workdir: String
 
-    public init(at path: String) throws {
+    package init(at path: String) throws {
         _ = libgit2Initialised
         var handle: OpaquePointer?
         try gitCheck(git_repository_open_ext(&handle, path, 0, nil), "git_repository_open_ext(\(path))")
@@ -50,7 +50,7 @@ public final class GitRepository {
     }
 
     /// Refuses states in which a secr commit would surprise the user.
-    public func checkCommittable() throws {
+    package func checkCommittable() throws {
         let state = git_repository_state(repository.pointer)
         guard state == Int32(GIT_REPOSITORY_STATE_NONE.rawValue) else {
             throw SecrError.failure("a merge, rebase, cherry-pick or similar is in progress; finish or abort it (see `git status`), then run secr again, or use --no-commit")
@@ -68,7 +68,7 @@ public final class GitRepository {
     }
 
     /// Adds (or, for deleted files, removes) `paths` in the index and writes it.
-    public func stage(_ paths: [String]) throws {
+    package func stage(_ paths: [String]) throws {
         var index: OpaquePointer?
         try gitCheck(git_repository_index(&index, repository.pointer), "git_repository_index")
         guard let index else { return }
@@ -89,7 +89,7 @@ public final class GitRepository {
     /// HEAD's tree, so other staged work is neither committed nor lost. The index entries of
     /// those paths are then updated to match. Returns the commit id.
     @discardableResult
-    public func commit(_ paths: [String], message: String, fallbackAuthor: String) throws -> String {
+    package func commit(_ paths: [String], message: String, fallbackAuthor: String) throws -> String {
         try checkCommittable()
         let repo = repository.pointer
         // The index is updated after the commit; a held index lock would fail that half way.
@@ -159,14 +159,14 @@ public final class GitRepository {
 
 extension GitRepository {
     /// The commit HEAD points at, nil on an unborn branch.
-    public func headCommit() -> String? {
+    package func headCommit() -> String? {
         var oid = git_oid()
         guard git_reference_name_to_id(&oid, handle, "HEAD") == 0 else { return nil }
         return GitHistory.hex(&oid)
     }
 
     /// Sets a key in the repository's own config (`.git/config`), as `git config --local` does.
-    public func setLocalConfig(_ name: String, _ value: String) throws {
+    package func setLocalConfig(_ name: String, _ value: String) throws {
         var config: OpaquePointer?
         try gitCheck(git_repository_config(&config, handle), "git_repository_config")
         defer { git_config_free(config) }
@@ -177,7 +177,7 @@ extension GitRepository {
     }
 
     /// A config value as git sees it (all levels), nil when unset.
-    public func configValue(_ name: String) -> String? {
+    package func configValue(_ name: String) -> String? {
         var config: OpaquePointer?
         guard git_repository_config(&config, handle) == 0 else { return nil }
         defer { git_config_free(config) }
@@ -191,7 +191,7 @@ extension GitRepository {
 extension GitRepository {
     /// Paths under `directory` (relative to the work tree) whose index or work tree differs from
     /// HEAD. secr's own temporary files (names starting with '.') are not counted.
-    public func uncommittedChanges(under directory: String) throws -> [String] {
+    package func uncommittedChanges(under directory: String) throws -> [String] {
         var options = git_status_options()
         try gitCheck(git_status_options_init(&options, UInt32(GIT_STATUS_OPTIONS_VERSION)), "git_status_options_init")
         options.show = GIT_STATUS_SHOW_INDEX_AND_WORKDIR
@@ -220,7 +220,7 @@ extension GitRepository {
 
 extension GitRepository {
     /// Paths in the index (what is tracked), relative to the work tree.
-    public func trackedFiles() throws -> [String] {
+    package func trackedFiles() throws -> [String] {
         var index: OpaquePointer?
         try gitCheck(git_repository_index(&index, handle), "git_repository_index")
         defer { git_index_free(index) }

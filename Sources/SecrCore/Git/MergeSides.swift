@@ -5,9 +5,9 @@ import Glibc
 /// `REVERT_HEAD` or the commit `git rebase` is picking. Git gives a merge driver only the
 /// three versions of the one file; an environment file can only be judged against the roster
 /// the merge produces, so the driver reads both sides' rosters from these commits.
-public enum MergeSides {
+package enum MergeSides {
     /// The roster blobs of HEAD and of the other commit (nil when that is not known).
-    public static func rosters(repositoryRoot: String, storePath: String) throws -> (ours: [UInt8], theirs: [UInt8]?) {
+    package static func rosters(repositoryRoot: String, storePath: String) throws -> (ours: [UInt8], theirs: [UInt8]?) {
         let history = try GitHistory(repositoryRoot: repositoryRoot, storePath: storePath)
         guard let head = history.head() else { throw SecrError.failure("the repository has no HEAD commit to merge into") }
         func roster(_ commit: String) throws -> [UInt8]? {

@@ -7,11 +7,11 @@
 ///           | ".." REV       HEAD..REV
 ///
 /// An empty side of `..` is HEAD. `A...B` (git's symmetric difference) is not accepted.
-public struct RevisionRange: Sendable, Equatable {
-    public let start: String
-    public let end: String
+package struct RevisionRange: Sendable, Equatable {
+    package let start: String
+    package let end: String
 
-    public static func parse(_ text: String) throws -> RevisionRange {
+    package static func parse(_ text: String) throws -> RevisionRange {
         guard !text[...].contains("...") else {
             throw SecrError.usage("\(Redaction.quoted(text)) uses '...', which secr does not read; give A..B (what B has that A has not)")
         }

@@ -1,50 +1,50 @@
 /// One change to the store in history, decoded from the committed files themselves.
-public struct AuditEvent: Sendable {
-    public struct KeyVersion: Sendable {
-        public let key: String
-        public let from: Int?
-        public let to: Int
+package struct AuditEvent: Sendable {
+    package struct KeyVersion: Sendable {
+        package let key: String
+        package let from: Int?
+        package let to: Int
     }
 
-    public let commit: String
+    package let commit: String
     /// The commit time (git's, unverified).
-    public let time: Timestamp
+    package let time: Timestamp
     /// The git author, as git records it (anyone can set it).
-    public let author: String
+    package let author: String
     /// The verified signer's member name; their key prefix when not a member; nil when the
     /// signature does not verify.
-    public let signer: String?
+    package let signer: String?
     /// The signer was allowed to make this change in the roster of that commit.
-    public let permitted: Bool
+    package let permitted: Bool
     /// set, unset, promote, rotate, remove (a record deleted without a tombstone), or a roster
     /// entry kind: init, member-add, member-remove, member-role, role-add, role-remove, env-add,
     /// env-remove.
-    public let action: String
-    public let environment: String?
-    public let keys: [KeyVersion]
+    package let action: String
+    package let environment: String?
+    package let keys: [KeyVersion]
     /// Words for people: `set STRIPE_KEY (v4) in production`, `add member bob as developer`.
-    public let summary: String
+    package let summary: String
 
-    public var verified: Bool { signer != nil }
+    package var verified: Bool { signer != nil }
 }
 
 /// The result of walking history.
-public struct AuditLog: Sendable {
-    public internal(set) var events: [AuditEvent] = []
+package struct AuditLog: Sendable {
+    package internal(set) var events: [AuditEvent] = []
     /// The oldest commit reached when the clone is shallow and history continues beyond it.
-    public internal(set) var shallowBoundary: String?
-    public internal(set) var commitsExamined = 0
+    package internal(set) var shallowBoundary: String?
+    package internal(set) var commitsExamined = 0
 }
 
 /// What to include.
-public struct AuditFilter: Sendable {
-    public var environment: String?
-    public var key: String?
-    public var since: Timestamp?
-    public var until: Timestamp?
-    public var limit: Int?
+package struct AuditFilter: Sendable {
+    package var environment: String?
+    package var key: String?
+    package var since: Timestamp?
+    package var until: Timestamp?
+    package var limit: Int?
 
-    public init(environment: String? = nil, key: String? = nil, since: Timestamp? = nil, until: Timestamp? = nil, limit: Int? = nil) {
+    package init(environment: String? = nil, key: String? = nil, since: Timestamp? = nil, until: Timestamp? = nil, limit: Int? = nil) {
         self.environment = environment
         self.key = key
         self.since = since
@@ -62,8 +62,8 @@ public struct AuditFilter: Sendable {
 }
 
 /// `secr log`: a libgit2 history walk decoded into semantic events with verified signers.
-public enum AuditLogReader {
-    public static func read(location: StoreLocation, filter: AuditFilter) throws -> AuditLog {
+package enum AuditLogReader {
+    package static func read(location: StoreLocation, filter: AuditFilter) throws -> AuditLog {
         var log = AuditLog()
         let history = try StoreHistory(location: location, firstParentOnly: false)
         var rosters: [String: Roster] = [:]
@@ -117,7 +117,7 @@ struct EventContext {
 
 extension AuditEvent {
     /// One event of `secr log --json`.
-    public var json: JSONValue {
+    package var json: JSONValue {
         .object([
             ("commit", .string(commit)), ("time", .string(time.text)), ("author", .string(author)), ("signer", .optional(signer)),
             ("verified", .bool(verified)), ("permitted", .bool(permitted)), ("action", .string(action)),

@@ -7,17 +7,17 @@
 /// record when the version is the same. A file that disappears and comes back is judged like
 /// any other: against the highest state, not the commit before. A shallow clone cannot be
 /// checked and is refused unless the caller accepts a partial check.
-public enum HistoryVerifier {
-    public struct Result: Sendable {
-        public let problems: [VerificationProblem]
-        public let commits: Int
+package enum HistoryVerifier {
+    package struct Result: Sendable {
+        package let problems: [VerificationProblem]
+        package let commits: Int
         /// Set when the clone is shallow and the partial check was accepted.
-        public let shallow: Bool
+        package let shallow: Bool
         /// The newest roster format any commit holds (2 once the store was upgraded).
-        public let newestFormat: Int
+        package let newestFormat: Int
     }
 
-    public static func verify(_ location: StoreLocation, allowShallow: Bool) throws -> Result {
+    package static func verify(_ location: StoreLocation, allowShallow: Bool) throws -> Result {
         guard let root = location.repositoryRoot, let storePath = Path.relative(location.directory, to: root) else {
             throw SecrError.failure("the store \(location.directory) is not inside a git work tree, so it has no history")
         }
@@ -87,6 +87,8 @@ private struct Walk {
     private var factsByTree: [String: StoreFacts] = [:]
     private var environmentsByBlob: [String: HighEnvironment] = [:]
     private var rostersByBlob: [String: Roster?] = [:]
+    /// The roster decoded last: the next one usually extends it, so only its new entries are verified.
+    private var lastRoster: Roster?
 
     init(history: GitHistory, files: (roster: String, environment: (String) -> String)) {
         self.history = history
@@ -108,8 +110,10 @@ private struct Walk {
             if let known = rostersByBlob[blob] {
                 facts.roster = known
             } else {
-                let roster = try? Roster.load(try history.blob(blob), file: files.roster, allowVersion1: true)
+                let bytes = try history.blob(blob)
+                let roster = try? (lastRoster.map { try $0.extended(to: bytes, file: files.roster) } ?? Roster.load(bytes, file: files.roster, allowVersion1: true))
                 rostersByBlob[blob] = roster
+                if let roster { lastRoster = roster }
                 facts.roster = roster
             }
         }
@@ -143,13 +147,19 @@ private struct Walk {
     /// Checks one commit against the highest state of its parents and returns its own.
     mutating func check(_ commit: GitCommit, parents: [(id: String, highest: Highest)]) throws -> Highest {
         let own = try facts(of: commit.storeTree)
-        if commit.storeTree != nil && own.roster == nil {
-            report(commit, files.roster, "the roster is missing or does not verify")
-        }
         var inherited: [String: HighEnvironment] = [:]
+        var highestRoster: Roster?
         for (parentID, parent) in parents {
             checkRoster(commit, own: own.roster, inherited: parent.roster, parent: parentID)
             for (id, high) in parent.environments { inherited[id, default: high].absorb(high) }
+            if let roster = parent.roster, roster.count > highestRoster?.count ?? 0 { highestRoster = roster }
+        }
+        if own.roster == nil {
+            if commit.storeTree != nil {
+                report(commit, files.roster, "the roster is missing or does not verify")
+            } else if highestRoster != nil {
+                report(commit, files.roster, "the store was deleted; a store that comes back later is judged against the state before")
+            }
         }
         for (id, high) in inherited.sorted(by: { $0.key < $1.key }) {
             // An environment the roster removed (or re-created under the same name) is gone legitimately.
@@ -164,7 +174,9 @@ private struct Walk {
                 }
             }
         }
-        var result = Highest(roster: own.roster, environments: inherited)
+        // With no store of its own, a commit carries the highest state on, so a store deleted and
+        // later restored is still judged against what came before the deletion.
+        var result = Highest(roster: own.roster ?? highestRoster, environments: inherited)
         for (id, environment) in own.environments { result.environments[id, default: environment].absorb(environment) }
         return result
     }

@@ -1,22 +1,22 @@
 /// What a range of commits changes in the store, for people and for a CI check.
-public struct ReviewReport: Sendable {
-    public struct Item: Sendable {
+package struct ReviewReport: Sendable {
+    package struct Item: Sendable {
         /// added, changed, removed, rotated (environments), or a roster entry kind.
-        public let change: String
-        public let environment: String?
-        public let subject: String
-        public let detail: String
-        public let signer: String?
-        public let permitted: Bool
+        package let change: String
+        package let environment: String?
+        package let subject: String
+        package let detail: String
+        package let signer: String?
+        package let permitted: Bool
         /// Why it is not permitted, when it is not.
-        public let problem: String?
+        package let problem: String?
     }
 
-    public let base: String
-    public let head: String
-    public internal(set) var items: [Item] = []
+    package let base: String
+    package let head: String
+    package internal(set) var items: [Item] = []
 
-    public var permitted: Bool { items.allSatisfy(\.permitted) }
+    package var permitted: Bool { items.allSatisfy(\.permitted) }
 }
 
 /// `secr review`: judges what a branch changes in the store against the branch it would be
@@ -24,8 +24,8 @@ public struct ReviewReport: Sendable {
 /// of the two rosters must not leave entries out, environment keys and key versions never go
 /// back, nothing disappears without a tombstone, and every signer is checked against the
 /// roster the merge would produce.
-public enum StoreReview {
-    public static func review(location: StoreLocation, range: String?) throws -> ReviewReport {
+package enum StoreReview {
+    package static func review(location: StoreLocation, range: String?) throws -> ReviewReport {
         guard let root = location.repositoryRoot, let storePath = Path.relative(location.directory, to: root) else {
             throw SecrError.failure("the store is not inside a git work tree, so there is nothing to review")
         }
@@ -107,10 +107,12 @@ public enum StoreReview {
             for problem in newFile.structureProblems(against: branchRoster.state, includeMissingReaders: true) {
                 report.items.append(item("readers", environment, environment, problem, problem: problem))
             }
-            if state.formatVersion >= 2,
-               !(state.environmentKeys[environment] ?? []).contains(where: { $0.generation == newFile.generation && $0.publicKey == newFile.publicKey }) {
+            // A branch that brings its own key (a rotation, or a whole file where the base had none)
+            // must bring the key the merged roster names now; an older one was replaced for a reason.
+            if state.formatVersion >= 2, oldFile?.headerText != newFile.headerText,
+               let current = state.currentKey(of: environment), current.generation != newFile.generation || current.publicKey != newFile.publicKey {
                 report.items.append(item("key", environment, environment, "key generation \(newFile.generation)",
-                                         problem: "the branch's key of \(environment) is not in the roster the merge would produce"))
+                                         problem: "the branch's key of \(environment) is not the one the roster the merge would produce names (generation \(current.generation)): an old or foreign key"))
             }
             if let oldFile, oldFile.generation != newFile.generation {
                 let back = newFile.generation < oldFile.generation
@@ -134,7 +136,11 @@ public enum StoreReview {
                     do { try newFile.verify(record, against: state) } catch { problem = (error as? SecrError)?.message ?? "\(error)" }
                 }
                 if let theirs = targetFile?.record(record.key), !same(theirs, old) {
-                    detail += "; also changed on the target (v\(theirs.version)): the merge will conflict on it"
+                    if old == nil && theirs.version > record.version && problem == nil {
+                        problem = "\(record.key) is v\(record.version) here but v\(theirs.version) on the target, and the branch did not start from it: an older record (rollback)"
+                    } else {
+                        detail += "; also changed on the target (v\(theirs.version)): the merge will conflict on it"
+                    }
                 }
                 let verified = record.signatureIsValid(project: project, environment: environment)
                 report.items.append(item(change, environment, record.key, detail,
@@ -153,7 +159,7 @@ public enum StoreReview {
         guard let head = history.head() else { throw SecrError.failure("the repository has no commits yet; there is nothing to review until the first commit") }
         if let range { return try RevisionRange.parse(range).resolve(in: history) }
         guard let branch = history.defaultBranch() else {
-            throw SecrError.usage("no default branch (origin/HEAD, main or master) to compare with; give a range, e.g. secr review main..HEAD")
+            throw SecrError.failure("no default branch (origin/HEAD, main or master) to compare with", hint: "give a range, e.g. secr review main..HEAD")
         }
         return (try history.resolve(branch), head)
     }
@@ -161,7 +167,7 @@ public enum StoreReview {
 
 extension ReviewReport {
     /// `secr review --json`.
-    public var json: JSONValue {
+    package var json: JSONValue {
         .object([
             ("base", .string(base)), ("head", .string(head)), ("permitted", .bool(permitted)),
             ("changes", .array(items.map { item in

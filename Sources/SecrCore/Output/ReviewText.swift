@@ -2,9 +2,9 @@
 /// one line per key, so a changed key is one `-`/`+` pair. Values appear in plaintext only
 /// for environments the viewer can read; otherwise the line says version and signer.
 /// Raw ciphertext is never shown.
-public enum EnvironmentText {
-    public static func render(_ bytes: [UInt8], state: RosterState?, identity: Identity?) -> String {
-        let environment = environmentName(bytes)
+package enum EnvironmentText {
+    package static func render(_ bytes: [UInt8], state: RosterState?, identity: Identity?) -> String {
+        let environment = EnvironmentFile.environmentName(bytes)
         guard let environment, let file = try? EnvironmentFile.parse(bytes, name: environment, file: "\(environment).secr") else {
             return "(not a valid secr environment file: \(bytes.count) bytes)\n"
         }
@@ -35,11 +35,4 @@ public enum EnvironmentText {
         return lines.joined(separator: "\n") + "\n"
     }
 
-    /// The `env=` of the header line, which names the environment (textconv gets a temp path).
-    static func environmentName(_ bytes: [UInt8]) -> String? {
-        let text = String(decoding: bytes.prefix(4096), as: UTF8.self)
-        let lines = text.split(separator: "\n", maxSplits: 2)
-        guard lines.count >= 2, let header = Line.parse(lines[1]), header.kind == "header" else { return nil }
-        return header.value("env")
-    }
 }

@@ -1,11 +1,11 @@
 import CSodium
 
 /// The output formats of `secr pull` (docs/FORMATS.md of the README explains the quoting).
-public enum SecretFormat: String, CaseIterable, Sendable {
+package enum SecretFormat: String, CaseIterable, Sendable {
     case dotenv, json, shell, yaml, keys
 
     /// Renders decrypted values. The result holds plaintext: write it, then `wipe` it.
-    public func render(_ values: [(key: String, value: SecretBytes)]) -> [UInt8] {
+    package func render(_ values: [(key: String, value: SecretBytes)]) -> [UInt8] {
         var out: [UInt8] = []
         switch self {
         case .keys:
@@ -49,15 +49,9 @@ public enum SecretFormat: String, CaseIterable, Sendable {
 
 extension SecretFormat {
     /// `--format keys`: names only, one per line; needs no decryption.
-    public static func keyList(_ keys: [String]) -> [UInt8] {
+    package static func keyList(_ keys: [String]) -> [UInt8] {
         Array(keys.map { $0 + "\n" }.joined().utf8)
     }
-}
-
-/// Overwrites a buffer that held plaintext.
-public func wipe(_ bytes: inout [UInt8]) {
-    bytes.withUnsafeMutableBytes { sodium_memzero($0.baseAddress, $0.count) }
-    bytes.removeAll()
 }
 
 /// How `pull --format dotenv` writes a value. The default output is often sourced by a shell
@@ -120,7 +114,7 @@ enum DotenvQuoting {
 extension SecretFormat {
     /// Keys whose dotenv text python-dotenv reads differently from sh (see `DotenvQuoting`):
     /// a value with a quote or backslashes and also `$`, a backtick or a CR.
-    public static func dotenvCaveats(_ values: [(key: String, value: SecretBytes)]) -> [String] {
+    package static func dotenvCaveats(_ values: [(key: String, value: SecretBytes)]) -> [String] {
         values.filter { $0.value.withUnsafeBytes(DotenvQuoting.needsCaveat) }.map(\.key)
     }
 }

@@ -2,8 +2,8 @@
 /// encryption keys. `secr promote` refuses them without `--force`, and `secr doctor` reports
 /// them when two environments share a value. The list lives in the signed roster (`policy-add`,
 /// `policy-remove`), so only managers change it; every roster starts with `defaults`.
-public enum NeverPromote {
-    public static let defaults = ["*DATABASE_URL*", "*_SIGNING_*", "*ENCRYPTION_KEY*", "SECRET_KEY_BASE", "*_PRIVATE_KEY",
+package enum NeverPromote {
+    package static let defaults = ["*DATABASE_URL*", "*_SIGNING_*", "*ENCRYPTION_KEY*", "SECRET_KEY_BASE", "*_PRIVATE_KEY",
                                   "*SESSION_SECRET*", "*JWT_SECRET*"]
 
     /// Patterns are key-name characters with `*` (any run) and `?` (one character).
@@ -15,7 +15,7 @@ public enum NeverPromote {
     }
 
     /// Case-insensitive glob match of a key name.
-    public static func matches(_ pattern: String, _ key: String) -> Bool {
+    package static func matches(_ pattern: String, _ key: String) -> Bool {
         let p = Array(pattern.uppercased().utf8), k = Array(key.uppercased().utf8)
         var pi = 0, ki = 0, star = -1, mark = 0
         while ki < k.count {
@@ -34,5 +34,5 @@ public enum NeverPromote {
     }
 
     /// The first pattern of `patterns` that `key` matches.
-    public static func match(_ key: String, in patterns: [String]) -> String? { patterns.first { matches($0, key) } }
+    package static func match(_ key: String, in patterns: [String]) -> String? { patterns.first { matches($0, key) } }
 }

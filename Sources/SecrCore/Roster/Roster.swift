@@ -3,29 +3,29 @@
 /// Each entry names the hash of the one before it and is signed by a member who, in the state
 /// before the entry, was allowed to make that change. Verification needs only this file, so a
 /// shallow CI clone can check it; the hash of the genesis line (the root) identifies the project.
-public struct Roster: Sendable {
+package struct Roster: Sendable {
     static let header = "secr-roster v2"
     /// Rosters written by secr 0.1: read in history and by `secr upgrade`, never used for a read.
     static let version1Header = "secr-roster v1"
     static let signatureDomain = "secr-v1 roster entry"
     static let hashDomain = "secr-v1 roster hash"
 
-    public let file: String
-    public private(set) var lines: [String]
-    public private(set) var state: RosterState
+    package let file: String
+    package private(set) var lines: [String]
+    package private(set) var state: RosterState
     /// base64url BLAKE2b-256 of the genesis line: what a clone pins.
-    public let rootHash: String
-    public private(set) var headHash: String
+    package let rootHash: String
+    package private(set) var headHash: String
 
     /// 2, or 1 for a roster loaded with `allowVersion1` from before `secr upgrade`.
-    public var formatVersion: Int { state.formatVersion }
+    package var formatVersion: Int { state.formatVersion }
 
-    public var text: String {
+    package var text: String {
         ([formatVersion == 1 ? Roster.version1Header : Roster.header] + lines).joined(separator: "\n") + "\n"
     }
 
     /// The number of entries; the last one has seq `count - 1`.
-    public var count: Int { lines.count }
+    package var count: Int { lines.count }
 
     static func hash(ofLine line: String) -> String {
         var encoder = CanonicalEncoder()
@@ -35,13 +35,13 @@ public struct Roster: Sendable {
     }
 
     /// The hash of entry `seq` (what a pinned head names).
-    public func entryHash(at seq: Int) -> String? { lines.indices.contains(seq) ? Roster.hash(ofLine: lines[seq]) : nil }
+    package func entryHash(at seq: Int) -> String? { lines.indices.contains(seq) ? Roster.hash(ofLine: lines[seq]) : nil }
 
     /// Parses and verifies the whole chain; any failure is an integrity error naming the line.
     /// `expectedRoot` is compared before anything else is verified, so a hostile roster of
     /// another project costs one hash, not a chain walk. Version 1 rosters are refused unless
     /// `allowVersion1` (history, `secr upgrade`). Verification is linear in the roster's length.
-    public static func load(_ bytes: [UInt8], file: String, expectedRoot: String? = nil, allowVersion1: Bool = false) throws -> Roster {
+    package static func load(_ bytes: [UInt8], file: String, expectedRoot: String? = nil, allowVersion1: Bool = false) throws -> Roster {
         let all = try splitLines(bytes, file: file)
         let version: Int
         switch all.first {

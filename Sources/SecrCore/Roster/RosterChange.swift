@@ -2,13 +2,13 @@
 /// where HASH is the record hash (docs/FORMAT.md §4). Listed in the roster entry that took the
 /// permission away, so the writer's genuine records keep verifying while anything they sign
 /// afterwards does not.
-public struct RecordID: Hashable, Sendable {
-    public let environment: String
-    public let key: String
-    public let version: Int
-    public let hash: String
+package struct RecordID: Hashable, Sendable {
+    package let environment: String
+    package let key: String
+    package let version: Int
+    package let hash: String
 
-    public var text: String { "\(environment)/\(key)@\(version):\(hash)" }
+    package var text: String { "\(environment)/\(key)@\(version):\(hash)" }
 
     init(environment: String, key: String, version: Int, hash: String) {
         self.environment = environment
@@ -30,12 +30,12 @@ public struct RecordID: Hashable, Sendable {
 
 /// A value a member could decrypt before losing read access: `ENV/KEY@VERSION`. It stays
 /// "exposed, not yet rotated" until the key has a newer version.
-public struct Exposure: Hashable, Sendable {
-    public let environment: String
-    public let key: String
-    public let version: Int
+package struct Exposure: Hashable, Sendable {
+    package let environment: String
+    package let key: String
+    package let version: Int
 
-    public var text: String { "\(environment)/\(key)@\(version)" }
+    package var text: String { "\(environment)/\(key)@\(version)" }
 
     init(environment: String, key: String, version: Int) {
         self.environment = environment
@@ -54,7 +54,7 @@ public struct Exposure: Hashable, Sendable {
 
 /// The kinds of roster entries, as spelled in the file (docs/FORMAT.md §3). One list, so the
 /// parser, the rules, the audit log and the merge driver cannot disagree about what exists.
-public enum RosterEntryKind: String, CaseIterable, Sendable {
+package enum RosterEntryKind: String, CaseIterable, Sendable {
     case genesis
     case addEnvironment = "env-add"
     case removeEnvironment = "env-remove"
@@ -92,13 +92,13 @@ public enum RosterEntryKind: String, CaseIterable, Sendable {
 
 /// An environment key as the roster records it: the `env-key` entry of each creation and
 /// rotation, so that an environment file is fresh only if its header is the latest one.
-public struct EnvironmentKeyEntry: Hashable, Sendable {
-    public let generation: Int
-    public let publicKey: [UInt8]
+package struct EnvironmentKeyEntry: Hashable, Sendable {
+    package let generation: Int
+    package let publicKey: [UInt8]
     /// `reader_set_hash` of the members the key was sealed to.
-    public let readers: String
+    package let readers: String
     /// The roster entry that recorded it.
-    public let seq: Int
+    package let seq: Int
 }
 
 /// A change to the roster, before it is signed: one case per entry kind.

@@ -1,11 +1,11 @@
 /// An entry that a merge of two rosters leaves out, for a person to re-apply.
-public struct LeftOutEntry: Sendable {
-    public let seq: Int
-    public let kind: String
+package struct LeftOutEntry: Sendable {
+    package let seq: Int
+    package let kind: String
     /// Words for people: `member-remove mallory, signed by alice at 2026-…`.
-    public let description: String
+    package let description: String
     /// The secr command that makes the same change again (run during the merge).
-    public let command: String
+    package let command: String
 }
 
 /// How two rosters merge. A roster is one hash chain, so entries appended on two branches can
@@ -14,14 +14,14 @@ public struct LeftOutEntry: Sendable {
 /// when one roster extends the other, the longer one is the result; when both grew, ours is
 /// kept and theirs' new entries are listed, to be re-applied with ordinary secr commands by
 /// someone entitled to make them. Nothing is ever signed here.
-public enum RosterMerge {
-    public struct Outcome: Sendable {
-        public let merged: Roster
+package enum RosterMerge {
+    package struct Outcome: Sendable {
+        package let merged: Roster
         /// Empty unless both sides appended entries.
-        public let leftOut: [LeftOutEntry]
+        package let leftOut: [LeftOutEntry]
     }
 
-    public static func merge(ours: Roster, theirs: Roster) -> Outcome {
+    package static func merge(ours: Roster, theirs: Roster) -> Outcome {
         let common = commonPrefix(ours, theirs)
         if common == ours.count { return Outcome(merged: theirs, leftOut: []) }
         if common == theirs.count { return Outcome(merged: ours, leftOut: []) }

@@ -1,34 +1,37 @@
 /// A value that a former reader could decrypt, from the roster entry that took their access away.
-public struct ExposureEvent: Sendable {
-    public let member: String
-    public let exposure: Exposure
+package struct ExposureEvent: Sendable {
+    package let member: String
+    package let exposure: Exposure
     /// The roster entry that recorded it.
-    public let seq: Int
-    public let time: Timestamp
+    package let seq: Int
+    package let time: Timestamp
 }
 
 /// The state the roster describes after some prefix of its entries, and the rules for changing it.
-public struct RosterState: Sendable {
-    public let projectID: String
-    public let projectName: String
+package struct RosterState: Sendable {
+    package let projectID: String
+    package let projectName: String
     /// The roster's format version (1 for stores written by secr 0.1, read only in history).
-    public let formatVersion: Int
-    public private(set) var members: [String: Member] = [:]
+    package let formatVersion: Int
+    package private(set) var members: [String: Member] = [:]
     /// Member name by key: signers are looked up once per entry and record, so this stays O(1).
     private var memberNames: [PublicKey: String] = [:]
-    public internal(set) var roles: [String: Role] = [:]
-    public internal(set) var environments: [String] = []
+    package internal(set) var roles: [String: Role] = [:]
+    package internal(set) var environments: [String] = []
     /// Records that stay valid although their signer may no longer write (by signer key).
-    public internal(set) var keptRecords: [PublicKey: Set<RecordID>] = [:]
-    public internal(set) var exposures: [ExposureEvent] = []
+    package internal(set) var keptRecords: [PublicKey: Set<RecordID>] = [:]
+    package internal(set) var exposures: [ExposureEvent] = []
     /// Key name patterns whose values must never be promoted between environments.
-    public internal(set) var neverPromote: [String] = NeverPromote.defaults
+    package internal(set) var neverPromote: [String] = NeverPromote.defaults
     /// Every key of each environment, oldest first: the `env-key` entries since its `env-add`.
-    public private(set) var environmentKeys: [String: [EnvironmentKeyEntry]] = [:]
+    package private(set) var environmentKeys: [String: [EnvironmentKeyEntry]] = [:]
     /// The seq of each environment's `env-add` entry: which incarnation of a name this is.
-    public private(set) var environmentAdded: [String: Int] = [:]
+    package private(set) var environmentAdded: [String: Int] = [:]
     /// Steering names (`SteeringNames`) an owner allowed to be stored and injected.
-    public private(set) var allowedInjections: Set<String> = []
+    package private(set) var allowedInjections: Set<String> = []
+    /// Per environment, the sum of the reader digests of the members who read it (see
+    /// `readerSetHash(sum:)`).
+    private var readerSums: [String: [UInt8]] = [:]
 
     init(projectID: String, projectName: String, formatVersion: Int) {
         self.projectID = projectID
@@ -37,60 +40,115 @@ public struct RosterState: Sendable {
         for role in Role.builtIn { roles[role.name] = role }
     }
 
-    public func member(withKey key: PublicKey) -> Member? { memberNames[key].flatMap { members[$0] } }
+    package func member(withKey key: PublicKey) -> Member? { memberNames[key].flatMap { members[$0] } }
 
     /// The key the roster says an environment has now (nil before its first `env-key`).
-    public func currentKey(of environment: String) -> EnvironmentKeyEntry? { environmentKeys[environment]?.last }
+    package func currentKey(of environment: String) -> EnvironmentKeyEntry? { environmentKeys[environment]?.last }
 
-    /// Puts a member in place (by name), keeping the key index in step.
+    /// Puts a member in place (by name), keeping the key index and the reader sets in step.
     mutating func setMember(_ member: Member) {
-        if let old = members[member.name] { memberNames[old.key] = nil }
+        let old = members[member.name]
+        if let old { memberNames[old.key] = nil }
         members[member.name] = member
         memberNames[member.key] = member.name
+        updateReaderSets(removing: old, adding: member)
     }
 
     mutating func removeMember(named name: String) {
-        if let old = members.removeValue(forKey: name) { memberNames[old.key] = nil }
+        guard let old = members.removeValue(forKey: name) else { return }
+        memberNames[old.key] = nil
+        updateReaderSets(removing: old, adding: nil)
     }
 
+    static let readerDomain = "secr-v2 reader"
     static let readerSetDomain = "secr-v2 reader set"
+    /// A project has at most this many environments, which keeps every roster rule linear.
+    static let maximumEnvironments = 256
 
-    /// `reader_set_hash` (docs/FORMAT.md §3): which members an environment key was sealed to.
-    static func readerSetHash(_ readers: [Member]) -> String {
+    /// One member's share of a reader set: `H(lp("secr-v2 reader") ‖ lp(name) ‖ lp(key))`.
+    static func readerDigest(_ member: Member) -> [UInt8] {
+        var encoder = CanonicalEncoder()
+        encoder.append(readerDomain)
+        encoder.append(member.name)
+        encoder.append(member.key.text)
+        return Sodium.blake2b(encoder.bytes)
+    }
+
+    /// `reader_set_hash` (docs/FORMAT.md §3) of a set of readers: the hash of the sum, modulo
+    /// 2^256, of their digests. A sum needs no sorting and changes by one digest when one member
+    /// comes or goes, so keeping it for every environment costs one step per change, and roster
+    /// verification stays linear however many members and key entries a hostile roster holds.
+    static func readerSetHash(sum: [UInt8]) -> String {
         var encoder = CanonicalEncoder()
         encoder.append(readerSetDomain)
-        for member in readers.sorted(by: { $0.name < $1.name }) {
-            encoder.append(member.name)
-            encoder.append(member.key.text)
-        }
+        encoder.append(sum)
         return Sodium.base64URL(Sodium.blake2b(encoder.bytes))
     }
 
     /// The reader set hash of the members whose role reads `environment` now.
-    func readerSetHash(of environment: String) -> String { RosterState.readerSetHash(readers(of: environment)) }
+    func readerSetHash(of environment: String) -> String {
+        RosterState.readerSetHash(sum: readerSums[environment] ?? [UInt8](repeating: 0, count: 32))
+    }
+
+    /// The reader set hash of any set of members (to check one computed incrementally).
+    static func readerSetHash(of readers: [Member]) -> String {
+        var sum = [UInt8](repeating: 0, count: 32)
+        for member in readers { add(readerDigest(member), to: &sum) }
+        return readerSetHash(sum: sum)
+    }
+
+    private mutating func updateReaderSets(removing old: Member?, adding new: Member?) {
+        for environment in environments {
+            var sum = readerSums[environment] ?? [UInt8](repeating: 0, count: 32)
+            if let old, permission(of: old, in: environment).contains(.read) { RosterState.subtract(RosterState.readerDigest(old), from: &sum) }
+            if let new, permission(of: new, in: environment).contains(.read) { RosterState.add(RosterState.readerDigest(new), to: &sum) }
+            readerSums[environment] = sum
+        }
+    }
+
+    /// Little-endian addition and subtraction modulo 2^256.
+    static func add(_ digest: [UInt8], to sum: inout [UInt8]) {
+        var carry = 0
+        for i in 0..<32 {
+            let total = Int(sum[i]) + Int(digest[i]) + carry
+            sum[i] = UInt8(total & 0xff)
+            carry = total >> 8
+        }
+    }
+
+    static func subtract(_ digest: [UInt8], from sum: inout [UInt8]) {
+        var borrow = 0
+        for i in 0..<32 {
+            var difference = Int(sum[i]) - Int(digest[i]) - borrow
+            borrow = difference < 0 ? 1 : 0
+            if difference < 0 { difference += 256 }
+            sum[i] = UInt8(difference)
+        }
+    }
+
 
     /// How a signer is shown: their member name, else the start of their key.
-    public func displayName(of key: PublicKey) -> String { member(withKey: key)?.name ?? "\(key.text.prefix(16))…" }
+    package func displayName(of key: PublicKey) -> String { member(withKey: key)?.name ?? "\(key.text.prefix(16))…" }
 
-    public func permission(of member: Member, in environment: String) -> Permission {
+    package func permission(of member: Member, in environment: String) -> Permission {
         roles[member.role]?.permission(in: environment) ?? .none
     }
 
-    public func manageLevel(of member: Member) -> ManageLevel { roles[member.role]?.manage ?? .none }
+    package func manageLevel(of member: Member) -> ManageLevel { roles[member.role]?.manage ?? .none }
 
     /// Members whose role reads `environment`, sorted by name.
-    public func readers(of environment: String) -> [Member] {
+    package func readers(of environment: String) -> [Member] {
         members.values.filter { permission(of: $0, in: environment).contains(.read) }.sorted { $0.name < $1.name }
     }
 
     /// Names of the members who could grant access to `environment`: managers who read it.
-    public func grantors(of environment: String) -> [String] {
+    package func grantors(of environment: String) -> [String] {
         readers(of: environment).filter { manageLevel(of: $0) > .none }.map(\.name)
     }
 
-    public func hasEnvironment(_ name: String) -> Bool { environments.contains(name) }
+    package func hasEnvironment(_ name: String) -> Bool { environments.contains(name) }
 
-    public var owners: [Member] { members.values.filter { manageLevel(of: $0) == .all }.sorted { $0.name < $1.name } }
+    package var owners: [Member] { members.values.filter { manageLevel(of: $0) == .all }.sorted { $0.name < $1.name } }
 
     /// Whether a record signed by `signer` is acceptable: they may write the environment now, or
     /// the record was kept valid when they lost write access.
@@ -105,7 +163,7 @@ public struct RosterState: Sendable {
         func requireLevel(_ needed: ManageLevel, _ what: String) throws {
             guard level >= needed else {
                 let who = needed == .all ? "an owner" : "an admin or owner"
-                throw SecrError.denied("\(signer.name) (\(signer.role)) may not \(what); \(who) can")
+                throw SecrError.denied("\(signer.name) (\(signer.role)) may not \(what); \(who) can", hint: "ask \(who) to do it, or to change your role")
             }
         }
         func requireRole(_ role: String) throws -> Role {
@@ -136,17 +194,26 @@ public struct RosterState: Sendable {
         case let .addEnvironment(name, access):
             try requireLevel(.members, "add environments")
             try Names.check(name, "environment")
-            guard !hasEnvironment(name) else { throw SecrError.usage("environment '\(name)' exists already (see `secr env list`)") }
+            guard !hasEnvironment(name) else { throw SecrError.failure("environment '\(name)' exists already", hint: "see `secr env list`") }
             for role in access.keys { _ = try requireRole(role) }
+            guard environments.count < RosterState.maximumEnvironments else {
+                throw SecrError.failure("a project has at most \(RosterState.maximumEnvironments) environments", hint: "remove one first (`secr env remove NAME --yes`)")
+            }
             environments.append(name)
             environmentAdded[name] = seq
             for (role, permission) in access { roles[role]?.permissions[name] = permission }
+            var sum = [UInt8](repeating: 0, count: 32)
+            for member in members.values where permission(of: member, in: name).contains(.read) {
+                RosterState.add(RosterState.readerDigest(member), to: &sum)
+            }
+            readerSums[name] = sum
 
         case let .removeEnvironment(name):
             try requireLevel(.all, "remove environments")
             guard hasEnvironment(name) else { throw SecrError.usage("no environment '\(name)'; environments: \(environments.joined(separator: ", "))") }
             environments.removeAll { $0 == name }
             environmentKeys[name] = nil
+            readerSums[name] = nil
             environmentAdded[name] = nil
             for role in roles.keys { roles[role]?.permissions[name] = nil }
             exposures.removeAll { $0.exposure.environment == name }
@@ -171,9 +238,9 @@ public struct RosterState: Sendable {
             try Names.check(name, "member")
             let target = try requireRole(role)
             if target.manage == .all { try requireLevel(.all, "add an owner") }
-            guard members[name] == nil else { throw SecrError.usage("member '\(name)' exists already; pick another name (see `secr member list`)") }
+            guard members[name] == nil else { throw SecrError.failure("member '\(name)' exists already", hint: "pick another name (see `secr member list`)") }
             if let existing = member(withKey: key) {
-                throw SecrError.usage("that public key belongs to member '\(existing.name)' already; each member has their own identity (`secr keygen` makes one)")
+                throw SecrError.failure("that public key belongs to member '\(existing.name)' already", hint: "each member has their own identity; `secr keygen` makes one")
             }
             setMember(Member(name: name, key: key, role: role))
 
@@ -182,7 +249,7 @@ public struct RosterState: Sendable {
             let target = try requireMember(name)
             if manageLevel(of: target) == .all {
                 try requireLevel(.all, "remove an owner")
-                guard owners.count > 1 else { throw SecrError.usage("\(name) is the last owner and cannot be removed; make someone else owner first") }
+                guard owners.count > 1 else { throw SecrError.failure("\(name) is the last owner and cannot be removed", hint: "make someone else owner first (`secr member set-role NAME owner`)") }
             }
             removeMember(named: name)
             record(keep: keep, exposed: exposed, for: target, seq: seq, time: time)
@@ -191,12 +258,12 @@ public struct RosterState: Sendable {
             try requireLevel(.members, "change roles")
             let target = try requireMember(name)
             let newRole = try requireRole(role)
-            guard target.role != role else { throw SecrError.usage("\(name) is \(role) already; nothing to change") }
+            guard target.role != role else { throw SecrError.failure("\(name) is \(role) already; nothing to change") }
             if manageLevel(of: target) == .all || newRole.manage == .all {
                 try requireLevel(.all, "grant or take away the owner role")
             }
             if manageLevel(of: target) == .all && newRole.manage != .all && owners.count <= 1 {
-                throw SecrError.usage("\(name) is the last owner and cannot be demoted; make someone else owner first")
+                throw SecrError.failure("\(name) is the last owner and cannot be demoted", hint: "make someone else owner first (`secr member set-role NAME owner`)")
             }
             setMember(Member(name: name, key: target.key, role: role))
             record(keep: keep, exposed: exposed, for: target, seq: seq, time: time)
@@ -204,21 +271,22 @@ public struct RosterState: Sendable {
         case let .addRole(name, manage, access):
             try requireLevel(.all, "define roles")
             try Names.check(name, "role")
-            guard roles[name] == nil else { throw SecrError.usage("role '\(name)' exists already (see `secr role list`)") }
-            guard manage < .all else { throw SecrError.usage("a custom role may manage members at most (--manage); managing everything is the owner role's") }
+            guard roles[name] == nil else { throw SecrError.failure("role '\(name)' exists already", hint: "see `secr role list`") }
+            guard manage < .all else { throw SecrError.failure("a custom role may manage members at most (--manage); managing everything is the owner role's") }
             try requireEnvironments(access)
             roles[name] = Role(name: name, manage: manage, permissions: access.filter { !$0.value.isEmpty })
 
         case let .addNeverPromote(pattern):
             try requireLevel(.members, "change the never-promote policy")
             try NeverPromote.check(pattern)
-            guard !neverPromote.contains(pattern) else { throw SecrError.usage("'\(pattern)' is in the never-promote list already; nothing to change") }
+            guard !neverPromote.contains(pattern) else { throw SecrError.failure("'\(pattern)' is in the never-promote list already; nothing to change") }
             neverPromote.append(pattern)
 
         case let .removeNeverPromote(pattern):
             try requireLevel(.members, "change the never-promote policy")
             guard neverPromote.contains(pattern) else {
-                throw SecrError.usage("'\(pattern)' is not in the never-promote list: \(neverPromote.joined(separator: " "))")
+                throw SecrError.usage("'\(pattern.prefix(80))' is not in the never-promote list: \(neverPromote.joined(separator: " "))")
+                    .unknown(pattern, among: neverPromote)
             }
             neverPromote.removeAll { $0 == pattern }
 
@@ -228,13 +296,14 @@ public struct RosterState: Sendable {
                 throw SecrError.usage("'\(name.prefix(80))' is not a steering name; only names such as PATH or NODE_OPTIONS need allowing")
             }
             guard !SteeringNames.isNeverAllowed(name) else { throw SecrError.usage("SECR_* names steer secr itself and cannot be allowed") }
-            guard !allowedInjections.contains(name) else { throw SecrError.usage("\(name) is allowed already; nothing to change") }
+            guard !allowedInjections.contains(name) else { throw SecrError.failure("\(name) is allowed already; nothing to change") }
             allowedInjections.insert(name)
 
         case let .revokeInjection(name):
             try requireLevel(.all, "revoke a steering name")
             guard allowedInjections.contains(name) else {
-                throw SecrError.usage("\(name) is not allowed; allowed: \(allowedInjections.sorted().joined(separator: " "))")
+                throw SecrError.usage("\(name.prefix(80)) is not allowed; allowed: \(allowedInjections.isEmpty ? "none" : allowedInjections.sorted().joined(separator: " "))")
+                    .unknown(name, among: allowedInjections.sorted())
             }
             allowedInjections.remove(name)
 
@@ -242,11 +311,11 @@ public struct RosterState: Sendable {
             try requireLevel(.all, "remove roles")
             _ = try requireRole(name)
             guard !Role.builtIn.contains(where: { $0.name == name }) else {
-                throw SecrError.usage("\(name) is a built-in role and cannot be removed; define the role you need with `secr role add`")
+                throw SecrError.failure("\(name) is a built-in role and cannot be removed", hint: "define the role you need with `secr role add`")
             }
             let holders = members.values.filter { $0.role == name }.map(\.name).sorted()
             guard holders.isEmpty else {
-                throw SecrError.usage("role '\(name)' is held by \(holders.joined(separator: ", ")); give them another role first (`secr member set-role NAME ROLE`)")
+                throw SecrError.failure("role '\(name)' is held by \(holders.joined(separator: ", "))", hint: "give them another role first (`secr member set-role NAME ROLE`)")
             }
             roles[name] = nil
         }

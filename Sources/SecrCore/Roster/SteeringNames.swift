@@ -8,7 +8,12 @@
 /// under such a name, and `set` refuses to store one, unless an owner allowed that exact name
 /// in the signed roster (`inject-allow`). `SECR_*` can never be allowed: it steers secr itself.
 /// Names are compared case-insensitively: no secret needs a name that differs only in case.
-public enum SteeringNames {
+///
+/// This is a list, and no list knows every program's variables: it covers shells, loaders,
+/// interpreters and runtimes, build tools, package managers, pagers and editors, trust roots and
+/// cloud CLIs' configuration. The threat model says so; a reader who runs unusual tooling under
+/// `secr run` should run it with only the variables it needs.
+package enum SteeringNames {
     /// Exact names, with why each is dangerous.
     static let exact: [String: String] = [
         "PATH": "decides which programs run",
@@ -55,6 +60,86 @@ public enum SteeringNames {
         "CURL_CA_BUNDLE": "decides which certificate authorities curl trusts",
         "REQUESTS_CA_BUNDLE": "decides which certificate authorities Python requests trusts",
         "NODE_EXTRA_CA_CERTS": "adds certificate authorities node trusts",
+        "NODE_TLS_REJECT_UNAUTHORIZED": "turns off node's TLS certificate checks",
+        "NODE_REPL_EXTERNAL_MODULE": "makes node load a module",
+        "SHELL": "is the shell programs start (make, editors, npm scripts)",
+        "LESS": "holds less's options, which can run commands (+!cmd)",
+        "LESSKEY": "decides which key bindings less loads",
+        "LESSKEYIN": "holds key bindings less loads, which can run commands",
+        "MAKEFLAGS": "holds make's options (--eval runs code)",
+        "MFLAGS": "holds make's options",
+        "GNUMAKEFLAGS": "holds make's options",
+        "MAKEFILES": "makes make read other makefiles",
+        "TAR_OPTIONS": "holds tar's options (--checkpoint-action=exec runs commands)",
+        "PS0": "is expanded (and so executed) by bash before each command",
+        "PS1": "is expanded (and so executed) by interactive shells",
+        "PS2": "is expanded by interactive shells",
+        "PS3": "is expanded by shells' select",
+        "VIMINIT": "holds commands vim runs at start",
+        "EXINIT": "holds commands vi runs at start",
+        "MYVIMRC": "decides which start-up file vim runs",
+        "GVIMINIT": "holds commands gvim runs at start",
+        "LUA_PATH": "decides where lua finds modules",
+        "LUA_CPATH": "decides which libraries lua loads",
+        "ERL_AFLAGS": "holds flags every Erlang VM takes (-eval)",
+        "ERL_ZFLAGS": "holds flags every Erlang VM takes (-eval)",
+        "ERL_FLAGS": "holds flags every Erlang VM takes (-eval)",
+        "ERL_LIBS": "decides where Erlang finds code",
+        "ELIXIR_ERL_OPTIONS": "holds flags every Erlang VM takes",
+        "SUDO_EDITOR": "is a command sudoedit runs",
+        "FCEDIT": "is a command shells' fc runs",
+        "RSYNC_RSH": "is the remote shell rsync runs",
+        "CVS_RSH": "is the remote shell cvs runs",
+        "CC": "is the compiler build tools run",
+        "CXX": "is the compiler build tools run",
+        "CPP": "is the preprocessor build tools run",
+        "FC": "is the compiler build tools run",
+        "LD": "is the linker build tools run",
+        "RUSTC": "is the compiler cargo runs",
+        "RUSTC_WRAPPER": "is a command cargo runs around the compiler",
+        "RUSTC_WORKSPACE_WRAPPER": "is a command cargo runs around the compiler",
+        "OPENSSL_CONF": "decides which configuration (and engines) OpenSSL loads",
+        "OPENSSL_ENGINES": "decides which engines OpenSSL loads",
+        "OPENSSL_MODULES": "decides which providers OpenSSL loads",
+        "PHPRC": "decides which php.ini (auto_prepend_file) PHP loads",
+        "PHP_INI_SCAN_DIR": "decides which ini files PHP loads",
+        "MAVEN_OPTS": "holds JVM options for maven (agents)",
+        "MAVEN_ARGS": "holds maven's arguments",
+        "GRADLE_OPTS": "holds JVM options for gradle (agents)",
+        "JAVA_OPTS": "holds JVM options start scripts pass (agents)",
+        "ANT_OPTS": "holds JVM options for ant",
+        "SBT_OPTS": "holds JVM options for sbt",
+        "GLIBC_TUNABLES": "changes how glibc behaves in every process",
+        "RUBYGEMS_GEMDEPS": "makes ruby load gems",
+        "KUBECONFIG": "decides which cluster kubectl talks to and which commands it runs for credentials",
+        "AWS_CONFIG_FILE": "decides which AWS config (credential_process runs a command) the CLI loads",
+        "AWS_SHARED_CREDENTIALS_FILE": "decides which AWS credentials file the CLI loads",
+        "AZURE_CONFIG_DIR": "decides which Azure CLI configuration loads",
+        "CLOUDSDK_CONFIG": "decides which gcloud configuration loads",
+        "DOCKER_CONFIG": "decides which docker configuration (credential helpers run programs) loads",
+        "DOCKER_HOST": "decides which docker daemon commands go to",
+        "GNUPGHOME": "decides which keys and configuration gpg uses",
+        "HGRCPATH": "decides which configuration mercurial loads (hooks run code)",
+        "HGEDITOR": "is a command mercurial runs",
+        "INPUTRC": "decides which readline bindings load (they can run commands)",
+        "TERMINFO": "decides which terminal descriptions programs load",
+        "TERMINFO_DIRS": "decides which terminal descriptions programs load",
+        "R_PROFILE": "is R code every R session runs",
+        "R_PROFILE_USER": "is R code every R session runs",
+        "R_ENVIRON": "decides which environment file R loads",
+        "R_LIBS": "decides where R finds packages",
+        "JULIA_LOAD_PATH": "decides where julia finds code",
+        "JULIA_DEPOT_PATH": "decides where julia finds code",
+        "EMACSLOADPATH": "decides where emacs finds code",
+        "GUILE_LOAD_PATH": "decides where guile finds code",
+        "TCLLIBPATH": "decides where tcl finds code",
+        "GTK_MODULES": "makes GTK programs load modules",
+        "GTK_PATH": "decides where GTK finds modules",
+        "QT_PLUGIN_PATH": "decides which plugins Qt programs load",
+        "GST_PLUGIN_PATH": "decides which plugins GStreamer loads",
+        "GIO_MODULE_DIR": "decides which modules GIO loads",
+        "KRB5_CONFIG": "decides which Kerberos configuration loads",
+        "SASL_PATH": "decides which SASL plugins load",
     ]
 
     /// Prefixes of whole families, with why.
@@ -66,10 +151,20 @@ public enum SteeringNames {
         ("PYTHON", "makes every python process load code or other modules (PYTHONSTARTUP, PYTHONPATH)"),
         ("PERL5", "makes every perl process load code (PERL5OPT, PERL5LIB)"),
         ("NPM_CONFIG_", "changes what npm runs (npm_config_script_shell, registries)"),
+        ("YARN_", "changes what yarn runs and where it installs from"),
+        ("PIP_", "changes where pip installs from and what it runs"),
+        ("UV_", "changes where uv installs from and what it runs"),
+        ("CARGO_BUILD_", "changes what cargo runs (rustc wrappers)"),
+        ("CARGO_TARGET_", "changes what cargo runs (runners and linkers)"),
+        ("DOTNET_", "changes what the .NET runtime loads (startup hooks)"),
+        ("CORECLR_", "makes the .NET runtime load a profiler"),
+        ("COMPLUS_", "changes what the .NET runtime loads"),
+        ("XDG_", "decides which configuration and data directories programs load"),
+        ("LUA_INIT", "is lua code every lua process runs"),
     ]
 
     /// Why `name` steers processes, or nil when it is an ordinary name.
-    public static func reason(for name: String) -> String? {
+    package static func reason(for name: String) -> String? {
         let upper = name.uppercased()
         if let why = exact[upper] { return why }
         if let (_, why) = prefixes.first(where: { upper.hasPrefix($0.0) }) { return why }
@@ -84,7 +179,7 @@ public enum SteeringNames {
 extension RosterState {
     /// Whether a value under `name` may be stored and handed to processes: an ordinary name,
     /// or a steering name an owner allowed in the roster.
-    public func mayInject(_ name: String) -> Bool {
+    package func mayInject(_ name: String) -> Bool {
         SteeringNames.reason(for: name) == nil || allowedInjections.contains(name)
     }
 

@@ -1,22 +1,22 @@
 /// What a member could decrypt before losing read access: the keys to rotate at their provider.
-public struct ExposureReport: Sendable {
-    public let member: String
-    public let exposures: [Exposure]
-    public let rotatedEnvironments: [String]
+package struct ExposureReport: Sendable {
+    package let member: String
+    package let exposures: [Exposure]
+    package let rotatedEnvironments: [String]
 
-    public var isEmpty: Bool { exposures.isEmpty }
+    package var isEmpty: Bool { exposures.isEmpty }
 }
 
 extension StoreTransaction {
     /// Removes a member: rotates every environment they could read (in this same change), keeps
     /// their existing records valid, and records what they could decrypt.
-    public func removeMember(_ name: String) throws -> (ChangeSummary, ExposureReport) {
+    package func removeMember(_ name: String) throws -> (ChangeSummary, ExposureReport) {
         try changeMembership(of: name, toRole: nil)
     }
 
     /// Changes a member's role; environments they can no longer read are rotated, environments
     /// they can now read are sealed to them.
-    public func setRole(of name: String, to role: String) throws -> (ChangeSummary, ExposureReport) {
+    package func setRole(of name: String, to role: String) throws -> (ChangeSummary, ExposureReport) {
         try changeMembership(of: name, toRole: role)
     }
 
@@ -44,7 +44,7 @@ extension StoreTransaction {
             if was.contains(.write) && !now.contains(.write) { lostWrite.append(environment) }
         }
         if actor.name == name && !lostRead.isEmpty {
-            throw SecrError.usage("you would lose read access to \(lostRead.joined(separator: ", ")), which must be rotated by someone who keeps it; ask another admin or owner")
+            throw SecrError.failure("you would lose read access to \(lostRead.joined(separator: ", ")), which must be rotated by someone who keeps it", hint: "ask another admin or owner to make this change")
         }
         let affected = lostRead + gainedRead
         let cannotRead = affected.filter { !before.permission(of: actor, in: $0).contains(.read) }
@@ -90,7 +90,7 @@ extension StoreTransaction {
     }
 
     /// A new key pair for the environment, readers as the roster says now. Needs read access.
-    public func rotate(_ environment: String) throws -> ChangeSummary {
+    package func rotate(_ environment: String) throws -> ChangeSummary {
         let actor = try actingMember()
         let file = try self.environment(environment)
         try state.require(.read, of: actor, in: environment, to: "re-key (only readers can)")
@@ -100,7 +100,7 @@ extension StoreTransaction {
     }
 
     /// Adds an environment: permissions copied from `like`, or read/write for admin and owner.
-    public func addEnvironment(_ name: String, like: String?) throws -> ChangeSummary {
+    package func addEnvironment(_ name: String, like: String?) throws -> ChangeSummary {
         let actor = try actingMember()
         var access: [String: Permission] = ["admin": .readWrite, "owner": .readWrite]
         if let like {
@@ -122,7 +122,7 @@ extension StoreTransaction {
     }
 
     /// Removes an environment and its file (owners only). Git history keeps the old ciphertexts.
-    public func removeEnvironment(_ name: String) throws -> ChangeSummary {
+    package func removeEnvironment(_ name: String) throws -> ChangeSummary {
         _ = try self.environment(name)
         try appendToRoster(.removeEnvironment(name: name))
         markRemoved(name)
@@ -130,7 +130,7 @@ extension StoreTransaction {
     }
 
     /// Defines a role. An environment in both lists is read/write; in `write` alone, write-only.
-    public func addRole(_ name: String, read: [String], write: [String], manage: Bool) throws -> ChangeSummary {
+    package func addRole(_ name: String, read: [String], write: [String], manage: Bool) throws -> ChangeSummary {
         var access: [String: Permission] = [:]
         for environment in read { access[environment, default: []].insert(.read) }
         for environment in write { access[environment, default: []].insert(.write) }
@@ -138,7 +138,7 @@ extension StoreTransaction {
         return ChangeSummary(action: .addRole, environment: nil, keys: [], subject: "add role \(name)", paths: [])
     }
 
-    public func removeRole(_ name: String) throws -> ChangeSummary {
+    package func removeRole(_ name: String) throws -> ChangeSummary {
         try appendToRoster(.removeRole(name: name))
         return ChangeSummary(action: .removeRole, environment: nil, keys: [], subject: "remove role \(name)", paths: [])
     }
@@ -154,7 +154,7 @@ extension Optional {
 
 extension ExposureReport {
     /// `member remove --json` and `member set-role --json`.
-    public var json: JSONValue {
+    package var json: JSONValue {
         .object([("member", .string(member)), ("rotated", .strings(rotatedEnvironments)),
                  ("exposed", .array(exposures.map { .object([("environment", .string($0.environment)), ("key", .string($0.key)), ("version", .number($0.version))]) }))])
     }

@@ -2,7 +2,7 @@ extension StoreTransaction {
     /// Sets and unsets keys in one change (for `import` and `edit`). `expectedVersions` names the
     /// version each changed key had when the caller read it (nil: absent); a key changed by
     /// someone else since is refused rather than overwritten.
-    public func apply(set values: [(key: String, value: SecretBytes)], unset keys: [String], in environment: String,
+    package func apply(set values: [(key: String, value: SecretBytes)], unset keys: [String], in environment: String,
                       action: ChangeAction, expectedVersions: [String: Int?] = [:]) throws -> ChangeSummary {
         for key in values.map(\.key) + keys {
             guard let expected = expectedVersions[key] else { continue }
@@ -29,15 +29,15 @@ extension StoreTransaction {
 }
 
 /// What an edited dotenv text changes, compared with the values it was made from.
-public struct EditPlan {
+package struct EditPlan {
     /// New and changed values.
-    public let changes: [(key: String, value: SecretBytes)]
+    package let changes: [(key: String, value: SecretBytes)]
     /// Keys whose lines were deleted.
-    public let removals: [String]
+    package let removals: [String]
 
-    public var isEmpty: Bool { changes.isEmpty && removals.isEmpty }
+    package var isEmpty: Bool { changes.isEmpty && removals.isEmpty }
 
-    public init(original: [(key: String, value: SecretBytes)], edited: [DotenvParser.Entry]) {
+    package init(original: [(key: String, value: SecretBytes)], edited: [DotenvParser.Entry]) {
         let before = Dictionary(original.map { ($0.key, $0.value) }, uniquingKeysWith: { $1 })
         changes = edited.filter { entry in before[entry.key].map { !$0.isEqual(to: entry.value) } ?? true }.map { ($0.key, $0.value) }
         let kept = Set(edited.map(\.key))

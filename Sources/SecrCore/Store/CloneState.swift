@@ -5,24 +5,24 @@
 ///   later roster on the branch must extend it, so entries cannot be cut off or rewritten;
 /// - per branch, the highest version this clone has verified of every key, so an older record
 ///   (or a deleted record line) on that branch is refused even when its signer may still write;
-/// - per branch, the newest key generation of each environment; a branch other than the default
-///   one may not seal anything to a key older than the default branch's (a removed member may
-///   hold it).
+/// - and writes on any branch but the default one (a detached HEAD included) need a roster that
+///   holds the default branch's pinned head: a branch without main's latest entries (a removal,
+///   a re-key) would seal values to keys removed members hold.
 ///
 /// State is per branch because a clone legitimately checks out branches that are behind: a
 /// feature branch forked before a change on main is not a rollback, but the same state arriving
 /// on main is. It lives in the repository's common git directory (`<common dir>/secr/`,
 /// shared by every worktree), or for a store outside git in `$XDG_CONFIG_HOME/secr/`.
-public struct CloneState: Sendable {
+package struct CloneState: Sendable {
     /// The directory that holds the pins, the seen versions and the store lock.
-    public let directory: String
+    package let directory: String
     /// The store's path relative to the work tree (`.secr`), or its absolute path.
     let storeKey: String
     /// The checked-out branch (`refs/heads/main`); nil on a detached HEAD, where nothing moves
     /// forward; "" for a store outside git.
-    public let branch: String?
-    /// The branch others are merged into (`origin/HEAD`'s, else main or master): newer keys seen
-    /// there bind writes on every other branch.
+    package let branch: String?
+    /// The branch others are merged into (`origin/HEAD`'s, else main or master): its pinned head
+    /// binds writes on every other branch.
     let defaultBranch: String?
     /// `<git dir>/secr-pins` of secr 0.1 (`ROOT PATH` lines), read when there is no v2 pin.
     let legacyPins: String?
@@ -36,13 +36,13 @@ public struct CloneState: Sendable {
         return copy
     }
 
-    public struct Pin: Equatable, Sendable {
-        public let root: String
-        public let seq: Int
-        public let head: String
+    package struct Pin: Equatable, Sendable {
+        package let root: String
+        package let seq: Int
+        package let head: String
     }
 
-    public static func of(_ location: StoreLocation) -> CloneState {
+    package static func of(_ location: StoreLocation) -> CloneState {
         if let root = location.repositoryRoot, let git = GitDirectory.find(workTree: root) {
             return CloneState(directory: Path.join(git.common, "secr"),
                               storeKey: Path.relative(location.directory, to: root) ?? location.directory,
@@ -52,15 +52,27 @@ public struct CloneState: Sendable {
                           defaultBranch: "", legacyPins: nil)
     }
 
+    /// The store's path as pin lines hold it: `%`, controls and DEL percent-encoded, so a path
+    /// with a line break cannot split or forge a line.
+    var pinKey: String {
+        let digits = Array("0123456789ABCDEF".utf8)
+        var out: [UInt8] = []
+        for byte in storeKey.utf8 {
+            if byte < 0x20 || byte == 0x7f || byte == UInt8(ascii: "%") {
+                out += [UInt8(ascii: "%"), digits[Int(byte >> 4)], digits[Int(byte & 15)]]
+            } else {
+                out.append(byte)
+            }
+        }
+        return String(decoding: out, as: UTF8.self)
+    }
+
     private static func shortHash(_ text: String) -> String { Sodium.hex(Array(Sodium.blake2b(Array(text.utf8)).prefix(8))) }
 
     var pinsPath: String { Path.join(directory, "pins") }
     var storeSeenDirectory: String { Path.join(directory, "seen-\(CloneState.shortHash(storeKey))") }
     var seenDirectory: String { Path.join(storeSeenDirectory, CloneState.shortHash(root)) }
-    private func generationsPath(_ branch: String) -> String {
-        Path.join(Path.join(seenDirectory, CloneState.shortHash(branch)), "generations")
-    }
-    public var lockPath: String { Path.join(directory, "lock-\(CloneState.shortHash(storeKey))") }
+    package var lockPath: String { Path.join(directory, "lock-\(CloneState.shortHash(storeKey))") }
 
     static let pinsMagic = "secr-pins v2"
     static let seenMagic = "secr-seen v1"
@@ -96,8 +108,8 @@ public struct CloneState: Sendable {
     }
 
     /// The root this clone pinned for the store (on any branch, or by secr 0.1).
-    public func pinnedRoot() -> String? {
-        if let found = pinLines().compactMap(PinLine.init).last(where: { $0.store == storeKey }) { return found.pin.root }
+    package func pinnedRoot() -> String? {
+        if let found = pinLines().compactMap(PinLine.init).last(where: { $0.store == pinKey }) { return found.pin.root }
         guard let legacyPins, let bytes = try? FileSystem.readIfExists(legacyPins) else { return nil }
         for line in String(decoding: bytes, as: UTF8.self).split(separator: "\n").reversed() {
             let parts = line.split(separator: " ", maxSplits: 1)
@@ -107,24 +119,24 @@ public struct CloneState: Sendable {
     }
 
     /// The pin of the checked-out branch.
-    public func pin() -> Pin? {
+    package func pin() -> Pin? {
         guard let branch else { return nil }
-        return pinLines().compactMap(PinLine.init).last { $0.store == storeKey && $0.branch == branch }?.pin
+        return pinLines().compactMap(PinLine.init).last { $0.store == pinKey && $0.branch == branch }?.pin
     }
 
     /// Moves the checked-out branch's pin (a detached HEAD keeps none, but the root is pinned).
-    public func savePin(_ pin: Pin) throws {
+    package func savePin(_ pin: Pin) throws {
         let mine = branch ?? ""
         if branch == nil, pinnedRoot() != nil { return }
-        var lines = pinLines().filter { line in PinLine(line).map { !($0.store == storeKey && $0.branch == mine) } ?? false }
-        lines.append("pin root=\(pin.root) seq=\(branch == nil ? -1 : pin.seq) head=\(pin.head) branch=\(mine) store=\(storeKey)")
+        var lines = pinLines().filter { line in PinLine(line).map { !($0.store == pinKey && $0.branch == mine) } ?? false }
+        lines.append("pin root=\(pin.root) seq=\(branch == nil ? -1 : pin.seq) head=\(pin.head) branch=\(mine) store=\(pinKey)")
         try writePins(lines)
     }
 
     /// Forgets every pin and seen version of this store (`secr pin --reset`).
-    public func forget() throws {
+    package func forget() throws {
         if FileSystem.exists(pinsPath) {
-            try writePins(pinLines().filter { line in PinLine(line).map { $0.store != storeKey } ?? false })
+            try writePins(pinLines().filter { line in PinLine(line).map { $0.store != pinKey } ?? false })
         }
         try FileSystem.removeTree(storeSeenDirectory)
     }
@@ -154,35 +166,15 @@ public struct CloneState: Sendable {
         return versions
     }
 
-    /// The newest key generation of each environment incarnation (`env@seq`) seen on the
-    /// default branch, when another branch is checked out (empty on the default branch itself,
-    /// or when there is none).
-    func defaultBranchGenerations() -> [String: Int] {
-        guard let defaultBranch, let branch, branch != defaultBranch else { return [:] }
-        return generations(on: defaultBranch)
+    /// The pin of the default branch (whichever worktree moved it).
+    func defaultBranchPin() -> Pin? {
+        guard let defaultBranch else { return nil }
+        return pinLines().compactMap(PinLine.init).last { $0.store == pinKey && $0.branch == defaultBranch }?.pin
     }
 
-    private func generations(on branch: String) -> [String: Int] {
-        var generations: [String: Int] = [:]
-        for line in readLines(generationsPath(branch), magic: CloneState.seenMagic) ?? [] {
-            let parts = line.split(separator: " ")
-            if parts.count == 2, let generation = Int(parts[1]) { generations[String(parts[0])] = generation }
-        }
-        return generations
-    }
-
-    /// Raises the seen versions and the environment's key generation on this branch where
-    /// they are higher.
-    func raiseSeen(_ versions: [String: Int], generation: Int, of environment: String, incarnation: Int) throws {
-        guard let branch, let directory = branchDirectory else { return }
-        let id = "\(environment)@\(incarnation)"
-        var known = generations(on: branch)
-        if generation > known[id] ?? 0 {
-            known[id] = generation
-            try FileSystem.makeDirectories(directory, mode: 0o700)
-            try FileSystem.writeAtomically(generationsPath(branch), Array(([CloneState.seenMagic] + known.keys.sorted().map { "\($0) \(known[$0] ?? 0)" })
-                .joined(separator: "\n").utf8) + [0x0a])
-        }
+    /// Raises the seen versions on this branch where they are higher.
+    func raiseSeen(_ versions: [String: Int], of environment: String, incarnation: Int) throws {
+        guard let directory = branchDirectory else { return }
         var merged = seenVersions(of: environment, incarnation: incarnation)
         var changed = false
         for (key, version) in versions where version > merged[key] ?? 0 {
@@ -199,15 +191,15 @@ public struct CloneState: Sendable {
 
 /// A work tree's git directories, found without libgit2: its own (`.git`, or where a `.git`
 /// file points for worktrees and submodules) and the common one its worktrees share.
-public struct GitDirectory: Sendable {
-    public let own: String
-    public let common: String
+package struct GitDirectory: Sendable {
+    package let own: String
+    package let common: String
     /// The ref HEAD points at (`refs/heads/main`); nil when HEAD is detached.
-    public let currentBranch: String?
+    package let currentBranch: String?
     /// `origin/HEAD`'s branch as a local ref, else `refs/heads/main` or `refs/heads/master`.
-    public let defaultBranch: String?
+    package let defaultBranch: String?
 
-    public static func find(workTree root: String) -> GitDirectory? {
+    package static func find(workTree root: String) -> GitDirectory? {
         let dotGit = Path.join(root, ".git")
         let own: String
         if FileSystem.isDirectory(dotGit) {

@@ -1,7 +1,7 @@
 /// `secr compare`: which keys exist in which environments, and — where the caller can read
 /// them — whether the values are the same. Values themselves are never part of it.
-public struct Comparison: Sendable {
-    public enum Values: String, Sendable {
+package struct Comparison: Sendable {
+    package enum Values: String, Sendable {
         /// Two or more readable environments have the key, all with the same value.
         case same
         /// At least two readable environments have different values.
@@ -10,23 +10,23 @@ public struct Comparison: Sendable {
         case unknown
     }
 
-    public struct Row: Sendable {
-        public let key: String
+    package struct Row: Sendable {
+        package let key: String
         /// Environment → version of the live value, nil where the key is missing.
-        public let versions: [String: Int?]
-        public let values: Values
+        package let versions: [String: Int?]
+        package let values: Values
 
-        public var missingFrom: [String] { versions.filter { $0.value == nil }.map(\.key).sorted() }
+        package var missingFrom: [String] { versions.filter { $0.value == nil }.map(\.key).sorted() }
     }
 
-    public let environments: [String]
-    public let rows: [Row]
+    package let environments: [String]
+    package let rows: [Row]
 
-    public var incomplete: [Row] { rows.filter { !$0.missingFrom.isEmpty } }
+    package var incomplete: [Row] { rows.filter { !$0.missingFrom.isEmpty } }
 
     /// Compares `environments` (all by default). `identity` is optional: without it only the
     /// key matrix is known.
-    public static func compare(_ store: Store, environments requested: [String], identity: Identity?) throws -> Comparison {
+    package static func compare(_ store: Store, environments requested: [String], identity: Identity?) throws -> Comparison {
         let environments = requested.isEmpty ? store.state.environments : requested
         var files: [String: EnvironmentFile] = [:], keys: [String: EnvironmentKey] = [:]
         for environment in environments {
@@ -60,7 +60,7 @@ public struct Comparison: Sendable {
 
 extension Comparison {
     /// `secr compare --json`.
-    public var json: JSONValue {
+    package var json: JSONValue {
         .object([
             ("environments", .strings(environments)),
             ("keys", .array(rows.map { row in

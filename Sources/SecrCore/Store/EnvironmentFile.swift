@@ -17,7 +17,7 @@ final class EnvironmentKey: Sendable {
 /// `.secr/env/NAME.secr`: a signed header with the environment public key, one reader line per
 /// member who may read (the environment secret key sealed to them), and one record per key,
 /// sorted by key name. Independent lines, no file-wide MAC, so changes to different keys merge.
-public struct EnvironmentFile {
+package struct EnvironmentFile {
     static let magic = "secr-env v1"
     static let headerDomain = "secr-v1 env header"
 
@@ -28,8 +28,8 @@ public struct EnvironmentFile {
         let line: Line
     }
 
-    public let name: String
-    public let file: String
+    package let name: String
+    package let file: String
     private(set) var header: Line
     private(set) var readers: [Reader]
     private(set) var records: [String: SecretRecord]
@@ -40,9 +40,9 @@ public struct EnvironmentFile {
     let headerSigner: PublicKey
 
     /// Key names with a live (not deleted) value, sorted.
-    public var keyNames: [String] { records.values.filter { !$0.isDeleted }.map(\.key).sorted() }
+    package var keyNames: [String] { records.values.filter { !$0.isDeleted }.map(\.key).sorted() }
 
-    public var text: String {
+    package var text: String {
         var lines = [EnvironmentFile.magic, header.text]
         lines += readers.map(\.line.text)
         lines += records.keys.sorted().compactMap { records[$0]?.line.text }
@@ -212,7 +212,7 @@ public struct EnvironmentFile {
     /// Verifies and decrypts one key's value.
     func value(of key: String, with environmentKey: EnvironmentKey, roster: RosterState) throws -> SecretBytes {
         guard let record = records[key], !record.isDeleted else {
-            throw SecrError.failure("\(key) is not set in '\(name)'; list the keys with `secr pull -e \(name) --format keys`")
+            throw SecrError.failure("\(key.prefix(80)) is not set in '\(name)'", hint: "list the keys with `secr pull -e \(name) --format keys`")
                 .unknown(key, among: keyNames)
         }
         try verify(record, against: roster)
@@ -304,5 +304,15 @@ public struct EnvironmentFile {
             }
         }
         return (file, key)
+    }
+}
+
+extension EnvironmentFile {
+    /// The `env=` of the header line, which names the environment (textconv gets a temp path).
+    static func environmentName(_ bytes: [UInt8]) -> String? {
+        let text = String(decoding: bytes.prefix(4096), as: UTF8.self)
+        let lines = text.split(separator: "\n", maxSplits: 2)
+        guard lines.count >= 2, let header = Line.parse(lines[1]), header.kind == "header" else { return nil }
+        return header.value("env")
     }
 }

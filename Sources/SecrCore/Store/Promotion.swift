@@ -4,7 +4,7 @@ extension StoreTransaction {
     /// and write on the target (write-only suffices). Keys matching the roster's never-promote
     /// patterns are refused unless `force`. Returns the summary and the keys that were identical
     /// already (and so not written).
-    public func promote(_ keys: [String], from source: String, to target: String, force: Bool) throws -> (ChangeSummary, identical: [String]) {
+    package func promote(_ keys: [String], from source: String, to target: String, force: Bool) throws -> (ChangeSummary, identical: [String]) {
         guard source != target else { throw SecrError.usage("--from and --to name the same environment (\(source)); promote between two different environments") }
         for key in keys {
             try KeyName.check(Substring(key))
@@ -46,18 +46,18 @@ extension StoreTransaction {
     }
 
     /// Adds or removes a never-promote pattern (admins and owners).
-    public func changeNeverPromote(add pattern: String) throws -> ChangeSummary {
+    package func changeNeverPromote(add pattern: String) throws -> ChangeSummary {
         try appendToRoster(.addNeverPromote(pattern: pattern))
         return ChangeSummary(action: .policy, environment: nil, keys: [], subject: "never promote \(pattern)", paths: [])
     }
 
-    public func changeNeverPromote(remove pattern: String) throws -> ChangeSummary {
+    package func changeNeverPromote(remove pattern: String) throws -> ChangeSummary {
         try appendToRoster(.removeNeverPromote(pattern: pattern))
         return ChangeSummary(action: .policy, environment: nil, keys: [], subject: "allow promoting \(pattern)", paths: [])
     }
 
     /// Allows (or revokes) storing and injecting a value under one steering name (owners only).
-    public func changeInjection(_ name: String, allow: Bool) throws -> ChangeSummary {
+    package func changeInjection(_ name: String, allow: Bool) throws -> ChangeSummary {
         try appendToRoster(allow ? .allowInjection(name: name) : .revokeInjection(name: name))
         return ChangeSummary(action: .policy, environment: nil, keys: [],
                              subject: allow ? "allow injecting \(name)" : "stop injecting \(name)", paths: [])

@@ -1,10 +1,12 @@
 /// The roster an operator expects, from the command line or CI (`--expect-root`,
 /// `--expect-head` / `$SECR_ROSTER_ROOT`, `$SECR_ROSTER_HEAD`).
 public struct RosterExpectation: Sendable {
+    /// The root the roster must have (`--expect-root`).
     public var root: String?
     /// `SEQ:HASH`: the roster must hold this very entry.
     public var head: (seq: Int, hash: String)?
 
+    /// Nothing expected by default: the clone's pin decides.
     public init(root: String? = nil, head: (seq: Int, hash: String)? = nil) {
         self.root = root
         self.head = head
@@ -66,7 +68,7 @@ enum RosterPin {
 
 extension CloneState {
     /// The store's roster as it is on disk, its chain verified but no pin checked (for `secr pin`).
-    public static func currentRoster(of location: StoreLocation) throws -> Roster {
+    package static func currentRoster(of location: StoreLocation) throws -> Roster {
         try location.checkContained()
         guard let bytes = try FileSystem.readIfExists(location.rosterPath, followLinks: false) else {
             throw SecrError.failure("no secr store at \(location.display(location.directory)); run `secr init` first")
@@ -75,7 +77,7 @@ extension CloneState {
     }
 
     /// `secr pin --reset`: forgets what this clone has seen and pins the roster as it is now.
-    public func reset(to roster: Roster) throws {
+    package func reset(to roster: Roster) throws {
         try forget()
         try savePin(Pin(root: roster.rootHash, seq: roster.count - 1, head: roster.headHash))
     }
@@ -83,7 +85,7 @@ extension CloneState {
 
 extension CloneState {
     /// The format version of the store's roster on disk (1 for secr 0.1, 2 now).
-    public static func currentRosterFormat(of location: StoreLocation) throws -> Int {
+    package static func currentRosterFormat(of location: StoreLocation) throws -> Int {
         guard let bytes = try FileSystem.readIfExists(location.rosterPath, followLinks: false) else {
             throw SecrError.failure("no secr store at \(location.display(location.directory)); run `secr init` first")
         }

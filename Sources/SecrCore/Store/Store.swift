@@ -4,13 +4,14 @@
 /// (`CloneState`): the roster must extend the pinned head, an environment's header must be the
 /// key the roster names, and no key may go back to a version below one verified before.
 public final class Store {
+    /// Where the store is.
     public let location: StoreLocation
-    public let roster: Roster
+    package let roster: Roster
     let clone: CloneState
     /// Things to tell the user (a first pin, a clone state that cannot be written).
     public private(set) var notices: [String] = []
 
-    public var state: RosterState { roster.state }
+    package var state: RosterState { roster.state }
 
     /// Loads and verifies the roster, checks it against `expected` and this clone's pin, and
     /// moves the pin forward.
@@ -18,7 +19,7 @@ public final class Store {
         self.location = location
         try location.checkContained()
         guard let bytes = try FileSystem.readIfExists(location.rosterPath, followLinks: false) else {
-            throw SecrError.failure("no secr store at \(location.display(location.directory)): run `secr init` in your repository, or point at a store with --store DIR")
+            throw SecrError.failure("no secr store at \(location.display(location.directory))", hint: "run `secr init` in your repository, or point at a store with --store DIR")
         }
         roster = try Roster.load(bytes, file: location.display(location.rosterPath), expectedRoot: expected.root)
         clone = CloneState.of(location).forRoot(roster.rootHash)
@@ -27,7 +28,7 @@ public final class Store {
 
     /// The environment's file, parsed and checked against the roster (public data only) and
     /// against the versions this clone has seen.
-    public func environment(_ name: String) throws -> EnvironmentFile {
+    package func environment(_ name: String) throws -> EnvironmentFile {
         try Store.loadEnvironment(name, location: location, state: state, clone: clone)
     }
 
@@ -69,7 +70,7 @@ public final class Store {
         return (all.filter { state.mayInject($0.key) }, all.map(\.key).filter { !state.mayInject($0) })
     }
 
-    public func member(for identity: Identity) -> Member? { state.member(withKey: identity.publicKey) }
+    package func member(for identity: Identity) -> Member? { state.member(withKey: identity.publicKey) }
 
     /// Raises the seen versions to those of `keys` (all records when nil), whose signatures
     /// the caller has verified. A clone state that cannot be written weakens rollback
@@ -83,7 +84,7 @@ public final class Store {
 
 extension Store {
     /// The version of a key's live value, nil when it has none.
-    public func version(of key: String, in environment: String) throws -> Int? {
+    package func version(of key: String, in environment: String) throws -> Int? {
         try self.environment(environment).record(key).flatMap { $0.isDeleted ? nil : $0.version }
     }
 
@@ -122,7 +123,7 @@ extension Store {
         var versions: [String: Int] = [:]
         for record in keys.map({ $0.compactMap(file.record) }) ?? file.allRecords { versions[record.key] = record.version }
         do {
-            try clone.raiseSeen(versions, generation: file.generation, of: file.name, incarnation: state.environmentAdded[file.name] ?? 0)
+            try clone.raiseSeen(versions, of: file.name, incarnation: state.environmentAdded[file.name] ?? 0)
             return nil
         } catch {
             return "cannot record the versions this clone has seen in \(clone.directory) (\((error as? SecrError)?.message ?? "\(error)")): rollbacks of values go unnoticed here"
@@ -131,15 +132,6 @@ extension Store {
 }
 
 extension EnvironmentFile {
-    /// Refuses to seal anything to this file's key when this clone has seen a newer key of the
-    /// environment on another branch: members removed since may hold this one. (Reading an
-    /// older branch is fine; writing to it would leak to them.)
-    func checkKeyIsNewest(clone: CloneState, incarnation: Int) throws {
-        guard let newest = clone.defaultBranchGenerations()["\(name)@\(incarnation)"], newest > generation else { return }
-        let main = clone.defaultBranch.map { $0.hasPrefix("refs/heads/") ? String($0.dropFirst(11)) : $0 } ?? "main"
-        throw SecrError.failure("the key of \(name) here is generation \(generation), but this clone has seen generation \(newest) on \(main): it was replaced there (for instance when a member was removed), so a value written on this branch would be sealed to a key that removed members may hold. Merge \(main) into this branch first (`git merge \(main)`); nothing was changed")
-    }
-
     /// Keys that are below a version this clone verified before, or gone without a tombstone.
     func versionProblems(seen: [String: Int]) -> [String] {
         seen.keys.sorted().compactMap { key in

@@ -1,12 +1,12 @@
 /// `secr init`: a new store with the genesis, the three standard environments, and the git
 /// attributes and ignore rules that go with it.
-public enum StoreInitializer {
+package enum StoreInitializer {
     static let attributesLines = ["*.secr diff=secr merge=secr", ".secr/roster merge=secr"]
     static let ignoreLines = [".env", ".env.*", "!.env.example", "!.env.sample", "!.env.template"]
 
     /// Creates the store and returns what was written. The store directory appears whole or not
     /// at all: it is built beside its final place and renamed into it.
-    public static func create(location: StoreLocation, owner: String, projectName: String, identity: Identity,
+    package static func create(location: StoreLocation, owner: String, projectName: String, identity: Identity,
                               time: Timestamp = .now(), random: RandomSource = SystemRandom()) throws -> ChangeSummary {
         try Names.check(owner, "member")
         guard projectName.utf8.allSatisfy({ $0 > 0x20 && $0 < 0x7f }), !projectName.isEmpty, projectName.count <= 64 else {

@@ -1,25 +1,25 @@
 /// The kinds of change a secr commit records, as its `Secr-Action` trailer spells them.
-public enum ChangeAction: String, CaseIterable, Sendable {
+package enum ChangeAction: String, CaseIterable, Sendable {
     case `init`, set, unset, promote, rotate, `import`, edit, upgrade, policy
     case addMember = "member-add", removeMember = "member-remove", setRole = "member-role"
     case addEnvironment = "env-add", removeEnvironment = "env-remove", addRole = "role-add", removeRole = "role-remove"
 }
 
 /// What a mutating command did, in the words its commit message uses (DESIGN.md §5).
-public struct ChangeSummary: Sendable {
-    public let action: ChangeAction
-    public let environment: String?
-    public let keys: [String]
+package struct ChangeSummary: Sendable {
+    package let action: ChangeAction
+    package let environment: String?
+    package let keys: [String]
     /// For promotions: the source environment (the `Secr-From` trailer).
-    public var from: String?
+    package var from: String?
     /// The subject after `secr: `, e.g. `set STRIPE_SECRET_KEY in production`.
-    public let subject: String
+    package let subject: String
     /// Things to tell the user about the change (not part of the commit).
-    public internal(set) var notes: [String] = []
+    package internal(set) var notes: [String] = []
     /// Absolute paths written or removed.
-    public internal(set) var paths: [String]
+    package internal(set) var paths: [String]
 
-    public var commitMessage: String {
+    package var commitMessage: String {
         var trailers = ["Secr-Action: \(action.rawValue)"]
         if let environment { trailers.append("Secr-Environment: \(environment)") }
         if !keys.isEmpty { trailers.append("Secr-Keys: \(keys.joined(separator: ", "))") }
@@ -30,10 +30,10 @@ public struct ChangeSummary: Sendable {
 
 /// A change to an existing store, made under the store's lock: the files are read after the
 /// lock is taken, changed in memory, and written atomically by `save()`.
-public final class StoreTransaction {
-    public let location: StoreLocation
-    public let identity: Identity
-    public internal(set) var roster: Roster
+package final class StoreTransaction {
+    package let location: StoreLocation
+    package let identity: Identity
+    package internal(set) var roster: Roster
     private var environments: [String: EnvironmentFile] = [:]
     private var rosterChanged = false
     private var changedEnvironments: Set<String> = []
@@ -45,13 +45,13 @@ public final class StoreTransaction {
     let time: Timestamp
     let random: RandomSource
     /// Things to tell the user (from opening the store).
-    public let notices: [String]
+    package let notices: [String]
 
     /// The roster as format 1 had it, for `secr upgrade` (nil otherwise).
     let version1State: RosterState?
 
     /// `upgrading` opens a store of secr 0.1 (format 1) for `upgrade()`; no other change may use it.
-    public init(location: StoreLocation, identity: Identity, expected: RosterExpectation = RosterExpectation(),
+    package init(location: StoreLocation, identity: Identity, expected: RosterExpectation = RosterExpectation(),
                 upgrading: Bool = false, time: Timestamp = .now(), random: RandomSource = SystemRandom()) throws {
         guard FileSystem.isDirectory(location.directory) else {
             throw SecrError.failure("no secr store at \(location.display(location.directory)): run `secr init` first")
@@ -68,6 +68,7 @@ public final class StoreTransaction {
             notices = store.notices
             clone = store.clone
             version1State = nil
+            try StoreTransaction.checkIncludesDefaultBranch(roster, clone: clone)
             return
         }
         try location.checkContained()
@@ -82,10 +83,24 @@ public final class StoreTransaction {
         rosterChanged = old.formatVersion == 1
     }
 
-    public var state: RosterState { roster.state }
+    package var state: RosterState { roster.state }
+
+    /// A write on any branch but the default one (a detached HEAD included) must build on a
+    /// roster that holds the default branch's pinned head. Otherwise the branch lacks entries
+    /// main has (a removal, a re-key, a lost permission), and what it writes would be sealed to
+    /// keys a removed member holds, or signed under permissions main has taken away. (Reading
+    /// such a branch is fine: it is history.)
+    static func checkIncludesDefaultBranch(_ roster: Roster, clone: CloneState) throws {
+        guard clone.branch != clone.defaultBranch, let pin = clone.defaultBranchPin(), pin.root == roster.rootHash, pin.seq >= 0,
+              roster.entryHash(at: pin.seq) != pin.head else { return }
+        let main = clone.defaultBranch.map { $0.hasPrefix("refs/heads/") ? String($0.dropFirst(11)) : $0 } ?? "main"
+        let here = clone.branch == nil ? "this detached checkout" : "this branch"
+        throw SecrError.failure("\(here)'s roster does not hold entry \(pin.seq) of \(main)'s, which this clone has seen: whatever \(main) changed since (a removed member, a new key) is missing here, so a value written here could be sealed to a key a removed member holds. Nothing was changed",
+                                hint: "merge \(main) into this branch first (`git merge \(main)`), then write again")
+    }
 
     /// The caller as a member, or an access error that says how to join.
-    public func actingMember() throws -> Member {
+    package func actingMember() throws -> Member {
         guard let member = state.member(withKey: identity.publicKey) else {
             throw SecrError.notAMember(identity.publicKey)
         }
@@ -98,7 +113,6 @@ public final class StoreTransaction {
         // A change is never built on a file with a bad record: a new version would chain onto
         // the forgery (its prev hash) and launder it.
         try file.verifyAllRecords(against: state)
-        try file.checkKeyIsNewest(clone: clone, incarnation: state.environmentAdded[name] ?? 0)
         environments[name] = file
         return file
     }
@@ -112,7 +126,7 @@ public final class StoreTransaction {
 
     /// Sets keys to values. A key whose current value the caller can read and that is unchanged
     /// keeps its record, so its bytes stay identical. Returns the keys that changed.
-    public func set(_ values: [(key: String, value: SecretBytes)], in environment: String) throws -> ChangeSummary {
+    package func set(_ values: [(key: String, value: SecretBytes)], in environment: String) throws -> ChangeSummary {
         let member = try requirePermission(.write, in: environment, for: "write")
         var file = try self.environment(environment)
         let canRead = state.permission(of: member, in: environment).contains(.read)
@@ -138,7 +152,7 @@ public final class StoreTransaction {
     }
 
     /// Writes tombstones for keys; each must currently have a value.
-    public func unset(_ keys: [String], in environment: String) throws -> ChangeSummary {
+    package func unset(_ keys: [String], in environment: String) throws -> ChangeSummary {
         _ = try requirePermission(.write, in: environment, for: "write")
         var file = try self.environment(environment)
         for key in keys {
@@ -197,7 +211,7 @@ public final class StoreTransaction {
     }
 
     /// Adds a member and seals every environment their role reads to them at once.
-    public func addMember(name: String, key: PublicKey, role: String) throws -> ChangeSummary {
+    package func addMember(name: String, key: PublicKey, role: String) throws -> ChangeSummary {
         let actor = try actingMember()
         var next = state
         try next.apply(.addMember(name: name, key: key, role: role), by: actor, seq: roster.lines.count, time: time)
@@ -217,13 +231,13 @@ public final class StoreTransaction {
     }
 
     /// Paths this change will write or remove, for checks made before `save`.
-    public var pendingPaths: [String] {
+    package var pendingPaths: [String] {
         (rosterChanged ? [location.rosterPath] : []) + changedEnvironments.sorted().map(location.environmentPath)
             + removedEnvironments.sorted().map(location.environmentPath)
     }
 
     /// Writes every changed file atomically and returns the summary with the paths written.
-    public func save(_ summary: ChangeSummary) throws -> ChangeSummary {
+    package func save(_ summary: ChangeSummary) throws -> ChangeSummary {
         var summary = summary
         var paths: [String] = []
         for path in pendingPaths where originals[path] == nil {
@@ -251,7 +265,7 @@ public final class StoreTransaction {
 
     /// Records in the clone state what `save` wrote, once it stands (committed or staged): every
     /// file was verified or made by this change, so this clone has seen it.
-    public func rememberWritten() {
+    package func rememberWritten() {
         for name in changedEnvironments.sorted() {
             if let file = environments[name] { _ = Store.remember(file, keys: nil, state: state, clone: clone) }
         }
@@ -262,7 +276,7 @@ public final class StoreTransaction {
 
     /// Puts every file `save` wrote back as it was (when the commit after it failed), so a
     /// refused change leaves nothing behind. The lock is still held.
-    public func restore() {
+    package func restore() {
         for (path, bytes) in originals {
             if let bytes = bytes {
                 try? FileSystem.writeAtomically(path, bytes)
@@ -272,5 +286,5 @@ public final class StoreTransaction {
         }
     }
 
-    public func release() { lock.release() }
+    package func release() { lock.release() }
 }

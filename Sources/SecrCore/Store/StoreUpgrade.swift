@@ -1,11 +1,11 @@
 /// What `secr upgrade` did.
-public struct UpgradeReport: Sendable {
+package struct UpgradeReport: Sendable {
     /// Environments whose current key was recorded in the roster as it was.
-    public internal(set) var recorded: [String] = []
+    package internal(set) var recorded: [String] = []
     /// Environments given a new key (their reader lines did not match the roster).
-    public internal(set) var rotated: [String] = []
+    package internal(set) var rotated: [String] = []
     /// Environments the caller cannot read: one of their readers must run `secr upgrade`.
-    public internal(set) var waiting: [(environment: String, readers: [String])] = []
+    package internal(set) var waiting: [(environment: String, readers: [String])] = []
 }
 
 extension StoreTransaction {
@@ -17,7 +17,7 @@ extension StoreTransaction {
     /// is rotated. Environments the caller cannot read wait for one of their readers to run
     /// `secr upgrade` too. Run it after `secr verify --history` is clean: it vouches for the
     /// files as they are.
-    public func upgrade() throws -> (ChangeSummary, UpgradeReport) {
+    package func upgrade() throws -> (ChangeSummary, UpgradeReport) {
         let member = try actingMember()
         guard state.manageLevel(of: member) > .none else {
             throw SecrError.denied("\(member.name) (\(member.role)) may not upgrade the store; an admin or owner runs `secr upgrade`")

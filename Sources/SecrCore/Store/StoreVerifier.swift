@@ -1,31 +1,31 @@
 /// One integrity problem found by `secr verify`.
-public struct VerificationProblem: Sendable {
-    public let file: String
-    public let message: String
+package struct VerificationProblem: Sendable {
+    package let file: String
+    package let message: String
 }
 
 /// What `secr verify` found.
-public struct VerificationReport: Sendable {
-    public internal(set) var root: String?
+package struct VerificationReport: Sendable {
+    package internal(set) var root: String?
     /// The roster's newest entry: its seq and hash.
-    public internal(set) var head: (seq: Int, hash: String)?
+    package internal(set) var head: (seq: Int, hash: String)?
     /// Things to tell the user (a first pin).
-    public internal(set) var notices: [String] = []
-    public var problems: [VerificationProblem] = []
+    package internal(set) var notices: [String] = []
+    package var problems: [VerificationProblem] = []
     /// Keys a former reader could decrypt that have not had a new value since.
-    public internal(set) var openExposures: [ExposureEvent] = []
-    public internal(set) var environments: [String] = []
-    public internal(set) var records = 0
+    package internal(set) var openExposures: [ExposureEvent] = []
+    package internal(set) var environments: [String] = []
+    package internal(set) var records = 0
 
-    public var isClean: Bool { problems.isEmpty }
+    package var isClean: Bool { problems.isEmpty }
 }
 
 /// Checks a whole store with public data only (no identity): the roster chain and signatures,
 /// each environment's header, reader lines against the roster (missing and surplus), every
 /// record's signature and signer permission, and the files' format. It reports every problem
 /// it can find rather than stopping at the first.
-public enum StoreVerifier {
-    public static func verify(_ location: StoreLocation, expected: RosterExpectation) -> VerificationReport {
+package enum StoreVerifier {
+    package static func verify(_ location: StoreLocation, expected: RosterExpectation) -> VerificationReport {
         var report = VerificationReport()
         let rosterFile = location.display(location.rosterPath)
         let store: Store
@@ -95,7 +95,7 @@ public enum StoreVerifier {
 
 extension VerificationReport {
     /// `secr verify --json`.
-    public var json: JSONValue {
+    package var json: JSONValue {
         .object([
             ("ok", .bool(isClean)), ("root", .optional(root)), ("head", .optional(head.map { "\($0.seq):\($0.hash)" })),
             ("problems", .array(problems.map { .object([("file", .string($0.file)), ("message", .string($0.message))]) })),
@@ -105,7 +105,7 @@ extension VerificationReport {
 }
 
 extension ExposureEvent {
-    public var json: JSONValue {
+    package var json: JSONValue {
         .object([("environment", .string(exposure.environment)), ("key", .string(exposure.key)), ("version", .number(exposure.version)),
                  ("member", .string(member)), ("since", .string(time.text))])
     }

@@ -1,13 +1,14 @@
+import CSystem
 import Glibc
 
 /// File access through Glibc. The library avoids Foundation so that `secr get`/`run` start in
 /// about a millisecond; these few calls are all it needs.
-public enum FileSystem {
+package enum FileSystem {
     static func errorText(_ code: Int32 = errno) -> String { String(cString: strerror(code)) }
 
     /// The whole file, or nil when it does not exist. With `followLinks: false` a symbolic
     /// link is refused (store files are plain files).
-    public static func readIfExists(_ path: String, limit: Int = 64 << 20, followLinks: Bool = true) throws -> [UInt8]? {
+    package static func readIfExists(_ path: String, limit: Int = 64 << 20, followLinks: Bool = true) throws -> [UInt8]? {
         let fd = open(path, O_RDONLY | O_CLOEXEC | (followLinks ? 0 : O_NOFOLLOW))
         if fd < 0 {
             if errno == ENOENT || errno == ENOTDIR { return nil }
@@ -32,32 +33,32 @@ public enum FileSystem {
         return out
     }
 
-    public static func read(_ path: String) throws -> [UInt8] {
+    package static func read(_ path: String) throws -> [UInt8] {
         guard let bytes = try readIfExists(path) else { throw SecrError.failure("\(path) does not exist; check the path (relative paths start at the current directory, or at -C DIR)") }
         return bytes
     }
 
-    public static func exists(_ path: String) -> Bool { access(path, F_OK) == 0 }
+    package static func exists(_ path: String) -> Bool { access(path, F_OK) == 0 }
 
-    public static func isSymbolicLink(_ path: String) -> Bool {
+    package static func isSymbolicLink(_ path: String) -> Bool {
         var info = stat()
         return lstat(path, &info) == 0 && (info.st_mode & S_IFMT) == S_IFLNK
     }
 
-    public static func isDirectory(_ path: String) -> Bool {
+    package static func isDirectory(_ path: String) -> Bool {
         var info = stat()
         return stat(path, &info) == 0 && (info.st_mode & S_IFMT) == S_IFDIR
     }
 
     /// Permission bits of a file, or nil when it does not exist.
-    public static func mode(_ path: String) -> UInt32? {
+    package static func mode(_ path: String) -> UInt32? {
         var info = stat()
         guard stat(path, &info) == 0 else { return nil }
         return UInt32(info.st_mode) & 0o7777
     }
 
     /// `mkdir -p` with the given mode for directories it creates.
-    public static func makeDirectories(_ path: String, mode: mode_t = 0o755) throws {
+    package static func makeDirectories(_ path: String, mode: mode_t = 0o755) throws {
         if isDirectory(path) { return }
         let parent = Path.parent(path)
         if parent != path { try makeDirectories(parent, mode: mode) }
@@ -68,10 +69,9 @@ public enum FileSystem {
 
     /// Writes `bytes` to `path` so that readers see either the old file or the whole new one:
     /// a temporary file beside it, fsync, rename, fsync of the directory.
-    public static func writeAtomically(_ path: String, _ bytes: [UInt8], mode: mode_t = 0o644) throws {
+    package static func writeAtomically(_ path: String, _ bytes: [UInt8], mode: mode_t = 0o644) throws {
         let directory = Path.parent(path)
-        let random = SystemRandom().bytes(6)
-        let temporary = Path.join(directory, ".\(Path.lastComponent(path)).tmp-\(getpid())-\(Sodium.hex(random))")
+        let temporary = Path.join(directory, ".\(Path.lastComponent(path)).tmp-\(getpid())-\(uniqueSuffix())")
         let fd = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode)
         guard fd >= 0 else { throw SecrError.failure("cannot write \(path): \(errorText())") }
         var ok = false
@@ -112,14 +112,14 @@ public enum FileSystem {
         }
     }
 
-    public static func remove(_ path: String) throws {
+    package static func remove(_ path: String) throws {
         if unlink(path) != 0 && errno != ENOENT {
             throw SecrError.failure("cannot remove \(path): \(errorText())")
         }
     }
 
     /// Names in a directory (without `.` and `..`), sorted; empty when it does not exist.
-    public static func list(_ directory: String) -> [String] {
+    package static func list(_ directory: String) -> [String] {
         guard let dir = opendir(directory) else { return [] }
         defer { closedir(dir) }
         var names: [String] = []
@@ -132,14 +132,14 @@ public enum FileSystem {
         return names.sorted()
     }
 
-    public static func currentDirectory() throws -> String {
+    package static func currentDirectory() throws -> String {
         guard let cwd = getcwd(nil, 0) else { throw SecrError.failure("cannot read the current directory: \(errorText())") }
         defer { free(cwd) }
         return String(cString: cwd)
     }
 
     /// The absolute, symlink-free form of an existing path.
-    public static func realPath(_ path: String) -> String? {
+    package static func realPath(_ path: String) -> String? {
         guard let resolved = realpath(path, nil) else { return nil }
         defer { free(resolved) }
         return String(cString: resolved)
@@ -152,15 +152,15 @@ public enum FileSystem {
 /// The file is opened for writing, so only someone who may write there can hold it: a user who
 /// can merely read the store cannot freeze its writers. The wait is bounded; then the error
 /// names the process that holds the lock (its pid is written into the file).
-public final class FileLock {
+package final class FileLock {
     private var fd: Int32
 
     /// Seconds to wait for a lock: `$SECR_LOCK_TIMEOUT`, else 10.
-    public static var defaultTimeout: Double {
+    package static var defaultTimeout: Double {
         Environment.nonEmpty("SECR_LOCK_TIMEOUT").flatMap(Double.init).map { max(0, $0) } ?? 10
     }
 
-    public init(_ path: String, what: String, timeout: Double = FileLock.defaultTimeout) throws {
+    package init(_ path: String, what: String, timeout: Double = FileLock.defaultTimeout) throws {
         try FileSystem.makeDirectories(Path.parent(path), mode: 0o700)
         fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
         guard fd >= 0 else { throw SecrError.failure("cannot lock \(what): cannot open \(path): \(FileSystem.errorText())") }
@@ -192,7 +192,7 @@ public final class FileLock {
         return Int32(String(decoding: buffer.prefix(n), as: UTF8.self).split(separator: "\n").first ?? "")
     }
 
-    public func release() {
+    package func release() {
         if fd >= 0 {
             close(fd)
             fd = -1
@@ -203,30 +203,30 @@ public final class FileLock {
 }
 
 /// Plain string path helpers (POSIX paths only).
-public enum Path {
-    public static func join(_ a: String, _ b: String) -> String {
+package enum Path {
+    package static func join(_ a: String, _ b: String) -> String {
         if b.hasPrefix("/") { return b }
         if a.isEmpty { return b }
         return a.hasSuffix("/") ? a + b : a + "/" + b
     }
 
-    public static func parent(_ path: String) -> String {
+    package static func parent(_ path: String) -> String {
         guard let slash = path.lastIndex(of: "/") else { return "." }
         if slash == path.startIndex { return "/" }
         return String(path[..<slash])
     }
 
-    public static func lastComponent(_ path: String) -> String {
+    package static func lastComponent(_ path: String) -> String {
         guard let slash = path.lastIndex(of: "/") else { return path }
         return String(path[path.index(after: slash)...])
     }
 
-    public static func absolute(_ path: String, from base: String) -> String {
+    package static func absolute(_ path: String, from base: String) -> String {
         path.hasPrefix("/") ? path : join(base, path)
     }
 
     /// `path` relative to `root`, when it lies below it.
-    public static func relative(_ path: String, to root: String) -> String? {
+    package static func relative(_ path: String, to root: String) -> String? {
         let prefix = root.hasSuffix("/") ? root : root + "/"
         guard path.hasPrefix(prefix) else { return nil }
         return String(path.dropFirst(prefix.count))
@@ -234,21 +234,21 @@ public enum Path {
 }
 
 /// Process environment access.
-public enum Environment {
-    public static func get(_ name: String) -> String? {
+package enum Environment {
+    package static func get(_ name: String) -> String? {
         guard let value = getenv(name) else { return nil }
         return String(cString: value)
     }
 
     /// Set and non-empty.
-    public static func nonEmpty(_ name: String) -> String? {
+    package static func nonEmpty(_ name: String) -> String? {
         guard let value = get(name), !value.isEmpty else { return nil }
         return value
     }
 }
 
 extension FileSystem {
-    public static func rename(_ from: String, to: String) throws {
+    package static func rename(_ from: String, to: String) throws {
         guard Glibc.rename(from, to) == 0 else {
             throw SecrError.failure("cannot rename \(from) to \(to): \(errorText())")
         }
@@ -256,14 +256,14 @@ extension FileSystem {
     }
 
     /// Removes a directory and everything below it (no symlinks followed); absent is fine.
-    public static func removeTree(_ path: String) throws {
+    package static func removeTree(_ path: String) throws {
         guard !isSymbolicLink(path) else { return try remove(path) }
         guard isDirectory(path) else { return try remove(path) }
         for name in list(path) { try removeTree(Path.join(path, name)) }
         try removeDirectory(path)
     }
 
-    public static func removeDirectory(_ path: String) throws {
+    package static func removeDirectory(_ path: String) throws {
         if rmdir(path) != 0 && errno != ENOENT {
             throw SecrError.failure("cannot remove directory \(path): \(errorText())")
         }
@@ -272,11 +272,23 @@ extension FileSystem {
 
 extension FileSystem {
     /// Overwrites an existing file in place (no rename), for wiping before unlinking.
-    public static func writeAll(path: String, _ bytes: [UInt8]) throws {
+    package static func writeAll(path: String, _ bytes: [UInt8]) throws {
         let fd = open(path, O_WRONLY | O_CLOEXEC)
         guard fd >= 0 else { throw SecrError.failure("cannot open \(path): \(errorText())") }
         defer { close(fd) }
         try writeAll(fd, bytes, path: path)
         fsync(fd)
+    }
+}
+
+extension FileSystem {
+    /// Twelve random hex digits for a temporary file's name (not a secret: it only has to differ).
+    static func uniqueSuffix() -> String {
+        var value: UInt64 = 0
+        if getrandom(&value, MemoryLayout<UInt64>.size, 0) != MemoryLayout<UInt64>.size {
+            value = UInt64(UInt32(truncatingIfNeeded: getpid())) << 32 ^ UInt64(UInt(bitPattern: time(nil)))
+        }
+        let hex = String(value & 0xffff_ffff_ffff, radix: 16)
+        return String(repeating: "0", count: 12 - hex.count) + hex
     }
 }

@@ -1,7 +1,7 @@
 /// Small text helpers the library needs without Foundation.
 extension String {
     /// Every occurrence of `target` replaced (the library does not import Foundation).
-    public func replacingOccurrences(of target: String, with replacement: String) -> String {
+    package func replacingOccurrences(of target: String, with replacement: String) -> String {
         guard !target.isEmpty else { return self }
         var result = "", rest = self[...]
         while let range = rest.range(of: target) {

@@ -1,14 +1,14 @@
 import Glibc
 
 /// A point in time at one-second resolution, written RFC 3339 in UTC (`2026-11-29T02:03:43Z`).
-public struct Timestamp: Comparable, Hashable, Sendable {
-    public let secondsSinceEpoch: Int64
+package struct Timestamp: Comparable, Hashable, Sendable {
+    package let secondsSinceEpoch: Int64
 
-    public init(secondsSinceEpoch: Int64) { self.secondsSinceEpoch = secondsSinceEpoch }
+    package init(secondsSinceEpoch: Int64) { self.secondsSinceEpoch = secondsSinceEpoch }
 
-    public static func now() -> Timestamp { Timestamp(secondsSinceEpoch: Int64(time(nil))) }
+    package static func now() -> Timestamp { Timestamp(secondsSinceEpoch: Int64(time(nil))) }
 
-    public var text: String {
+    package var text: String {
         var t = time_t(secondsSinceEpoch)
         var parts = tm()
         gmtime_r(&t, &parts)
@@ -21,7 +21,7 @@ public struct Timestamp: Comparable, Hashable, Sendable {
     }
 
     /// Parses exactly the form `text` produces, and nothing else.
-    public init?(parsing text: Substring) {
+    package init?(parsing text: Substring) {
         let b = Array(text.utf8)
         guard b.count == 20, b[4] == UInt8(ascii: "-"), b[7] == UInt8(ascii: "-"), b[10] == UInt8(ascii: "T"),
               b[13] == UInt8(ascii: ":"), b[16] == UInt8(ascii: ":"), b[19] == UInt8(ascii: "Z") else { return nil }
@@ -47,5 +47,5 @@ public struct Timestamp: Comparable, Hashable, Sendable {
         guard self.text == text else { return nil }
     }
 
-    public static func < (a: Timestamp, b: Timestamp) -> Bool { a.secondsSinceEpoch < b.secondsSinceEpoch }
+    package static func < (a: Timestamp, b: Timestamp) -> Bool { a.secondsSinceEpoch < b.secondsSinceEpoch }
 }

@@ -1,8 +1,8 @@
 /// The result of a merge: the file to write, and what could not be merged.
-public struct MergeOutcome: Sendable {
-    public let bytes: [UInt8]
-    public let conflicts: [String]
-    public let notes: [String]
+package struct MergeOutcome: Sendable {
+    package let bytes: [UInt8]
+    package let conflicts: [String]
+    package let notes: [String]
 }
 
 /// `secr merge`: git's merge driver for environment files and the roster, record by record.
@@ -13,10 +13,10 @@ public struct MergeOutcome: Sendable {
 /// record must verify and be signed by someone that roster lets write, no key may go back to a
 /// lower version, keys are sealed only to members that roster lets read, and the result is
 /// verified before it is written. Whatever cannot be proven is a conflict that says why.
-public enum StoreMerge {
+package enum StoreMerge {
     /// `rosters` are the rosters of the two commits being merged (for an environment file);
     /// nil when they cannot be found, in which case only what ours proves is accepted.
-    public static func merge(base: [UInt8], ours: [UInt8], theirs: [UInt8], rosters: (ours: Roster, theirs: Roster?)?,
+    package static func merge(base: [UInt8], ours: [UInt8], theirs: [UInt8], rosters: (ours: Roster, theirs: Roster?)?,
                              identity: Identity?, random: RandomSource = SystemRandom()) -> MergeOutcome {
         if ours.starts(with: Array(Roster.header.utf8)) || theirs.starts(with: Array(Roster.header.utf8)) {
             return mergeRoster(ours: ours, theirs: theirs)
@@ -62,7 +62,7 @@ public enum StoreMerge {
 
     static func mergeEnvironment(base: [UInt8], ours: [UInt8], theirs: [UInt8], roster: Roster, identity: Identity?,
                                  random: RandomSource) throws -> MergeOutcome {
-        guard let name = EnvironmentText.environmentName(ours) ?? EnvironmentText.environmentName(theirs) else {
+        guard let name = EnvironmentFile.environmentName(ours) ?? EnvironmentFile.environmentName(theirs) else {
             throw SecrError.integrity("neither side is a secr environment file")
         }
         let file = ".secr/env/\(name).secr"

@@ -1,22 +1,22 @@
 /// How a change is recorded in git.
-public struct WriteOptions: Sendable {
+package struct WriteOptions: Sendable {
     /// Commit the change (the default); false writes and stages it only (`--no-commit`).
-    public var commit: Bool
-    public var expected: RosterExpectation
+    package var commit: Bool
+    package var expected: RosterExpectation
 
-    public init(commit: Bool = true, expected: RosterExpectation = RosterExpectation()) {
+    package init(commit: Bool = true, expected: RosterExpectation = RosterExpectation()) {
         self.commit = commit
         self.expected = expected
     }
 }
 
 /// What a write did.
-public struct WriteOutcome: Sendable {
-    public let summary: ChangeSummary
+package struct WriteOutcome: Sendable {
+    package let summary: ChangeSummary
     /// The commit made, when one was.
-    public let commit: String?
+    package let commit: String?
     /// Things to tell the user, in order.
-    public let notes: [String]
+    package let notes: [String]
 }
 
 /// The write protocol, in one place for every command that changes a store (`init` included):
@@ -24,9 +24,9 @@ public struct WriteOutcome: Sendable {
 /// (roster chain and pin, headers against the roster, records, versions this clone has seen),
 /// refuse a dirty store, write each file atomically, then commit exactly those paths. A
 /// refusal at any step changes nothing; a commit that fails puts the files back as they were.
-public enum StoreWriter {
+package enum StoreWriter {
     /// `upgrading` opens a format 1 store for `StoreTransaction.upgrade()` (`secr upgrade`).
-    public static func change(_ location: StoreLocation, identity: Identity, options: WriteOptions = WriteOptions(),
+    package static func change(_ location: StoreLocation, identity: Identity, options: WriteOptions = WriteOptions(),
                               upgrading: Bool = false, _ body: (StoreTransaction) throws -> ChangeSummary) throws -> WriteOutcome {
         let repository = try location.repositoryRoot.map { try GitRepository(at: $0) }
         if options.commit { try repository?.checkCommittable() }
@@ -60,7 +60,7 @@ public enum StoreWriter {
     }
 
     /// `secr init`: the new store, committed (or staged) like any other change.
-    public static func initialise(_ location: StoreLocation, owner: String, projectName: String, identity: Identity,
+    package static func initialise(_ location: StoreLocation, owner: String, projectName: String, identity: Identity,
                                   options: WriteOptions = WriteOptions()) throws -> WriteOutcome {
         guard let root = location.repositoryRoot else {
             throw SecrError.failure("\(location.directory) is not inside a git work tree; run `git init` first (nothing was changed)")

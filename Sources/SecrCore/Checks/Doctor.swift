@@ -1,15 +1,15 @@
 /// One thing `secr doctor` found, with the command that fixes it.
-public struct Finding: Sendable {
-    public enum Severity: String, Sendable { case error, warning }
-    public let severity: Severity
-    public let check: String
-    public let message: String
-    public let fix: String
+package struct Finding: Sendable {
+    package enum Severity: String, Sendable { case error, warning }
+    package let severity: Severity
+    package let check: String
+    package let message: String
+    package let fix: String
 }
 
 /// `secr doctor`: the ways teams get environments wrong, found in this project and clone.
-public enum Doctor {
-    public static func examine(location: StoreLocation, expected: RosterExpectation, identity: Identity?, identityFile: String?) throws -> [Finding] {
+package enum Doctor {
+    package static func examine(location: StoreLocation, expected: RosterExpectation, identity: Identity?, identityFile: String?) throws -> [Finding] {
         let store = try Store(location: location, expected: expected)
         let state = store.state
         var findings: [Finding] = []
@@ -98,60 +98,8 @@ public enum Doctor {
     static func isProduction(_ environment: String) -> Bool { environment == "production" || environment == "prod" }
 }
 
-/// Markers of live (production) credentials, as opposed to test or sandbox ones.
-enum LiveCredential {
-    static func marker(in value: SecretBytes) -> String? {
-        let text = value.unsafeString()
-        let markers: [(String, String)] = [("sk_live_", "Stripe live secret key"), ("rk_live_", "Stripe live restricted key"),
-                                           ("access_token$production$", "Braintree production token"),
-                                           ("sq0csp-", "Square production secret"), ("sq0atp-", "Square production token"),
-                                           ("xoxb-", "Slack bot token"), ("xoxp-", "Slack user token")]
-        if let hit = markers.first(where: { text.contains($0.0) }) { return hit.1 }
-        let bytes = Array(text.utf8)
-        for start in bytes.indices where bytes[start...].starts(with: "AKIA".utf8) || bytes[start...].starts(with: "ASIA".utf8) {
-            let id = bytes[start..<min(start + 20, bytes.count)]
-            if id.count == 20, id.allSatisfy({ ($0 >= 0x41 && $0 <= 0x5a) || ($0 >= 0x30 && $0 <= 0x39) }),
-               !String(decoding: id, as: UTF8.self).contains("EXAMPLE") {
-                return "AWS access key id"
-            }
-        }
-        return nil
-    }
-}
-
-/// Plaintext env files: `.env`, `.env.*`, `*.env`, `.envrc`, except templates.
-public enum PlaintextEnvFile {
-    public static func matches(_ path: String) -> Bool {
-        let name = Path.lastComponent(path)
-        if [".env.example", ".env.sample", ".env.template", ".env.dist"].contains(name) { return false }
-        return name == ".env" || name == ".envrc" || name.hasPrefix(".env.") || name.hasSuffix(".env")
-    }
-}
-
-/// Application code that chooses between secrets by environment name, such as
-/// `NODE_ENV === "production" ? LIVE_KEY : TEST_KEY`: the anti-pattern secr replaces.
-enum EnvironmentNameLogic {
-    static let names = ["NODE_ENV", "RAILS_ENV", "RACK_ENV", "APP_ENV", "FLASK_ENV", "DJANGO_ENV", "ENVIRONMENT", "Rails.env.production?"]
-    static let branches = ["?", "if ", "if(", "==", "case ", "when ", "switch"]
-    static let secretWords = ["KEY", "SECRET", "TOKEN", "PASSWORD", "PASSWD", "_URL", "DSN", "CREDENTIAL"]
-    static let codeSuffixes = [".js", ".mjs", ".cjs", ".ts", ".tsx", ".jsx", ".py", ".rb", ".go", ".php", ".java", ".kt", ".swift", ".cs", ".rs", ".ex", ".exs"]
-
-    static func scan(root: String, paths: [String]) -> [(path: String, line: Int)] {
-        var hits: [(String, Int)] = []
-        for path in paths where codeSuffixes.contains(where: path.hasSuffix) && !path.contains("node_modules/") && !path.contains("vendor/") {
-            guard let bytes = try? FileSystem.readIfExists(Path.join(root, path)), bytes.count < 1 << 20, !bytes.contains(0) else { continue }
-            for (number, line) in String(decoding: bytes, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
-                guard names.contains(where: line.contains), line.contains("prod"), branches.contains(where: line.contains) else { continue }
-                let upper = line.uppercased()
-                if secretWords.contains(where: upper.contains) { hits.append((path, number + 1)) }
-            }
-        }
-        return hits
-    }
-}
-
 extension Finding {
-    public var json: JSONValue {
+    package var json: JSONValue {
         .object([("severity", .string(severity.rawValue)), ("check", .string(check)), ("message", .string(message)), ("fix", .string(fix))])
     }
 }

@@ -3,8 +3,8 @@
 /// the screen shows (hide a line, fake a "verified"), change the window title or worse. Control
 /// characters (C0 except newline and tab, DEL, C1) and the bidirectional overrides that reorder
 /// text are shown as visible escapes (`\x1b`, `\u{202e}`) instead.
-public enum TerminalText {
-    public static func isUnsafe(_ scalar: Unicode.Scalar) -> Bool {
+package enum TerminalText {
+    package static func isUnsafe(_ scalar: Unicode.Scalar) -> Bool {
         switch scalar.value {
         case 0x0a, 0x09: false
         case 0..<0x20, 0x7f, 0x80...0x9f: true
@@ -13,7 +13,7 @@ public enum TerminalText {
         }
     }
 
-    public static func safe(_ text: String) -> String {
+    package static func safe(_ text: String) -> String {
         guard text.unicodeScalars.contains(where: isUnsafe) else { return text }
         var out = String.UnicodeScalarView()
         for scalar in text.unicodeScalars {

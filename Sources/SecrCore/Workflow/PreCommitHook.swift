@@ -3,8 +3,8 @@ import Glibc
 /// Installs secr's pre-commit hook into a clone: into `core.hooksPath` when set, else the git
 /// directory's hooks/. An existing hook of someone else's is kept and run first (chained), never
 /// overwritten; installing twice changes nothing.
-public enum PreCommitHook {
-    public enum Status: Equatable, Sendable {
+package enum PreCommitHook {
+    package enum Status: Equatable, Sendable {
         case notInstalled
         case installed(chained: Bool)
         /// Another tool's hook is there and secr's is not.
@@ -14,7 +14,7 @@ public enum PreCommitHook {
     static let marker = "# secr pre-commit hook"
     static let chainedName = "pre-commit.secr-chained"
 
-    public static func directory(in repository: GitRepository) throws -> String {
+    package static func directory(in repository: GitRepository) throws -> String {
         if let configured = repository.configValue("core.hooksPath") {
             return Path.absolute(configured, from: repository.workdir)
         }
@@ -47,7 +47,7 @@ public enum PreCommitHook {
             """
     }
 
-    public static func status(in repository: GitRepository) throws -> Status {
+    package static func status(in repository: GitRepository) throws -> Status {
         let hooks = try directory(in: repository)
         guard let bytes = try FileSystem.readIfExists(Path.join(hooks, "pre-commit")) else { return .notInstalled }
         guard String(decoding: bytes, as: UTF8.self).contains(marker) else { return .foreign }
@@ -56,7 +56,7 @@ public enum PreCommitHook {
 
     /// Returns a sentence saying what was done.
     @discardableResult
-    public static func install(in repository: GitRepository) throws -> String {
+    package static func install(in repository: GitRepository) throws -> String {
         let hooks = try directory(in: repository)
         try FileSystem.makeDirectories(hooks)
         let path = Path.join(hooks, "pre-commit")
@@ -79,7 +79,7 @@ public enum PreCommitHook {
     }
 
     @discardableResult
-    public static func uninstall(in repository: GitRepository) throws -> String {
+    package static func uninstall(in repository: GitRepository) throws -> String {
         let hooks = try directory(in: repository)
         let path = Path.join(hooks, "pre-commit"), chained = Path.join(hooks, chainedName)
         guard case .installed = try status(in: repository) else { return "secr's pre-commit hook is not installed in \(hooks)" }

@@ -1,0 +1,31 @@
+/// Names of members, roles and environments: lower case, digits, `-` and `_`, starting with a
+/// letter or digit, at most 64 characters. Safe as file names and in every output format.
+enum Names {
+    static func isValid(_ name: String) -> Bool {
+        let b = Array(name.utf8)
+        guard (1...64).contains(b.count) else { return false }
+        func ok(_ c: UInt8) -> Bool { (c >= 0x61 && c <= 0x7a) || (c >= 0x30 && c <= 0x39) }
+        return ok(b[0]) && b.allSatisfy { ok($0) || $0 == 0x2d || $0 == 0x5f }
+    }
+
+    static func check(_ name: String, _ what: String) throws {
+        guard isValid(name) else {
+            throw SecrError.usage("'\(name.prefix(80))' is not a valid \(what) name: use 1 to 64 lower-case letters, digits, '-' or '_', starting with a letter or digit")
+        }
+    }
+}
+
+/// Secret key names: valid environment variable names.
+package enum KeyName {
+    package static func isValid(_ name: Substring) -> Bool {
+        guard let first = name.utf8.first, name.utf8.count <= 256 else { return false }
+        func letter(_ c: UInt8) -> Bool { (c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a) || c == 0x5f }
+        return letter(first) && name.utf8.allSatisfy { letter($0) || ($0 >= 0x30 && $0 <= 0x39) }
+    }
+
+    package static func check(_ name: Substring) throws {
+        guard isValid(name) else {
+            throw SecrError.usage("\(Redaction.quoted(name)) is not a valid key name: key names are environment variable names, a letter or '_' followed by letters, digits or '_' ([A-Za-z_][A-Za-z0-9_]*)")
+        }
+    }
+}
