@@ -31,10 +31,10 @@ public struct PublicKey: Hashable, Sendable, CustomStringConvertible {
     public var description: String { text }
 
     /// The X25519 public key that sealed boxes for this member are sealed to.
-    func boxPublicKey() throws -> [UInt8] { try Sodium.boxPublicKey(fromSignPublicKey: bytes) }
+    func boxPublicKey() throws -> BoxPublicKey { try Sodium.boxPublicKey(fromSignPublicKey: bytes) }
 
-    func verify(signature: [UInt8], message: [UInt8]) -> Bool {
-        Sodium.verify(signature: signature, message: message, publicKey: bytes)
+    func verify(_ signature: Signature, message: [UInt8]) -> Bool {
+        Sodium.verify(signature, message: message, publicKey: bytes)
     }
 }
 
@@ -96,7 +96,7 @@ public final class Identity: Sendable {
         """
     }
 
-    func sign(_ message: [UInt8]) throws -> [UInt8] { try Sodium.sign(message, secretKey: signSecretKey) }
+    func sign(_ message: [UInt8]) throws -> Signature { try Sodium.sign(message, secretKey: signSecretKey) }
 }
 
 extension Substring {

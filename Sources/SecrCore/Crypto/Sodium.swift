@@ -1,7 +1,8 @@
 import CSodium
 
-/// The one place secr calls libsodium. Sizes are checked here, once, so a wrong-length key never
-/// reaches C; every other file works with `[UInt8]` and `SecretBytes`.
+/// The one place secr calls libsodium. Public keys, nonces, signatures and digests arrive as
+/// size-checked types (`SizedBytes`), so their lengths are known before any call; secret keys are
+/// `SecretBytes`, checked here.
 enum Sodium {
     static let signPublicKeyBytes = 32
     static let signSeedBytes = 32
@@ -44,7 +45,7 @@ enum Sodium {
         return (publicKey, secretKey)
     }
 
-    static func sign(_ message: [UInt8], secretKey: SecretBytes) throws -> [UInt8] {
+    static func sign(_ message: [UInt8], secretKey: SecretBytes) throws -> Signature {
         var signature = [UInt8](repeating: 0, count: signatureBytes)
         try secretKey.withPointer { sk in
             try check(
@@ -52,22 +53,23 @@ enum Sodium {
                                      sk),
                 "crypto_sign_detached")
         }
-        return signature
+        return Signature(uncheckedBytes: signature)
     }
 
-    static func verify(signature: [UInt8], message: [UInt8], publicKey: [UInt8]) -> Bool {
-        guard ready, signature.count == signatureBytes, publicKey.count == signPublicKeyBytes else { return false }
-        return crypto_sign_verify_detached(signature, message, UInt64(message.count), publicKey) == 0
+    /// `publicKey` is the 32 bytes of a `PublicKey` (checked when it was made).
+    static func verify(_ signature: Signature, message: [UInt8], publicKey: [UInt8]) -> Bool {
+        guard ready, publicKey.count == signPublicKeyBytes else { return false }
+        return crypto_sign_verify_detached(signature.bytes, message, UInt64(message.count), publicKey) == 0
     }
 
     /// The X25519 public key that belongs to an Ed25519 public key (RFC 7748 birational map).
-    static func boxPublicKey(fromSignPublicKey publicKey: [UInt8]) throws -> [UInt8] {
+    static func boxPublicKey(fromSignPublicKey publicKey: [UInt8]) throws -> BoxPublicKey {
         try requireLength(publicKey.count, signPublicKeyBytes, "identity public key")
         var out = [UInt8](repeating: 0, count: boxPublicKeyBytes)
         guard crypto_sign_ed25519_pk_to_curve25519(&out, publicKey) == 0 else {
             throw SecrError.integrity("an identity public key is not a valid Ed25519 point")
         }
-        return out
+        return BoxPublicKey(uncheckedBytes: out)
     }
 
     static func boxSecretKey(fromSignSecretKey secretKey: SecretBytes) throws -> SecretBytes {
@@ -84,7 +86,7 @@ enum Sodium {
     // MARK: X25519 and sealed boxes
 
     /// X25519 key pair from a 32-byte seed.
-    static func boxKeyPair(seed: SecretBytes) throws -> (publicKey: [UInt8], secretKey: SecretBytes) {
+    static func boxKeyPair(seed: SecretBytes) throws -> (publicKey: BoxPublicKey, secretKey: SecretBytes) {
         var publicKey = [UInt8](repeating: 0, count: boxPublicKeyBytes)
         let secretKey = try SecretBytes(count: boxSecretKeyBytes) { sk in
             try seed.withPointer { s in
@@ -94,46 +96,46 @@ enum Sodium {
                     "crypto_box_seed_keypair")
             }
         }
-        return (publicKey, secretKey)
+        return (BoxPublicKey(uncheckedBytes: publicKey), secretKey)
     }
 
     /// The X25519 public key of a secret key (to check an unsealed environment key).
-    static func boxPublicKey(ofSecretKey secretKey: SecretBytes) throws -> [UInt8] {
+    static func boxPublicKey(ofSecretKey secretKey: SecretBytes) throws -> BoxPublicKey {
+        try requireLength(secretKey.count, boxSecretKeyBytes, "environment secret key")
         var out = [UInt8](repeating: 0, count: boxPublicKeyBytes)
         try secretKey.withPointer { sk in
             try check(crypto_scalarmult_base(&out, sk),
                       "crypto_scalarmult_base")
         }
-        return out
+        return BoxPublicKey(uncheckedBytes: out)
     }
 
     /// Byte-for-byte what `crypto_box_seal` produces (ephemeral public key ‖ crypto_box of the
     /// message, nonce = BLAKE2b-192(epk ‖ pk)), but with the ephemeral key drawn from `random`,
     /// so test vectors are reproducible. `crypto_box_seal_open` opens it.
-    static func seal(_ message: SecretBytes, to publicKey: [UInt8], random: RandomSource) throws -> [UInt8] {
-        try requireLength(publicKey.count, boxPublicKeyBytes, "recipient public key")
+    static func seal(_ message: SecretBytes, to publicKey: BoxPublicKey, random: RandomSource) throws -> [UInt8] {
         let ephemeral = try boxKeyPair(seed: SecretBytes(random: 32, from: random))
-        let nonce = blake2b(ephemeral.publicKey + publicKey, outputLength: Int(crypto_box_noncebytes()))
+        let nonce = blake2b(ephemeral.publicKey.bytes + publicKey.bytes, outputLength: Int(crypto_box_noncebytes()))
         var boxed = [UInt8](repeating: 0, count: message.count + Int(crypto_box_macbytes()))
         try message.withPointer { m in
             try ephemeral.secretKey.withPointer { esk in
                 try check(
                     crypto_box_easy(&boxed, m, UInt64(message.count),
-                                    nonce, publicKey, esk),
+                                    nonce, publicKey.bytes, esk),
                     "crypto_box_easy")
             }
         }
-        return ephemeral.publicKey + boxed
+        return ephemeral.publicKey.bytes + boxed
     }
 
     /// Opens a sealed box; nil when it was not sealed to this key pair or was altered.
-    static func openSealed(_ sealed: [UInt8], publicKey: [UInt8], secretKey: SecretBytes) -> SecretBytes? {
-        guard ready, sealed.count >= sealOverhead, publicKey.count == boxPublicKeyBytes else { return nil }
+    static func openSealed(_ sealed: [UInt8], publicKey: BoxPublicKey, secretKey: SecretBytes) -> SecretBytes? {
+        guard ready, sealed.count >= sealOverhead, secretKey.count == boxSecretKeyBytes else { return nil }
         return try? SecretBytes(count: sealed.count - sealOverhead) { out in
             try secretKey.withPointer { sk in
                 try check(
                     crypto_box_seal_open(out, sealed, UInt64(sealed.count),
-                                         publicKey, sk),
+                                         publicKey.bytes, sk),
                     "crypto_box_seal_open")
             }
         }
@@ -141,9 +143,8 @@ enum Sodium {
 
     // MARK: XChaCha20-Poly1305-IETF
 
-    static func encrypt(_ plaintext: SecretBytes, key: SecretBytes, nonce: [UInt8], additionalData: [UInt8]) throws -> [UInt8] {
+    static func encrypt(_ plaintext: SecretBytes, key: SecretBytes, nonce: Nonce, additionalData: [UInt8]) throws -> [UInt8] {
         try requireLength(key.count, aeadKeyBytes, "value key")
-        try requireLength(nonce.count, aeadNonceBytes, "nonce")
         var out = [UInt8](repeating: 0, count: plaintext.count + aeadTagBytes)
         var written: UInt64 = 0
         try plaintext.withPointer { p in
@@ -151,7 +152,7 @@ enum Sodium {
                 try check(
                     crypto_aead_xchacha20poly1305_ietf_encrypt(
                         &out, &written, p, UInt64(plaintext.count),
-                        additionalData, UInt64(additionalData.count), nil, nonce,
+                        additionalData, UInt64(additionalData.count), nil, nonce.bytes,
                         k),
                     "crypto_aead_xchacha20poly1305_ietf_encrypt")
             }
@@ -160,8 +161,8 @@ enum Sodium {
     }
 
     /// nil when the ciphertext, nonce or additional data was altered.
-    static func decrypt(_ ciphertext: [UInt8], key: SecretBytes, nonce: [UInt8], additionalData: [UInt8]) -> SecretBytes? {
-        guard ready, key.count == aeadKeyBytes, nonce.count == aeadNonceBytes, ciphertext.count >= aeadTagBytes else {
+    static func decrypt(_ ciphertext: [UInt8], key: SecretBytes, nonce: Nonce, additionalData: [UInt8]) -> SecretBytes? {
+        guard ready, key.count == aeadKeyBytes, ciphertext.count >= aeadTagBytes else {
             return nil
         }
         return try? SecretBytes(count: ciphertext.count - aeadTagBytes) { out in
@@ -170,7 +171,7 @@ enum Sodium {
                 try check(
                     crypto_aead_xchacha20poly1305_ietf_decrypt(
                         out, &written, nil, ciphertext,
-                        UInt64(ciphertext.count), additionalData, UInt64(additionalData.count), nonce,
+                        UInt64(ciphertext.count), additionalData, UInt64(additionalData.count), nonce.bytes,
                         k),
                     "crypto_aead_xchacha20poly1305_ietf_decrypt")
             }
@@ -178,6 +179,9 @@ enum Sodium {
     }
 
     // MARK: BLAKE2b, randomness, encodings
+
+    /// A 32-byte digest.
+    static func digest(_ input: [UInt8]) -> Digest { Digest(uncheckedBytes: blake2b(input)) }
 
     static func blake2b(_ input: [UInt8], outputLength: Int = 32) -> [UInt8] {
         _ = ready
@@ -257,11 +261,10 @@ enum Sodium {
 }
 
 extension Sodium {
-    /// Constant-time equality of two public digests of equal length.
-    static func blake2bEqual(_ a: [UInt8], _ b: [UInt8]) -> Bool {
-        guard a.count == b.count else { return false }
+    /// Constant-time equality of two digests.
+    static func constantTimeEqual(_ a: Digest, _ b: Digest) -> Bool {
         var difference: UInt8 = 0
-        for i in a.indices { difference |= a[i] ^ b[i] }
+        for i in 0..<Digest.size { difference |= a.bytes[i] ^ b.bytes[i] }
         return difference == 0
     }
 }

@@ -123,6 +123,14 @@ struct FieldReader {
         return decoded
     }
 
+    /// A binary field of a fixed size: a signature, nonce, public key, digest or sealed key.
+    func sized<T: SizedBytes>(_ name: String, as type: T.Type) throws -> T {
+        guard let value = T(try bytes(name)) else {
+            throw fail("field '\(name)' has the wrong length, expected \(T.size) bytes")
+        }
+        return value
+    }
+
     func publicKey(_ name: String) throws -> PublicKey {
         do { return try PublicKey(parsing: try string(name)) } catch { throw fail("field '\(name)' is not a secr public key") }
     }

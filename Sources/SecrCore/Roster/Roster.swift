@@ -109,9 +109,9 @@ package struct Roster: Sendable {
     }
 
     private static func checkSignature(_ line: Line, reader: FieldReader, signer: PublicKey) throws {
-        let signature = try reader.bytes("sig", count: Sodium.signatureBytes)
+        let signature = try reader.sized("sig", as: Signature.self)
         let message = line.signedMessage(domain: signatureDomain, excluding: ["sig"])
-        guard signer.verify(signature: signature, message: message) else {
+        guard signer.verify(signature, message: message) else {
             throw reader.fail("the signature of this \(line.kind) entry does not verify")
         }
     }
@@ -194,7 +194,7 @@ package struct Roster: Sendable {
         fields += [("time", time.text), ("by", identity.publicKey.text)]
         var line = Line(kind: change.kind.rawValue, fields: fields)
         let signature = try identity.sign(line.signedMessage(domain: signatureDomain, excluding: ["sig"]))
-        line.fields.append((name: "sig", value: Sodium.base64URL(signature)))
+        line.fields.append((name: "sig", value: signature.base64URL))
         return line.text
     }
 }

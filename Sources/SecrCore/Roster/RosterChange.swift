@@ -94,7 +94,7 @@ package enum RosterEntryKind: String, CaseIterable, Sendable {
 /// rotation, so that an environment file is fresh only if its header is the latest one.
 package struct EnvironmentKeyEntry: Hashable, Sendable {
     package let generation: Int
-    package let publicKey: [UInt8]
+    package let publicKey: BoxPublicKey
     /// `reader_set_hash` of the members the key was sealed to.
     package let readers: String
     /// The roster entry that recorded it.
@@ -106,7 +106,7 @@ enum RosterChange {
     case genesis(projectID: String, projectName: String, owner: String, key: PublicKey)
     case addEnvironment(name: String, access: [String: Permission])
     case removeEnvironment(name: String)
-    case environmentKey(name: String, generation: Int, publicKey: [UInt8], readers: String)
+    case environmentKey(name: String, generation: Int, publicKey: BoxPublicKey, readers: String)
     case addMember(name: String, key: PublicKey, role: String)
     case removeMember(name: String, keep: [RecordID], exposed: [Exposure])
     case setRole(name: String, role: String, keep: [RecordID], exposed: [Exposure])
@@ -144,7 +144,7 @@ enum RosterChange {
         case let .removeEnvironment(name):
             [("env", name)]
         case let .environmentKey(name, generation, publicKey, readers):
-            [("env", name), ("gen", String(generation)), ("pk", Sodium.base64URL(publicKey)), ("readers", readers)]
+            [("env", name), ("gen", String(generation)), ("pk", publicKey.base64URL), ("readers", readers)]
         case let .addMember(name, key, role):
             [("member", name), ("key", key.text), ("role", role)]
         case let .removeMember(name, keep, exposed):
@@ -177,7 +177,7 @@ enum RosterChange {
             guard generation >= 1 else { throw reader.fail("gen must be 1 or more") }
             _ = try reader.bytes("readers", count: 32)
             self = .environmentKey(name: try reader.string("env"), generation: generation,
-                                   publicKey: try reader.bytes("pk", count: Sodium.boxPublicKeyBytes), readers: try reader.string("readers"))
+                                   publicKey: try reader.sized("pk", as: BoxPublicKey.self), readers: try reader.string("readers"))
         case .addMember:
             self = .addMember(name: try reader.string("member"), key: try reader.publicKey("key"), role: try reader.string("role"))
         case .removeMember:

@@ -1,9 +1,9 @@
 /// An environment's X25519 key pair, once unsealed by a reader.
 final class EnvironmentKey: Sendable {
-    let publicKey: [UInt8]
+    let publicKey: BoxPublicKey
     let secretKey: SecretBytes
 
-    init(publicKey: [UInt8], secretKey: SecretBytes) {
+    init(publicKey: BoxPublicKey, secretKey: SecretBytes) {
         self.publicKey = publicKey
         self.secretKey = secretKey
     }
@@ -24,7 +24,7 @@ package struct EnvironmentFile {
     struct Reader {
         let name: String
         let key: PublicKey
-        let box: [UInt8]
+        let box: SealedKey
         let line: Line
     }
 
@@ -36,8 +36,9 @@ package struct EnvironmentFile {
 
     let project: String
     let generation: Int
-    let publicKey: [UInt8]
+    let publicKey: BoxPublicKey
     let headerSigner: PublicKey
+    let headerSignature: Signature
 
     /// Key names with a live (not deleted) value, sorted.
     package var keyNames: [String] { records.values.filter { !$0.isDeleted }.map(\.key).sorted() }
@@ -64,7 +65,7 @@ package struct EnvironmentFile {
             throw h.fail("header names environment '\(try h.string("env"))' but the file is \(name).secr: it was copied from another environment")
         }
         _ = try h.timestamp("time")
-        _ = try h.bytes("sig", count: Sodium.signatureBytes)
+        let headerSignature = try h.sized("sig", as: Signature.self)
         var readers: [Reader] = []
         var records: [String: SecretRecord] = [:]
         var lastKey = ""
@@ -78,7 +79,7 @@ package struct EnvironmentFile {
                 guard records.isEmpty else { throw reader.fail("reader lines must come before records") }
                 try reader.expectFields([("name", true), ("key", true), ("box", true)])
                 let entry = Reader(name: try reader.string("name"), key: try reader.publicKey("key"),
-                                   box: try reader.bytes("box", count: 32 + Sodium.sealOverhead), line: line)
+                                   box: try reader.sized("box", as: SealedKey.self), line: line)
                 guard readers.last.map({ $0.name < entry.name }) ?? true else {
                     throw reader.fail("reader lines are not sorted by name or repeat a name")
                 }
@@ -92,11 +93,12 @@ package struct EnvironmentFile {
         }
         return EnvironmentFile(name: name, file: file, header: headerLine, readers: readers, records: records,
                                project: try h.string("project"), generation: try h.number("gen"),
-                               publicKey: try h.bytes("pk", count: Sodium.boxPublicKeyBytes), headerSigner: try h.publicKey("by"))
+                               publicKey: try h.sized("pk", as: BoxPublicKey.self), headerSigner: try h.publicKey("by"),
+                               headerSignature: headerSignature)
     }
 
     private init(name: String, file: String, header: Line, readers: [Reader], records: [String: SecretRecord],
-                 project: String, generation: Int, publicKey: [UInt8], headerSigner: PublicKey) {
+                 project: String, generation: Int, publicKey: BoxPublicKey, headerSigner: PublicKey, headerSignature: Signature) {
         self.name = name
         self.file = file
         self.header = header
@@ -106,6 +108,7 @@ package struct EnvironmentFile {
         self.generation = generation
         self.publicKey = publicKey
         self.headerSigner = headerSigner
+        self.headerSignature = headerSignature
     }
 
     private func integrity(_ problem: String) -> SecrError {
@@ -133,8 +136,7 @@ package struct EnvironmentFile {
         var problems: [String] = []
         if checkingFreshness, let problem = freshnessProblem(against: roster) { problems.append(problem) }
         let message = header.signedMessage(domain: EnvironmentFile.headerDomain, excluding: ["sig"])
-        let signature = Sodium.fromBase64URL(Substring(header.value("sig") ?? "")) ?? []
-        if !headerSigner.verify(signature: signature, message: message) {
+        if !headerSigner.verify(headerSignature, message: message) {
             problems.append("the header signature does not verify; the environment key was altered")
         } else if !(roster.member(withKey: headerSigner).map { roster.permission(of: $0, in: name).contains(.read) } ?? false) {
             problems.append("the header is signed by someone who is not a reader of '\(name)' in the roster; the environment key was replaced")
@@ -201,7 +203,7 @@ package struct EnvironmentFile {
             let who = roster.grantors(of: name)
             throw integrity("has no reader line for \(member.name), although the roster lets them read it; \(who.joined(separator: " or ")) can re-grant access with `secr rotate -e \(name)`")
         }
-        guard let secret = Sodium.openSealed(line.box, publicKey: try identity.publicKey.boxPublicKey(), secretKey: identity.boxSecretKey),
+        guard let secret = Sodium.openSealed(line.box.bytes, publicKey: try identity.publicKey.boxPublicKey(), secretKey: identity.boxSecretKey),
               secret.count == Sodium.boxSecretKeyBytes,
               try Sodium.boxPublicKey(ofSecretKey: secret) == publicKey else {
             throw integrity("the reader line for \(member.name) does not open to the environment key in the header; the line or header was altered")
@@ -234,20 +236,21 @@ package struct EnvironmentFile {
                        random: RandomSource, generation: Int = 1) throws -> (EnvironmentFile, EnvironmentKey) {
         let key = try EnvironmentKey.generate(random: random)
         var header = Line(kind: "header", fields: [("env", name), ("project", project), ("gen", String(generation)),
-                                                    ("pk", Sodium.base64URL(key.publicKey)), ("time", time.text),
+                                                    ("pk", key.publicKey.base64URL), ("time", time.text),
                                                     ("by", identity.publicKey.text)])
         let signature = try identity.sign(header.signedMessage(domain: headerDomain, excluding: ["sig"]))
-        header.fields.append((name: "sig", value: Sodium.base64URL(signature)))
+        header.fields.append((name: "sig", value: signature.base64URL))
         var file = EnvironmentFile(name: name, file: file, header: header, readers: [], records: [:],
-                                   project: project, generation: generation, publicKey: key.publicKey, headerSigner: identity.publicKey)
+                                   project: project, generation: generation, publicKey: key.publicKey, headerSigner: identity.publicKey,
+                                   headerSignature: signature)
         for member in readers { try file.addReader(member, key: key, random: random) }
         return (file, key)
     }
 
     /// Seals the environment secret key to `member` (replacing an existing line for them).
     mutating func addReader(_ member: Member, key: EnvironmentKey, random: RandomSource) throws {
-        let box = try Sodium.seal(key.secretKey, to: try member.key.boxPublicKey(), random: random)
-        let line = Line(kind: "reader", fields: [("name", member.name), ("key", member.key.text), ("box", Sodium.base64URL(box))])
+        let box = SealedKey(uncheckedBytes: try Sodium.seal(key.secretKey, to: try member.key.boxPublicKey(), random: random))
+        let line = Line(kind: "reader", fields: [("name", member.name), ("key", member.key.text), ("box", box.base64URL)])
         readers.removeAll { $0.name == member.name }
         readers.append(Reader(name: member.name, key: member.key, box: box, line: line))
         readers.sort { $0.name < $1.name }
@@ -276,7 +279,7 @@ package struct EnvironmentFile {
         readers = try lines.map { line in
             let reader = FieldReader(line: line, file: file, lineNumber: 0)
             return Reader(name: try reader.string("name"), key: try reader.publicKey("key"),
-                          box: try reader.bytes("box", count: 32 + Sodium.sealOverhead), line: line)
+                          box: try reader.sized("box", as: SealedKey.self), line: line)
         }.sorted { $0.name < $1.name }
     }
 

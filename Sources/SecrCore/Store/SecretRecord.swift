@@ -25,7 +25,20 @@ struct SecretRecord {
     let version: Int
     let time: Timestamp
     let signer: PublicKey
+    let signature: Signature
+    /// The encrypted value of a `secret` record (nil for a tombstone), decoded once.
+    let value: EncryptedValue?
     let lineNumber: Int
+
+    /// What a `secret` record holds besides its metadata.
+    struct EncryptedValue {
+        /// `kc`: the commitment to the value key, inside the signature.
+        let commitment: Digest
+        let nonce: Nonce
+        let ciphertext: [UInt8]
+        /// `vk`: the value key sealed to the environment key, outside the signature.
+        let sealedKey: SealedKey
+    }
 
     var isDeleted: Bool { kind == .deleted }
 
@@ -52,12 +65,14 @@ struct SecretRecord {
         }
         time = try reader.timestamp("time")
         signer = try reader.publicKey("by")
-        _ = try reader.bytes("sig", count: Sodium.signatureBytes)
+        signature = try reader.sized("sig", as: Signature.self)
         if kind == .secret {
-            _ = try reader.bytes("kc", count: 32)
-            _ = try reader.bytes("nonce", count: Sodium.aeadNonceBytes)
-            guard try reader.bytes("ct").count >= Sodium.aeadTagBytes else { throw reader.fail("\(key) ciphertext is too short") }
-            _ = try reader.bytes("vk", count: Sodium.aeadKeyBytes + Sodium.sealOverhead)
+            let ciphertext = try reader.bytes("ct")
+            guard ciphertext.count >= Sodium.aeadTagBytes else { throw reader.fail("\(key) ciphertext is too short") }
+            value = EncryptedValue(commitment: try reader.sized("kc", as: Digest.self), nonce: try reader.sized("nonce", as: Nonce.self),
+                                   ciphertext: ciphertext, sealedKey: try reader.sized("vk", as: SealedKey.self))
+        } else {
+            value = nil
         }
         lineNumber = reader.lineNumber
     }
@@ -67,11 +82,6 @@ struct SecretRecord {
         guard let line = Line.parse(Substring(String(decoding: lineBytes, as: UTF8.self))),
               let record = try? SecretRecord(line: line, reader: FieldReader(line: line, file: "", lineNumber: 0)) else { return nil }
         self = record
-    }
-
-    private func field(_ name: String) -> [UInt8] {
-        // Validated in init; an absent field decodes to empty and then fails its check.
-        line.value(name).flatMap { Sodium.fromBase64URL(Substring($0)) } ?? []
     }
 
     var prevHash: String { line.value("prev") ?? "-" }
@@ -96,10 +106,10 @@ struct SecretRecord {
 
     /// The same record with its value key re-sealed to a new environment key: the signature and
     /// the commitment stay as they are, so the writer stays the signer (docs/FORMAT.md §5).
-    func resealed(from old: EnvironmentKey, to newPublicKey: [UInt8], random: RandomSource) throws -> Line? {
-        guard kind == .secret else { return nil }
-        guard let valueKey = Sodium.openSealed(field("vk"), publicKey: old.publicKey, secretKey: old.secretKey),
-              Sodium.blake2bEqual(SecretRecord.commitment(to: valueKey), field("kc")) else { return nil }
+    func resealed(from old: EnvironmentKey, to newPublicKey: BoxPublicKey, random: RandomSource) throws -> Line? {
+        guard let value else { return nil }
+        guard let valueKey = Sodium.openSealed(value.sealedKey.bytes, publicKey: old.publicKey, secretKey: old.secretKey),
+              Sodium.constantTimeEqual(SecretRecord.commitment(to: valueKey), value.commitment) else { return nil }
         let sealed = Sodium.base64URL(try Sodium.seal(valueKey, to: newPublicKey, random: random))
         var copy = line
         copy.fields = line.fields.map { $0.name == "vk" ? (name: "vk", value: sealed) : $0 }
@@ -107,7 +117,7 @@ struct SecretRecord {
     }
 
     func signatureIsValid(project: String, environment: String) -> Bool {
-        signer.verify(signature: field("sig"), message: SecretRecord.signedMessage(line, project: project, environment: environment))
+        signer.verify(signature, message: SecretRecord.signedMessage(line, project: project, environment: environment))
     }
 
     static func additionalData(project: String, environment: String, key: String, version: Int) -> [UInt8] {
@@ -116,26 +126,26 @@ struct SecretRecord {
         return encoder.bytes
     }
 
-    static func commitment(to valueKey: SecretBytes) -> [UInt8] {
+    static func commitment(to valueKey: SecretBytes) -> Digest {
         var prefix = CanonicalEncoder()
         prefix.append(commitmentDomain)
-        return Sodium.blake2b(valueKey, prefix: prefix.bytes)
+        return Digest(uncheckedBytes: Sodium.blake2b(valueKey, prefix: prefix.bytes))
     }
 
     /// Unseals the value key with the environment key, checks it against the signed commitment,
     /// and decrypts. nil means the record was altered (the signature was checked before).
     func decrypt(with environmentKey: EnvironmentKey, project: String, environment: String) -> SecretBytes? {
-        guard kind == .secret,
-              let valueKey = Sodium.openSealed(field("vk"), publicKey: environmentKey.publicKey, secretKey: environmentKey.secretKey),
+        guard let value,
+              let valueKey = Sodium.openSealed(value.sealedKey.bytes, publicKey: environmentKey.publicKey, secretKey: environmentKey.secretKey),
               valueKey.count == Sodium.aeadKeyBytes,
-              Sodium.blake2bEqual(SecretRecord.commitment(to: valueKey), field("kc")) else { return nil }
+              Sodium.constantTimeEqual(SecretRecord.commitment(to: valueKey), value.commitment) else { return nil }
         let ad = SecretRecord.additionalData(project: project, environment: environment, key: key, version: version)
-        return Sodium.decrypt(field("ct"), key: valueKey, nonce: field("nonce"), additionalData: ad)
+        return Sodium.decrypt(value.ciphertext, key: valueKey, nonce: value.nonce, additionalData: ad)
     }
 
     /// A new signed record. `value` nil writes a tombstone.
     static func make(key: String, value: SecretBytes?, version: Int, prev: String, from: String? = nil, project: String,
-                     environment: String, environmentPublicKey: [UInt8], identity: Identity, time: Timestamp,
+                     environment: String, environmentPublicKey: BoxPublicKey, identity: Identity, time: Timestamp,
                      random: RandomSource) throws -> Line {
         var fields: [(String, String)] = [("key", key), ("v", String(version)), ("prev", prev)]
         if let from { fields.append(("from", from)) }
@@ -144,18 +154,18 @@ struct SecretRecord {
         if let value {
             kind = .secret
             let valueKey = SecretBytes(random: Sodium.aeadKeyBytes, from: random)
-            let nonce = random.bytes(Sodium.aeadNonceBytes)
+            let nonce = Nonce(uncheckedBytes: random.bytes(Nonce.size))
             let ad = additionalData(project: project, environment: environment, key: key, version: version)
             let ciphertext = try Sodium.encrypt(value, key: valueKey, nonce: nonce, additionalData: ad)
             let sealed = try Sodium.seal(valueKey, to: environmentPublicKey, random: random)
-            fields += [("kc", Sodium.base64URL(commitment(to: valueKey))), ("nonce", Sodium.base64URL(nonce)),
+            fields += [("kc", commitment(to: valueKey).base64URL), ("nonce", nonce.base64URL),
                        ("ct", Sodium.base64URL(ciphertext)), ("vk", Sodium.base64URL(sealed))]
         } else {
             kind = .deleted
         }
         var line = Line(kind: kind.rawValue, fields: fields)
         let signature = try identity.sign(signedMessage(line, project: project, environment: environment))
-        line.fields.append((name: "sig", value: Sodium.base64URL(signature)))
+        line.fields.append((name: "sig", value: signature.base64URL))
         return line
     }
 }

@@ -37,13 +37,13 @@ final class CryptoTests: XCTestCase {
         let sealed = try Sodium.seal(message, to: recipient.publicKey, random: SystemRandom())
         var opened = [UInt8](repeating: 0, count: message.count)
         let status = recipient.secretKey.withPointer {
-            crypto_box_seal_open(&opened, sealed, UInt64(sealed.count), recipient.publicKey, $0)
+            crypto_box_seal_open(&opened, sealed, UInt64(sealed.count), recipient.publicKey.bytes, $0)
         }
         XCTAssertEqual(status, 0)
         XCTAssertTrue(message.isEqual(to: SecretBytes(copying: opened)))
         // And libsodium's own crypto_box_seal output opens with our open.
         var theirs = [UInt8](repeating: 0, count: message.count + Sodium.sealOverhead)
-        _ = message.withPointer { crypto_box_seal(&theirs, $0, UInt64(message.count), recipient.publicKey) }
+        _ = message.withPointer { crypto_box_seal(&theirs, $0, UInt64(message.count), recipient.publicKey.bytes) }
         XCTAssertTrue(Sodium.openSealed(theirs, publicKey: recipient.publicKey, secretKey: recipient.secretKey)?.isEqual(to: message) ?? false)
     }
 

@@ -75,7 +75,7 @@ final class RosterStateTests: XCTestCase {
     func testEnvironmentKeyRules() throws {
         var (state, members) = try standard()
         let alice = try XCTUnwrap(members["alice"]), dev = try XCTUnwrap(members["dev"]), vic = try XCTUnwrap(members["vic"])
-        let pk = [UInt8](repeating: 7, count: 32)
+        let pk = BoxPublicKey(uncheckedBytes: [UInt8](repeating: 7, count: 32))
         let readers = state.readerSetHash(of: "staging")
         // A reader records the first key, with any generation.
         try state.apply(.environmentKey(name: "staging", generation: 4, publicKey: pk, readers: readers), by: vic, seq: 10, time: fixedTime)
