@@ -5,9 +5,9 @@ import SecrCore
 let version = "0.2.0"
 
 let commands: [CommandSpec] = [
-    keygenCommand, whoamiCommand, initCommand, setCommand, getCommand, unsetCommand, pullCommand, runCommand,
+    keygenCommand, identityCommand, whoamiCommand, initCommand, setCommand, getCommand, unsetCommand, pullCommand, runCommand,
     memberCommand, roleCommand, envCommand, rotateCommand, verifyCommand, pinCommand, logCommand,
-    reviewCommand, diffCommand, mergeCommand, setupGitCommand, promoteCommand, policyCommand,
+    reviewCommand, diffCommand, mergeCommand, resolveCommand, setupCommand, setupGitCommand, promoteCommand, policyCommand,
     compareCommand, importCommand, exportCommand, editCommand, doctorCommand, upgradeCommand,
     scanCommand, hooksCommand, completionCommand, helpCommand, completeCommand, manCommand,
 ]

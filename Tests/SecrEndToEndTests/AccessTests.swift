@@ -103,8 +103,9 @@ import Testing
         let run = try box.secr("whoami", identity: "dave")
         #expect(run.status == 0)
         #expect(run.stdout.hasPrefix("secr1"))
-        #expect(run.stdout.contains("member dave, role developer"))
-        #expect(run.stdout.contains("production: none"))
+        #expect(run.stdout.split(separator: "\n").count == 1, "stdout holds only the key")
+        #expect(run.stderr.contains("member dave, role developer"))
+        #expect(run.stderr.contains("production: none"))
         let json = try box.secr("whoami", "--json", identity: "dave")
         let object = try JSONSerialization.jsonObject(with: json.stdoutData) as? [String: Any]
         #expect(object?["role"] as? String == "developer")

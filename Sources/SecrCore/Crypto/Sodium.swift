@@ -178,6 +178,49 @@ enum Sodium {
         }
     }
 
+    // MARK: Argon2id and XSalsa20-Poly1305 (passphrase-protected identities)
+
+    static let passwordSaltBytes = 16
+    static let secretboxKeyBytes = 32
+    static var secretboxTagBytes: Int { Int(crypto_secretbox_macbytes()) }
+
+    /// A 32-byte key from a passphrase with Argon2id v1.3 (`crypto_pwhash`).
+    static func passwordKey(_ passphrase: SecretBytes, salt: [UInt8], operations: UInt64, memory: Int) throws -> SecretBytes {
+        try requireLength(salt.count, passwordSaltBytes, "passphrase salt")
+        return try SecretBytes(count: secretboxKeyBytes) { out in
+            try passphrase.withPointer { p in
+                let status = p.withMemoryRebound(to: CChar.self, capacity: max(passphrase.count, 1)) { text in
+                    crypto_pwhash(out, UInt64(secretboxKeyBytes), text, UInt64(passphrase.count), salt,
+                                  operations, memory, crypto_pwhash_alg_argon2id13())
+                }
+                guard status == 0 else {
+                    throw SecrError.failure("Argon2id could not run with \(memory >> 20) MiB of memory (the system refused the allocation)")
+                }
+            }
+        }
+    }
+
+    static func secretbox(_ plaintext: SecretBytes, key: SecretBytes, nonce: Nonce) throws -> [UInt8] {
+        try requireLength(key.count, secretboxKeyBytes, "passphrase key")
+        var out = [UInt8](repeating: 0, count: plaintext.count + secretboxTagBytes)
+        try plaintext.withPointer { p in
+            try key.withPointer { k in
+                try check(crypto_secretbox_easy(&out, p, UInt64(plaintext.count), nonce.bytes, k), "crypto_secretbox_easy")
+            }
+        }
+        return out
+    }
+
+    /// nil when the passphrase is wrong or the box was altered.
+    static func secretboxOpen(_ box: [UInt8], key: SecretBytes, nonce: Nonce) -> SecretBytes? {
+        guard ready, key.count == secretboxKeyBytes, box.count >= secretboxTagBytes else { return nil }
+        return try? SecretBytes(count: box.count - secretboxTagBytes) { out in
+            try key.withPointer { k in
+                try check(crypto_secretbox_open_easy(out, box, UInt64(box.count), nonce.bytes, k), "crypto_secretbox_open_easy")
+            }
+        }
+    }
+
     // MARK: BLAKE2b, randomness, encodings
 
     /// A 32-byte digest.

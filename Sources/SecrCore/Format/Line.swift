@@ -164,3 +164,26 @@ func splitLines(_ bytes: [UInt8], file: String) throws -> [Substring] {
     }
     return lines
 }
+
+/// Git's conflict markers (`<<<<<<< `, `=======`, `>>>>>>> ` at a line start): what a merge
+/// without secr's merge driver leaves in a store file.
+package func hasConflictMarkers(_ bytes: [UInt8]) -> Bool {
+    var atLineStart = true
+    var index = 0
+    while index < bytes.count {
+        if atLineStart {
+            for marker in [Array("<<<<<<< ".utf8), Array(">>>>>>> ".utf8)] where bytes[index...].starts(with: marker) { return true }
+        }
+        atLineStart = bytes[index] == 0x0a
+        index += 1
+    }
+    return false
+}
+
+extension SecrError {
+    /// A store file with conflict markers, and the ways out.
+    static func conflicted(_ file: String) -> SecrError {
+        failure("\(file) has git conflict markers: it was merged as text, without secr's merge driver (was `secr setup` run in this clone?)",
+                hint: "during the merge, `secr resolve` merges it record by record; or abort (`git merge --abort`), run `secr setup`, and merge again")
+    }
+}

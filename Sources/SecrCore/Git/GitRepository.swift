@@ -231,3 +231,53 @@ extension GitRepository {
         return paths
     }
 }
+
+/// A path the index holds in conflict: the blob ids of its three stages (nil where a side
+/// has no such file).
+package struct ConflictedFile: Sendable {
+    package let path: String
+    package let base: String?
+    package let ours: String?
+    package let theirs: String?
+}
+
+extension GitRepository {
+    /// Every path in conflict in the index (a merge, rebase or cherry-pick that stopped).
+    package func conflicts() throws -> [ConflictedFile] {
+        var index: OpaquePointer?
+        try gitCheck(git_repository_index(&index, handle), "git_repository_index")
+        defer { git_index_free(index) }
+        try gitCheck(git_index_read(index, 0), "git_index_read")
+        var iterator: OpaquePointer?
+        try gitCheck(git_index_conflict_iterator_new(&iterator, index), "git_index_conflict_iterator_new")
+        defer { git_index_conflict_iterator_free(iterator) }
+        var files: [ConflictedFile] = []
+        while true {
+            var ancestor: UnsafePointer<git_index_entry>?, ours: UnsafePointer<git_index_entry>?, theirs: UnsafePointer<git_index_entry>?
+            let status = git_index_conflict_next(&ancestor, &ours, &theirs, iterator)
+            if status == GIT_ITEROVER.rawValue { break }
+            try gitCheck(status, "git_index_conflict_next")
+            func id(_ entry: UnsafePointer<git_index_entry>?) -> String? {
+                guard var oid = entry?.pointee.id else { return nil }
+                return GitHistory.hex(&oid)
+            }
+            guard let pathPointer = (ours ?? theirs ?? ancestor)?.pointee.path else { continue }
+            files.append(ConflictedFile(path: String(cString: pathPointer), base: id(ancestor), ours: id(ours), theirs: id(theirs)))
+        }
+        return files
+    }
+
+    /// A blob's bytes.
+    package func blob(_ id: String) throws -> [UInt8] {
+        var oid = try GitHistory.oid(id)
+        var blob: OpaquePointer?
+        try gitCheck(git_blob_lookup(&blob, handle, &oid), "git_blob_lookup")
+        defer { git_blob_free(blob) }
+        let size = Int(git_blob_rawsize(blob))
+        guard size > 0, let content = git_blob_rawcontent(blob) else { return [] }
+        return Array(UnsafeRawBufferPointer(start: content, count: size))
+    }
+
+    /// Whether a merge (of any kind: merge, rebase, cherry-pick, revert) is in progress.
+    package var isMerging: Bool { git_repository_state(handle) != Int32(GIT_REPOSITORY_STATE_NONE.rawValue) }
+}

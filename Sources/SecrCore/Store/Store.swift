@@ -21,6 +21,7 @@ public final class Store {
         guard let bytes = try FileSystem.readIfExists(location.rosterPath, followLinks: false) else {
             throw SecrError.failure("no secr store at \(location.display(location.directory))", hint: "run `secr init` in your repository, or point at a store with --store DIR")
         }
+        if hasConflictMarkers(bytes) { throw SecrError.conflicted(location.display(location.rosterPath)) }
         roster = try Roster.load(bytes, file: location.display(location.rosterPath), expectedRoot: expected.root)
         clone = CloneState.of(location).forRoot(roster.rootHash)
         notices = try RosterPin.check(roster, location: location, clone: clone, expected: expected)
@@ -109,6 +110,7 @@ extension Store {
         guard let bytes = try FileSystem.readIfExists(path, followLinks: false) else {
             throw SecrError.integrity("\(location.display(path)) is missing although the roster lists environment '\(name)'; restore it with `git checkout -- \(location.display(path))`")
         }
+        if hasConflictMarkers(bytes) { throw SecrError.conflicted(location.display(path)) }
         let file = try EnvironmentFile.parse(bytes, name: name, file: location.display(path))
         try file.verifyStructure(against: state)
         if let problem = file.versionProblems(seen: clone.seenVersions(of: name, incarnation: state.environmentAdded[name] ?? 0)).first {

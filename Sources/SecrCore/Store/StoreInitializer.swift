@@ -1,7 +1,7 @@
 /// `secr init`: a new store with the genesis, the three standard environments, and the git
 /// attributes and ignore rules that go with it.
 package enum StoreInitializer {
-    static let attributesLines = ["*.secr diff=secr merge=secr", ".secr/roster merge=secr"]
+    static let attributesLines = ["*.secr diff=secr merge=secr", ".secr/roster merge=secr", ".secr/** linguist-generated"]
     static let ignoreLines = [".env", ".env.*", "!.env.example", "!.env.sample", "!.env.template"]
 
     /// Creates the store and returns what was written. The store directory appears whole or not

@@ -34,9 +34,15 @@ package enum PreCommitHook {
             #   git commit --no-verify
             chained="$(dirname "$0")/\(chainedName)"
             if [ -x "$chained" ]; then "$chained" "$@" || exit $?; fi
-            SECR=\(quoted)
+            WANT=\(quoted)
+            SECR=$WANT
             command -v "$SECR" >/dev/null 2>&1 || SECR=secr
-            "$SECR" scan --staged
+            if ! command -v "$SECR" >/dev/null 2>&1; then
+                echo "secr: the pre-commit hook cannot find secr (not at $WANT, not on PATH=$PATH), so the commit is blocked." >&2
+                echo "secr: hint: git clients started from a desktop often have a shorter PATH; install secr in /usr/local/bin, or run \\`secr setup\\` again from the secr you use. To commit without the scan, deliberately: git commit --no-verify" >&2
+                exit 1
+            fi
+            "$SECR" scan --staged --quiet
             status=$?
             case $status in
                 0) exit 0 ;;

@@ -130,7 +130,7 @@ package enum StoreMerge {
                 (chosen, from, side) = (mine, o, "ours")
             } else {
                 let describe = { (r: SecretRecord?) in r.map { "v\($0.version)\($0.isDeleted ? " deleted" : "")" } ?? "absent" }
-                conflicts.append("\(key) in \(name) changed on both sides (ours \(describe(mine)), theirs \(describe(yours))); kept \(adoptedSide). Set the right value with `secr set \(key) -e \(name) --no-commit`, then commit the merge")
+                conflicts.append("\(key) in \(name) changed on both sides (ours \(describe(mine)), theirs \(describe(yours))); kept \(adoptedSide). Set the right value with `secr set \(key) -e \(name)` (during the merge it stages, not commits), then `git commit`")
                 continue
             }
             guard let record = chosen else {

@@ -29,6 +29,12 @@ package enum StoreWriter {
     package static func change(_ location: StoreLocation, identity: Identity, options: WriteOptions = WriteOptions(),
                               upgrading: Bool = false, _ body: (StoreTransaction) throws -> ChangeSummary) throws -> WriteOutcome {
         let repository = try location.repositoryRoot.map { try GitRepository(at: $0) }
+        // During a merge (rebase, cherry-pick) the change becomes part of it: written and
+        // staged, committed by the `git commit` that finishes the merge. That is how a key both
+        // sides changed is resolved: `secr set KEY -e ENV`, then `git commit`.
+        var options = options
+        let intoMerge = options.commit && repository?.isMerging == true
+        if intoMerge { options.commit = false }
         if options.commit { try repository?.checkCommittable() }
         let transaction = try StoreTransaction(location: location, identity: identity, expected: options.expected, upgrading: upgrading)
         defer { transaction.release() }
@@ -55,8 +61,10 @@ package enum StoreWriter {
             throw error
         }
         transaction.rememberWritten()
-        return WriteOutcome(summary: saved, commit: commit,
-                            notes: transaction.notices + saved.notes + describe(saved, commit: commit, inGit: repository != nil, committing: options.commit))
+        let described = intoMerge && !saved.paths.isEmpty
+            ? ["a merge is in progress, so this change is staged into it, not committed: finish with `git commit` (or `git rebase --continue`)"]
+            : describe(saved, commit: commit, inGit: repository != nil, committing: options.commit)
+        return WriteOutcome(summary: saved, commit: commit, notes: transaction.notices + saved.notes + described)
     }
 
     /// `secr init`: the new store, committed (or staged) like any other change.

@@ -35,14 +35,30 @@ struct Context {
                                  head: try head.map(RosterExpectation.parseHead))
     }
 
-    /// The store, its roster verified and checked against the pin; notices are said at once.
-    func store() throws -> Store {
-        let store = try Store(location: try location(), expected: try expectation())
+    /// The store, its roster verified and checked against the pin; notices are said at once,
+    /// and so (once per clone) that the clone lacks `secr setup`.
+    func store(noticingSetup: Bool = true) throws -> Store {
+        let location = try location()
+        let store = try Store(location: location, expected: try expectation())
         store.notices.forEach(console.note)
+        if noticingSetup, let notice = CloneSetup.notice(for: location) { console.note(notice) }
         return store
     }
 
-    func identity() throws -> Identity { try IdentityLookup.resolve(explicitFile: value(Global.identity)) }
+    /// The caller's identity; a protected one is opened with --passphrase-file, the
+    /// environment, or a prompt on the terminal.
+    func identity() throws -> Identity {
+        let (text, source) = try IdentityLookup.locate(explicitFile: value(Global.identity))
+        return try IdentityLookup.open(text, source: source, prompt: passphrasePrompt)
+    }
+
+    /// --passphrase-file when given, else a hidden prompt on /dev/tty.
+    var passphrasePrompt: IdentityLookup.PassphrasePrompt {
+        if let file = value(Global.passphraseFile) {
+            return { _ in try IdentityLookup.passphrase(fromFile: file, origin: "--passphrase-file") }
+        }
+        return { question in try SecretInput.promptTerminal(question) }
+    }
 
     var writeOptions: WriteOptions {
         get throws { WriteOptions(commit: !has(Global.noCommit), expected: try expectation()) }
@@ -50,8 +66,10 @@ struct Context {
 
     /// Runs a change through the write protocol (`StoreWriter`) and says what happened.
     func mutate(_ body: (StoreTransaction) throws -> ChangeSummary) throws -> ChangeSummary {
-        let outcome = try StoreWriter.change(try location(), identity: try identity(), options: try writeOptions, body)
+        let location = try location()
+        let outcome = try StoreWriter.change(location, identity: try identity(), options: try writeOptions, body)
         outcome.notes.forEach(console.note)
+        if let notice = CloneSetup.notice(for: location) { console.note(notice) }
         return outcome.summary
     }
 }

@@ -54,6 +54,37 @@ enum SecretInput {
 }
 
 extension SecretInput {
+    /// Asks on the controlling terminal (/dev/tty) with echo off, so it works when stdin and
+    /// stdout are pipes; nil when there is no terminal.
+    static func promptTerminal(_ question: String) throws -> SecretBytes? {
+        let tty = open("/dev/tty", O_RDWR | O_NOCTTY | O_CLOEXEC)
+        guard tty >= 0 else { return nil }
+        defer { close(tty) }
+        Console.write(tty, Array(question.utf8))
+        var saved = termios()
+        let canHide = tcgetattr(tty, &saved) == 0
+        if canHide {
+            var hidden = saved
+            hidden.c_lflag &= ~tcflag_t(ECHO)
+            tcsetattr(tty, TCSAFLUSH, &hidden)
+        }
+        defer {
+            if canHide { tcsetattr(tty, TCSAFLUSH, &saved) }
+            Console.write(tty, [0x0a])
+        }
+        var line: [UInt8] = []
+        defer { wipe(&line) }
+        var byte: UInt8 = 0
+        while true {
+            let n = read(tty, &byte, 1)
+            if n < 0 && errno == EINTR { continue }
+            guard n == 1, byte != 0x0a else { break }
+            line.append(byte)
+        }
+        if line.last == 0x0d { line.removeLast() }
+        return SecretBytes(copying: line)
+    }
+
     /// Asks on stderr and reads one answer line from the terminal; true when it starts with `yes`.
     static func confirm(_ question: String, yes: String) throws -> Bool {
         Console.write(STDERR_FILENO, Array(question.utf8))

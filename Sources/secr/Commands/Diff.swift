@@ -15,11 +15,26 @@ let diffCommand = CommandSpec(
     let context = Context(parsed)
     let path = context.positionals[0]
     let bytes = try FileSystem.read(path)
-    let state = (try? context.store())?.state
+    let state = (try? context.store(noticingSetup: false))?.state
     let identity = try? context.identity()
     var text = Array(EnvironmentText.render(bytes, state: state, identity: identity).utf8)
     context.console.outBytes(text)
     wipe(&text)
+    return 0
+}
+
+let setupCommand = CommandSpec(
+    "setup", summary: "set up this clone for secr: the diff and merge drivers and the pre-commit hook",
+    details: """
+        A plain `git clone` has neither: git does not copy config or hooks. Without the merge
+        driver, two branches that change neighbouring keys conflict on raw ciphertext; without
+        the hook, nothing stops a plaintext .env file from being committed. Run it once in every
+        clone (`secr init` does it for the clone that creates the store); running it again
+        changes nothing. Every other secr command says so, once, in a clone that lacks it.
+        """
+) { parsed in
+    let context = Context(parsed)
+    for note in try CloneSetup.install(in: try cloneRepository(context, for: "setup")) { context.console.note(note) }
     return 0
 }
 

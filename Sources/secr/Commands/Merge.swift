@@ -35,3 +35,30 @@ let mergeCommand = CommandSpec(
     for conflict in outcome.conflicts { context.console.error("CONFLICT (secr) in \(label): \(conflict)") }
     return outcome.conflicts.isEmpty ? 0 : 1
 }
+
+let resolveCommand = CommandSpec(
+    "resolve", summary: "merge the store files a stopped merge left in conflict, and stage them",
+    details: """
+        When a merge, rebase or cherry-pick ran without secr's merge driver (a clone without
+        `secr setup`, or another tool), .secr files stop in conflict with text markers in them,
+        and secr refuses to read them. `secr resolve` merges each one from the three versions
+        git keeps in the index, with the merge driver's own checks, writes it and stages it.
+        A file it cannot merge keeps our version, stays unstaged, and its reasons are printed.
+        Give paths to resolve only those. Then `git commit` (or `git rebase --continue`).
+        """,
+    arguments: [ArgumentSpec("PATH", optional: true, repeating: true, completion: .file)]
+) { parsed in
+    let context = Context(parsed)
+    let results = try StoreResolve.resolve(try context.location(), paths: context.positionals, identity: try? context.identity())
+    var failed = false
+    for result in results {
+        for note in result.notes { context.console.note("\(result.path): \(note)") }
+        if result.conflicts.isEmpty {
+            context.console.out("resolved \(result.path)")
+        } else {
+            failed = true
+            for conflict in result.conflicts { context.console.error("CONFLICT (secr) in \(result.path): \(conflict)") }
+        }
+    }
+    return failed ? 1 : 0
+}

@@ -10,6 +10,7 @@ enum ScanOptions {
     static let json = Flag("--json", help: "same as --format json")
     static let baseline = Flag("--baseline", help: "allowlist every current finding in .secr/allow")
     static let reason = Option<String>("--reason", value: "TEXT", help: "the reason recorded with --baseline entries")
+    static let quiet = Flag("--quiet", "-q", help: "say nothing when nothing is found (the hook uses it)")
 }
 
 let scanCommand = CommandSpec(
@@ -31,7 +32,7 @@ let scanCommand = CommandSpec(
         """,
     arguments: [ArgumentSpec("PATH|RANGE", optional: true, repeating: true, completion: .file)],
     options: [ScanOptions.staged.spec, ScanOptions.history.spec, ScanOptions.format.spec, ScanOptions.json.spec,
-              ScanOptions.baseline.spec, ScanOptions.reason.spec]
+              ScanOptions.baseline.spec, ScanOptions.reason.spec, ScanOptions.quiet.spec]
 ) { parsed in
     let context = Context(parsed)
     let format = context.has(ScanOptions.json) ? .json : context.value(ScanOptions.format) ?? .text
@@ -73,7 +74,8 @@ let scanCommand = CommandSpec(
         switch format {
         case .json: context.console.out(ScanOutput.json(report))
         case .sarif: context.console.out(ScanOutput.sarif(report))
-        default: ScanOutput.text(report, staged: { if case .staged = mode { return true } else { return false } }(), console: context.console)
+        default: ScanOutput.text(report, staged: { if case .staged = mode { return true } else { return false } }(),
+                                 quiet: context.has(ScanOptions.quiet), console: context.console)
         }
         return report.blocks ? 5 : 0
     } catch {
@@ -87,7 +89,7 @@ enum ScanOutput {
         finding.path + (finding.line.map { ":\($0)" } ?? "") + (finding.commit.map { " (commit \($0.prefix(10)))" } ?? "")
     }
 
-    static func text(_ report: ScanReport, staged: Bool, console: Console) {
+    static func text(_ report: ScanReport, staged: Bool, quiet: Bool, console: Console) {
         for finding in report.findings {
             let label = finding.severity == .block ? "BLOCK" : "WARN "
             console.out("\(label)  \(location(finding))  \(finding.rule): \(finding.title)  \(finding.preview)\n       fix: \(finding.fix)")
@@ -97,7 +99,7 @@ enum ScanOutput {
         let warnings = report.findings.count - blocking
         if blocking > 0 {
             console.error("\(blocking) finding\(blocking == 1 ? "" : "s") block\(blocking == 1 ? "s" : "")\(staged ? " this commit" : "")\(warnings > 0 ? " (and \(warnings) warning\(warnings == 1 ? "" : "s"))" : ""). Fix them, or accept one deliberately with `secr:allow` on its line or an entry in .secr/allow.\(staged ? " To commit anyway: git commit --no-verify" : "")")
-        } else {
+        } else if !quiet || warnings > 0 {
             console.note("scanned \(report.filesScanned) file\(report.filesScanned == 1 ? "" : "s"): \(warnings == 0 ? "no findings" : "\(warnings) warning\(warnings == 1 ? "" : "s"), nothing blocks")")
         }
     }

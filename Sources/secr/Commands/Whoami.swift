@@ -3,6 +3,10 @@ import SecrCore
 
 let whoamiCommand = CommandSpec(
     "whoami", summary: "print your public key, and your member name and role in this project",
+    details: """
+        Standard output holds only the public key (so `KEY=$(secr whoami)` works); the member
+        name, role and access in this project go to standard error. --json prints them all.
+        """,
     options: [jsonFlag.spec]
 ) { parsed in
     let context = Context(parsed)
@@ -24,10 +28,10 @@ let whoamiCommand = CommandSpec(
     if let store {
         if let member {
             let access = store.state.environments.map { "\($0): \(store.state.permission(of: member, in: $0))" }
-            context.console.out("member \(member.name), role \(member.role) in project \(store.state.projectName)")
-            context.console.out("access: " + access.joined(separator: ", "))
+            context.console.note("member \(member.name), role \(member.role) in project \(store.state.projectName)")
+            context.console.note("access: " + access.joined(separator: ", "))
         } else {
-            context.console.out("not a member of project \(store.state.projectName); ask an admin to run `secr member add NAME \(identity.publicKey.text) --role ROLE`")
+            context.console.note("not a member of project \(store.state.projectName); ask an admin to run `secr member add NAME \(identity.publicKey.text) --role ROLE`")
         }
     }
     return 0
