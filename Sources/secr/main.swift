@@ -6,7 +6,7 @@ let version = "0.2.0"
 
 let commands: [CommandSpec] = [
     keygenCommand, identityCommand, whoamiCommand, initCommand, setCommand, getCommand, unsetCommand, pullCommand, runCommand,
-    memberCommand, roleCommand, envCommand, rotateCommand, verifyCommand, pinCommand, logCommand,
+    memberCommand, roleCommand, envCommand, exposureCommand, rotateCommand, verifyCommand, pinCommand, logCommand,
     reviewCommand, diffCommand, mergeCommand, resolveCommand, setupCommand, setupGitCommand, promoteCommand, policyCommand,
     compareCommand, importCommand, exportCommand, editCommand, doctorCommand, upgradeCommand,
     scanCommand, hooksCommand, completionCommand, helpCommand, completeCommand, manCommand,

@@ -60,7 +60,7 @@ import Testing
             return run.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
         }
         #expect(try complete(["secr", "pu"]) == "pull")
-        #expect(try complete(["secr", "member", ""]) == "add remove set-role list")
+        #expect(try complete(["secr", "member", ""]) == "add remove set-role set-key list")
         #expect(try complete(["secr", "-e", ""]) == "development staging production")
         #expect(try complete(["secr", "get", ""]) == "API_KEY DATABASE_URL")
         #expect(try complete(["secr", "pull", "--format", ""]) == "dotenv json shell yaml keys")

@@ -20,7 +20,9 @@ import Testing
         let run = try box.secr("member", "remove", "bob", identity: "alice")
         #expect(run.status == 0, "\(run.stderr)")
         #expect(run.stdout.contains("development: API_KEY (v1), DATABASE_URL (v1)"))
-        #expect(run.stdout.contains("staging: API_KEY (v1), BOB_FLAG (v1)"))
+        #expect(run.stdout.contains("staging: API_KEY (v1)\n"))
+        // A flag reads as configuration: listed apart, with the command that clears it.
+        #expect(run.stdout.contains("staging: BOB_FLAG (a setting): secr exposure ack BOB_FLAG -e staging"))
         #expect(!run.stdout.contains("PROD_KEY"), "bob never could read production")
         #expect(!run.stdout.contains("dev-api") && !run.stderr.contains("dev-api"), "the report names keys, never values")
         // Development and staging have new keys; production is untouched.

@@ -146,6 +146,8 @@ ROSTER_LAYOUT = {
         "policy-remove": "seq never-promote prev time by sig",
         "inject-allow": "seq name prev time by sig",
         "inject-revoke": "seq name prev time by sig",
+        "member-key": "seq member key keep exposed prev time by sig",
+        "exposure-ack": "seq env key reason prev time by sig",
     }.items()
 }
 LEVEL = {"none": 0, "members": 1, "all": 2}
@@ -195,6 +197,7 @@ def load_roster(text):
             state["member_keys"][f["member"]] = f["key"]
             continue
         actor = [r for k, r in members.values() if k == signer]
+        actor_name = next((n for n, (k, _) in members.items() if k == signer), None)
         if not actor:
             raise Integrity("signer is not a member")
         level = LEVEL[roles[actor[0]][0]]
@@ -253,6 +256,25 @@ def load_roster(text):
                 del members[f["member"]]
                 del state["member_keys"][f["member"]]
             state["kept"].update((key, item) for item in items(f["keep"]))
+        elif kind == "member-key":
+            key, role = members[f["member"]]
+            if actor_name != f["member"]:
+                need(1)
+                if is_owner(role):
+                    need(2)
+            new = public_key(f["key"])
+            if any(k == new for k, _ in members.values()):
+                raise Integrity("member-key: the key is a member's already")
+            members[f["member"]] = (new, role)
+            state["member_keys"][f["member"]] = f["key"]
+            state["kept"].update((key, item) for item in items(f["keep"]))
+        elif kind == "exposure-ack":
+            need(1)
+            if f["env"] not in state["envs"] or "w" not in roles[actor[0]][1].get(f["env"], ""):
+                raise Integrity("exposure-ack by a non-writer")
+            reason = b64(f["reason"])
+            if not reason or len(reason) > 500:
+                raise Integrity("exposure-ack reason")
         elif kind == "role-add":
             need(2)
             roles[f["role"]] = [f["manage"], {e: p for e, p in (i.split(":") for i in items(f["access"]))}]

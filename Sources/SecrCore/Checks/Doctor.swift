@@ -53,6 +53,21 @@ package enum Doctor {
                     "`secr promote \(key) --from staging --to production`, or `secr set \(key) --stdin -e production`")
             }
         }
+        // One lost key away from losing an environment or the roster.
+        for environment in state.environments {
+            let readers = state.readers(of: environment)
+            if readers.count == 1, let only = readers.first {
+                add(.warning, "single-reader", "only \(only.name) can read \(environment): if that one identity is lost, nobody can decrypt \(environment) or re-key it",
+                    "give a second person a role that reads it (`secr member add NAME secr1… --role admin`), and back up \(only.name)'s identity file")
+            }
+        }
+        let managers = state.members.values.filter { state.manageLevel(of: $0) > .none }
+        if state.owners.count == 1, let owner = state.owners.first {
+            add(.warning, "single-owner", managers.count == 1
+                    ? "\(owner.name) is the only member who can manage the roster: if that identity is lost, nobody can add, remove or re-key members"
+                    : "\(owner.name) is the only owner: if that identity is lost, nobody can add owners, define roles or remove environments",
+                "appoint a second owner (`secr member set-role NAME owner`), and back up \(owner.name)'s identity file")
+        }
         if !state.hasEnvironment("staging") {
             add(.warning, "no-staging", "there is no staging environment: changes go from development straight to production",
                 "`secr env add staging --like development`")

@@ -17,7 +17,7 @@ package enum GitDrivers {
         let path = executable
         let onPath = (Environment.get("PATH") ?? "").split(separator: ":").map { Path.join(String($0), "secr") }
         if onPath.first(where: { FileSystem.exists($0) }).flatMap(FileSystem.realPath) == FileSystem.realPath(path) { return "secr" }
-        return "'" + path.replacingOccurrences(of: "'", with: "'\\''") + "'"
+        return "'" + path.replacingOccurrences(of: "'", with: "'\\''") + "'"  // always quoted: git runs it through sh
     }
 
     package static let settings: [(String, String)] = [

@@ -43,6 +43,12 @@ package struct AuditFilter: Sendable {
     package var since: Timestamp?
     package var until: Timestamp?
     package var limit: Int?
+    /// Walk from this revision (default HEAD)…
+    package var tip: String?
+    /// …leaving out what this one reaches (`A..B`).
+    package var excluding: String?
+    /// Only the first parent of merges (a release branch's own view).
+    package var firstParent = false
 
     package init(environment: String? = nil, key: String? = nil, since: Timestamp? = nil, until: Timestamp? = nil, limit: Int? = nil) {
         self.environment = environment
@@ -65,12 +71,13 @@ package struct AuditFilter: Sendable {
 package enum AuditLogReader {
     package static func read(location: StoreLocation, filter: AuditFilter) throws -> AuditLog {
         var log = AuditLog()
-        let history = try StoreHistory(location: location, firstParentOnly: false)
+        let history = try StoreHistory(location: location, firstParentOnly: filter.firstParent)
+        let range = try history.resolveRange(tip: filter.tip, excluding: filter.excluding)
         var rosters: [String: Roster] = [:]
         var lastRoster: Roster?
         var events: [AuditEvent] = []
         let rosterFile = location.display(location.rosterPath)
-        try history.forEachChange { change in
+        try history.forEachChange(from: range.tip, excluding: range.excluded) { change in
             let context = EventContext(commit: change.commit)
             var roster: Roster?
             if let rosterBlob = change.after.roster {
@@ -88,12 +95,15 @@ package enum AuditLogReader {
             if change.after.roster != change.before.roster {
                 let old = String(decoding: try change.before.roster.map(change.blob) ?? [], as: UTF8.self)
                 let new = String(decoding: try change.after.roster.map(change.blob) ?? [], as: UTF8.self)
-                events += RosterEvents.decode(old: old, new: new, roster: roster, context: context)
+                let others = try change.otherParents.compactMap(\.roster).map { String(decoding: try change.blob($0), as: UTF8.self) }
+                events += RosterEvents.decode(old: old, new: new, roster: roster, context: context, otherParents: others)
             }
             for environment in change.changedEnvironments {
                 let old = try change.before.environments[environment].map(change.blob) ?? []
                 let new = try change.after.environments[environment].map(change.blob) ?? []
-                events += EnvironmentEvents.decode(environment: environment, old: old, new: new, state: roster?.state, context: context)
+                let others = try change.otherParents.compactMap { $0.environments[environment] }.map(change.blob)
+                events += EnvironmentEvents.decode(environment: environment, old: old, new: new, state: roster?.state, context: context,
+                                                   otherParents: others)
             }
         }
         log.commitsExamined = history.commitsExamined

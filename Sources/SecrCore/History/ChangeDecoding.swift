@@ -1,6 +1,8 @@
 /// Turns two versions of the roster into events: one per appended entry.
 enum RosterEvents {
-    static func decode(old: String, new: String, roster: Roster?, context: EventContext) -> [AuditEvent] {
+    /// `otherParents`: the rosters of a merge's other parents; entries they hold were reported
+    /// where they were made.
+    static func decode(old: String, new: String, roster: Roster?, context: EventContext, otherParents: [String] = []) -> [AuditEvent] {
         let oldLines = old.split(separator: "\n", omittingEmptySubsequences: false)
         let newLines = new.split(separator: "\n", omittingEmptySubsequences: false)
         guard newLines.starts(with: oldLines.dropLast()) else {
@@ -8,7 +10,8 @@ enum RosterEvents {
                                   summary: "rewrote the roster instead of appending to it")]
         }
         let state = roster?.state
-        return newLines.dropFirst(max(oldLines.count - 1, 1)).compactMap { text in
+        let broughtIn = Set(otherParents.flatMap { $0.split(separator: "\n") })
+        return newLines.dropFirst(max(oldLines.count - 1, 1)).filter { !broughtIn.contains($0) }.compactMap { text in
             guard let line = Line.parse(text), let by = line.value("by").flatMap({ try? PublicKey(parsing: $0) }) else { return nil }
             let signer = roster == nil ? nil : state?.displayName(of: by) ?? "\(by.text.prefix(16))…"
             let value = { (name: String) in line.value(name) ?? "?" }
@@ -28,6 +31,10 @@ enum RosterEvents {
             case "env-key": summary = "record the key of \(value("env")) (generation \(value("gen")))"
             case "inject-allow": summary = "allow injecting \(value("name"))"
             case "inject-revoke": summary = "stop injecting \(value("name"))"
+            case "member-key": summary = "replace the key of \(value("member"))" + exposedSuffix(value("exposed"))
+            case "exposure-ack":
+                let reason = line.value("reason").flatMap { Sodium.fromBase64URL(Substring($0)) }.map { String(decoding: $0, as: UTF8.self) } ?? "?"
+                summary = "acknowledge the exposure of \(value("key")) in \(value("env")): \(reason)"
             default: summary = "\(line.kind) (unknown entry kind)"
             }
             return context.event(signer: signer, permitted: roster != nil, action: line.kind == "genesis" ? "init" : line.kind,
@@ -68,15 +75,19 @@ struct EnvironmentLines {
 /// Turns two versions of an environment file into events: rotations and changed records,
 /// grouped by action and signer.
 enum EnvironmentEvents {
-    static func decode(environment: String, old: [UInt8], new: [UInt8], state: RosterState?, context: EventContext) -> [AuditEvent] {
+    /// `otherParents`: the file in a merge's other parents; a record or header one of them holds
+    /// was reported where it was made.
+    static func decode(environment: String, old: [UInt8], new: [UInt8], state: RosterState?, context: EventContext,
+                       otherParents: [[UInt8]] = []) -> [AuditEvent] {
         let file = "\(environment).secr"
         guard !new.isEmpty else { return [] }  // a removed file: the roster's env-remove says why
         let before = EnvironmentLines(old), after = EnvironmentLines(new)
+        let others = otherParents.map(EnvironmentLines.init)
         func name(of key: PublicKey) -> String { state?.displayName(of: key) ?? "\(key.text.prefix(16))…" }
         func record(_ bytes: ArraySlice<UInt8>?) -> SecretRecord? { bytes.flatMap(SecretRecord.init(lineBytes:)) }
         var events: [AuditEvent] = []
         var project = state?.projectID ?? ""
-        if before.header != after.header {
+        if before.header != after.header && !others.contains(where: { $0.header == after.header }) {
             guard let parsed = try? EnvironmentFile.parse(new, name: environment, file: file) else {
                 return [context.event(signer: nil, permitted: false, action: "corrupt", environment: environment, keys: [],
                                       summary: "wrote an unreadable \(file)")]
@@ -115,6 +126,10 @@ enum EnvironmentEvents {
                 if let old, old.hash(project: project, environment: environment) == new.hash(project: project, environment: environment) {
                     continue  // only re-sealed by a rotation
                 }
+                let newHash = new.hash(project: project, environment: environment)
+                if others.contains(where: { record($0.records[bytes])?.hash(project: project, environment: environment) == newHash }) {
+                    continue  // brought in by the merge from the side that made it
+                }
                 version = new.version
                 let verified = new.signatureIsValid(project: project, environment: environment)
                 let permitted = verified && (state?.accepts(recordBy: new.signer, id: new.id(project: project, environment: environment)) ?? false)
@@ -122,6 +137,7 @@ enum EnvironmentEvents {
                 group = Group(action: new.isDeleted ? "unset" : from == nil ? "set" : "promote",
                               signer: verified ? name(of: new.signer) : nil, permitted: permitted, from: from)
             } else {
+                if others.contains(where: { $0.records[bytes] == nil }) { continue }  // reported on the side that removed it
                 group = Group(action: "remove", signer: nil, permitted: false, from: nil)
             }
             if groups[group] == nil { order.append(group) }

@@ -274,7 +274,7 @@ extension RosterMerge {
     /// Whether an entry takes something away, so leaving it out of a merge would undo it.
     static func restricts(_ kind: String, member: String, before: RosterState, after: RosterState) -> Bool {
         switch RosterEntryKind(rawValue: kind) {
-        case .removeMember, .environmentKey, .removeEnvironment, .removeRole, .addNeverPromote, .revokeInjection:
+        case .removeMember, .environmentKey, .removeEnvironment, .removeRole, .addNeverPromote, .revokeInjection, .setKey:
             return true
         case .setRole:
             guard let old = before.members[member], let new = after.members[member] else { return true }

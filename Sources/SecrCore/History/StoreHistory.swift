@@ -11,6 +11,9 @@ struct StoreChange {
     let commit: GitCommit
     let before: StoreSnapshot
     let after: StoreSnapshot
+    /// For a merge walked with all parents: the store in its other parents, whose changes the
+    /// walk reports where they were made, so the merge must not report them again.
+    var otherParents: [StoreSnapshot] = []
     let blob: (String) throws -> [UInt8]
 
     var changedEnvironments: [String] {
@@ -36,12 +39,25 @@ final class StoreHistory {
         self.firstParentOnly = firstParentOnly
     }
 
-    func forEachChange(_ body: (StoreChange) throws -> Void) throws {
-        guard let head = history.head() else { return }
+    /// Which commits to walk: everything reachable from `tip` (default HEAD) and not from `excluding`.
+    func resolveRange(tip: String?, excluding: String?) throws -> (tip: String?, excluded: Set<String>) {
+        let start = try tip.map(history.resolve) ?? history.head()
+        guard let excluding else { return (start, []) }
+        let stop = try history.resolve(excluding)
+        var seen: Set<String> = [stop], stack = [stop]
+        while let id = stack.popLast() {
+            guard let commit = try history.commit(id) else { continue }
+            for parent in commit.parents where seen.insert(parent).inserted { stack.append(parent) }
+        }
+        return (start, seen)
+    }
+
+    func forEachChange(from tip: String? = nil, excluding: Set<String> = [], _ body: (StoreChange) throws -> Void) throws {
+        guard let head = tip ?? history.head(), !excluding.contains(head) else { return }
         // Pass 1, newest first by commit time: the commits whose store subtree differs from
         // their first parent's. The walk follows parents itself, so a shallow clone's missing
         // parents mark the boundary instead of failing the walk.
-        var changed: [(commit: GitCommit, parentTree: String?)] = []
+        var changed: [(commit: GitCommit, parentTree: String?, otherTrees: [String?])] = []
         var commits: [String: GitCommit?] = [:]
         func lookup(_ id: String) throws -> GitCommit? {
             if let known = commits[id] { return known }
@@ -63,8 +79,11 @@ final class StoreHistory {
                 }
                 parentTree = parentCommit.storeTree
             }
-            if commit.storeTree != parentTree { changed.append((commit, parentTree)) }
-            for parent in firstParentOnly ? Array(commit.parents.prefix(1)) : commit.parents where !queued.contains(parent) {
+            if commit.storeTree != parentTree {
+                let others = firstParentOnly ? [] : try commit.parents.dropFirst().compactMap { try lookup($0) }.map(\.storeTree)
+                changed.append((commit, parentTree, others))
+            }
+            for parent in firstParentOnly ? Array(commit.parents.prefix(1)) : commit.parents where !queued.contains(parent) && !excluding.contains(parent) {
                 queued.insert(parent)
                 if let next = try lookup(parent) { frontier.append(next) }
             }
@@ -80,10 +99,11 @@ final class StoreHistory {
             return result
         }
         var recentBlobs: [String: [UInt8]] = [:], currentBlobs: [String: [UInt8]] = [:]
-        for (commit, parentTree) in changed.reversed() {
+        for (commit, parentTree, otherTrees) in changed.reversed() {
             recentBlobs = currentBlobs
             currentBlobs = [:]
-            let change = StoreChange(commit: commit, before: try snapshot(parentTree), after: try snapshot(commit.storeTree)) { id in
+            let change = StoreChange(commit: commit, before: try snapshot(parentTree), after: try snapshot(commit.storeTree),
+                                     otherParents: try otherTrees.map(snapshot)) { id in
                 let bytes = try recentBlobs[id] ?? self.history.blob(id)
                 currentBlobs[id] = bytes
                 return bytes

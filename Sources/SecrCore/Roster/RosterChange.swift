@@ -68,6 +68,8 @@ package enum RosterEntryKind: String, CaseIterable, Sendable {
     case removeNeverPromote = "policy-remove"
     case allowInjection = "inject-allow"
     case revokeInjection = "inject-revoke"
+    case setKey = "member-key"
+    case acknowledgeExposure = "exposure-ack"
 
     /// The kind-specific fields, in order (after `seq`, before `prev`).
     var fields: [String] {
@@ -83,11 +85,13 @@ package enum RosterEntryKind: String, CaseIterable, Sendable {
         case .removeRole: ["role"]
         case .addNeverPromote, .removeNeverPromote: ["never-promote"]
         case .allowInjection, .revokeInjection: ["name"]
+        case .setKey: ["member", "key", "keep", "exposed"]
+        case .acknowledgeExposure: ["env", "key", "reason"]
         }
     }
 
     /// Kinds that format version 1 rosters may hold.
-    var existsInVersion1: Bool { ![.environmentKey, .allowInjection, .revokeInjection].contains(self) }
+    var existsInVersion1: Bool { ![.environmentKey, .allowInjection, .revokeInjection, .setKey, .acknowledgeExposure].contains(self) }
 }
 
 /// An environment key as the roster records it: the `env-key` entry of each creation and
@@ -116,6 +120,10 @@ enum RosterChange {
     case removeNeverPromote(pattern: String)
     case allowInjection(name: String)
     case revokeInjection(name: String)
+    /// A member's key replaced (a lost laptop): the old key's records kept, what it read exposed.
+    case setKey(name: String, key: PublicKey, keep: [RecordID], exposed: [Exposure])
+    /// A listed exposure cleared without a new value: not secret, or rotated elsewhere.
+    case acknowledgeExposure(environment: String, key: String, reason: String)
 
     var kind: RosterEntryKind {
         switch self {
@@ -132,6 +140,8 @@ enum RosterChange {
         case .removeNeverPromote: .removeNeverPromote
         case .allowInjection: .allowInjection
         case .revokeInjection: .revokeInjection
+        case .setKey: .setKey
+        case .acknowledgeExposure: .acknowledgeExposure
         }
     }
 
@@ -160,6 +170,10 @@ enum RosterChange {
             [("never-promote", pattern)]
         case let .allowInjection(name), let .revokeInjection(name):
             [("name", name)]
+        case let .setKey(name, key, keep, exposed):
+            [("member", name), ("key", key.text), ("keep", RosterChange.list(keep.map(\.text))), ("exposed", RosterChange.list(exposed.map(\.text)))]
+        case let .acknowledgeExposure(environment, key, reason):
+            [("env", environment), ("key", key), ("reason", Sodium.base64URL(Array(reason.utf8)))]
         }
     }
 
@@ -205,10 +219,26 @@ enum RosterChange {
             self = .allowInjection(name: try reader.string("name"))
         case .revokeInjection:
             self = .revokeInjection(name: try reader.string("name"))
+        case .setKey:
+            self = .setKey(name: try reader.string("member"), key: try reader.publicKey("key"),
+                           keep: try RosterChange.parseKeep(reader), exposed: try RosterChange.parseExposed(reader))
+        case .acknowledgeExposure:
+            let bytes = try reader.bytes("reason")
+            guard let reason = String(validating: bytes, as: UTF8.self), RosterChange.isValidReason(reason) else {
+                throw reader.fail("reason must be 1 to \(RosterChange.maximumReasonBytes) bytes of UTF-8 text without control characters")
+            }
+            self = .acknowledgeExposure(environment: try reader.string("env"), key: try reader.string("key"), reason: reason)
         }
     }
 
     // MARK: Field encodings
+
+    static let maximumReasonBytes = 500
+
+    /// An acknowledgement's reason: said back in `secr verify` and `secr log`, so plain text.
+    static func isValidReason(_ text: String) -> Bool {
+        !text.isEmpty && text.utf8.count <= maximumReasonBytes && !text.unicodeScalars.contains { $0.properties.generalCategory == .control }
+    }
 
     static func list(_ items: [String]) -> String { items.isEmpty ? "-" : items.sorted().joined(separator: ",") }
 

@@ -56,6 +56,10 @@ package enum RosterMerge {
         case .removeNeverPromote: command = "secr policy never-promote remove \(value("never-promote"))"
         case .allowInjection: command = "secr policy inject allow \(value("name"))"
         case .revokeInjection: command = "secr policy inject revoke \(value("name"))"
+        case .setKey: command = "secr member set-key \(value("member")) \(value("key"))"
+        case .acknowledgeExposure:
+            let reason = line?.value("reason").flatMap { Sodium.fromBase64URL(Substring($0)) }.map { String(decoding: $0, as: UTF8.self) } ?? "?"
+            command = "secr exposure ack \(value("key")) -e \(value("env")) --reason \(ShellQuoting.quote(reason))"
         case .genesis, nil: command = "(none)"
         }
         let subject = ["member", "env", "role", "never-promote", "name"].compactMap { line?.value($0) }.first ?? ""

@@ -7,6 +7,18 @@ package struct ExposureEvent: Sendable {
     package let time: Timestamp
 }
 
+/// An `exposure-ack` entry: who said a listed key needs no new value, and why.
+package struct ExposureAcknowledgement: Sendable {
+    package let environment: String
+    package let key: String
+    package let reason: String
+    package let by: String
+    /// The exposure events it cleared.
+    package let cleared: [ExposureEvent]
+    package let seq: Int
+    package let time: Timestamp
+}
+
 /// The state the roster describes after some prefix of its entries, and the rules for changing it.
 package struct RosterState: Sendable {
     package let projectID: String
@@ -21,6 +33,8 @@ package struct RosterState: Sendable {
     /// Records that stay valid although their signer may no longer write (by signer key).
     package internal(set) var keptRecords: [PublicKey: Set<RecordID>] = [:]
     package internal(set) var exposures: [ExposureEvent] = []
+    /// Exposures cleared by `exposure-ack` entries, oldest first.
+    package private(set) var acknowledgements: [ExposureAcknowledgement] = []
     /// Key name patterns whose values must never be promoted between environments.
     package internal(set) var neverPromote: [String] = NeverPromote.defaults
     /// Every key of each environment, oldest first: the `env-key` entries since its `env-add`.
@@ -306,6 +320,40 @@ package struct RosterState: Sendable {
                     .unknown(name, among: allowedInjections.sorted())
             }
             allowedInjections.remove(name)
+
+        case let .setKey(name, key, keep, exposed):
+            let target = try requireMember(name)
+            if signer.name != name {
+                try requireLevel(.members, "replace another member's key")
+                if manageLevel(of: target) == .all { try requireLevel(.all, "replace an owner's key") }
+            }
+            if let existing = member(withKey: key) {
+                throw SecrError.failure(existing.name == name ? "\(name) has that key already; nothing to change"
+                                        : "that public key belongs to member '\(existing.name)' already", hint: "each member has their own identity; `secr keygen` makes one")
+            }
+            setMember(Member(name: name, key: key, role: target.role))
+            record(keep: keep, exposed: exposed, for: target, seq: seq, time: time)
+
+        case let .acknowledgeExposure(environment, key, reason):
+            try requireLevel(.members, "acknowledge exposures")
+            guard hasEnvironment(environment) else {
+                throw SecrError.usage("no environment '\(environment.prefix(64))'; environments: \(environments.joined(separator: ", "))")
+                    .unknown(environment, among: environments)
+            }
+            guard permission(of: signer, in: environment).contains(.write) else {
+                throw SecrError.denied("\(signer.name) (\(signer.role)) may not write '\(environment)', so may not acknowledge its exposures")
+            }
+            guard RosterChange.isValidReason(reason) else {
+                throw SecrError.usage("the reason must be 1 to \(RosterChange.maximumReasonBytes) bytes of text without control characters")
+            }
+            let cleared = exposures.filter { $0.exposure.environment == environment && $0.exposure.key == key }
+            guard !cleared.isEmpty else {
+                let listed = Set(exposures.filter { $0.exposure.environment == environment }.map(\.exposure.key)).sorted()
+                throw SecrError.failure("\(key.prefix(80)) in \(environment) is not listed as exposed\(listed.isEmpty ? "" : "; listed: \(listed.joined(separator: ", "))")")
+            }
+            exposures.removeAll { $0.exposure.environment == environment && $0.exposure.key == key }
+            acknowledgements.append(ExposureAcknowledgement(environment: environment, key: key, reason: reason,
+                                                            by: signer.name, cleared: cleared, seq: seq, time: time))
 
         case let .removeRole(name):
             try requireLevel(.all, "remove roles")

@@ -3,6 +3,8 @@ package struct ExposureReport: Sendable {
     package let member: String
     package let exposures: [Exposure]
     package let rotatedEnvironments: [String]
+    /// Exposed keys whose values look like configuration (`LikelyPublic`), with why.
+    package var likelyPublic: [Exposure: String] = [:]
 
     package var isEmpty: Bool { exposures.isEmpty }
 }
@@ -68,6 +70,7 @@ extension StoreTransaction {
                 .map { Exposure(environment: environment, key: $0.key, version: $0.version) }
         }
         let keys = try Dictionary(uniqueKeysWithValues: affected.map { ($0, try files[$0].unwrap($0).unlock(with: identity, roster: before)) })
+        let likelyPublic = try triage(exposed, files: files, keys: keys)
 
         let change: RosterChange = newRole.map { .setRole(name: name, role: $0, keep: keep, exposed: exposed) }
             ?? .removeMember(name: name, keep: keep, exposed: exposed)
@@ -86,7 +89,67 @@ extension StoreTransaction {
         let rotation = lostRead.isEmpty ? "" : " (rotated \(lostRead.joined(separator: ", ")))"
         let summary = ChangeSummary(action: newRole == nil ? .removeMember : .setRole, environment: nil, keys: [],
                                     subject: subject + rotation, paths: [])
-        return (summary, ExposureReport(member: name, exposures: exposed, rotatedEnvironments: lostRead))
+        return (summary, ExposureReport(member: name, exposures: exposed, rotatedEnvironments: lostRead, likelyPublic: likelyPublic))
+    }
+
+    /// Which exposed values look like configuration rather than credentials.
+    private func triage(_ exposed: [Exposure], files: [String: EnvironmentFile], keys: [String: EnvironmentKey]) throws -> [Exposure: String] {
+        var result: [Exposure: String] = [:]
+        for exposure in exposed {
+            guard let file = files[exposure.environment], let key = keys[exposure.environment],
+                  let record = file.record(exposure.key), !record.isDeleted else { continue }
+            if let reason = LikelyPublic.reason(key: exposure.key, value: try file.decrypt(record, with: key)) { result[exposure] = reason }
+        }
+        return result
+    }
+
+    /// Replaces a member's key (a lost or compromised laptop): one signed roster entry, and in the
+    /// same change every environment they read re-keyed to the new key, their records signed with
+    /// the old key kept valid, and everything the old key could decrypt reported as exposed.
+    package func setKey(of name: String, to key: PublicKey) throws -> (ChangeSummary, ExposureReport) {
+        let actor = try actingMember()
+        let before = state
+        guard let target = before.members[name] else {
+            throw SecrError.usage("no member '\(name.prefix(64))'; members: \(before.members.keys.sorted().joined(separator: ", "))")
+                .unknown(name, among: before.members.keys.sorted())
+        }
+        var probe = before
+        try probe.apply(.setKey(name: name, key: key, keep: [], exposed: []), by: actor, seq: roster.lines.count, time: time)
+        let readable = before.environments.filter { before.permission(of: target, in: $0).contains(.read) }
+        let cannotRead = readable.filter { !before.permission(of: actor, in: $0).contains(.read) }
+        guard cannotRead.isEmpty else {
+            let able = before.members.values.filter { member in
+                member.name != name && before.manageLevel(of: member) > .none && readable.allSatisfy { before.permission(of: member, in: $0).contains(.read) }
+            }.map(\.name).sorted()
+            throw SecrError.denied("replacing \(name)'s key re-keys \(readable.joined(separator: ", ")), and \(actor.name) cannot read \(cannotRead.joined(separator: ", ")); nothing was changed. \(able.isEmpty ? "No manager can read all of them." : "Ask \(able.joined(separator: " or ")).")")
+        }
+        var files: [String: EnvironmentFile] = [:]
+        for environment in before.environments { files[environment] = try self.environment(environment) }
+        let keep = before.environments.flatMap { environment in
+            (files[environment]?.allRecords ?? []).filter { $0.signer == target.key }.map { $0.id(project: before.projectID, environment: environment) }
+        }
+        let exposed = try readable.flatMap { environment -> [Exposure] in
+            try files[environment].unwrap(environment).allRecords.filter { !$0.isDeleted }
+                .map { Exposure(environment: environment, key: $0.key, version: $0.version) }
+        }
+        let keys = try Dictionary(uniqueKeysWithValues: readable.map { ($0, try files[$0].unwrap($0).unlock(with: identity, roster: before)) })
+        let likelyPublic = try triage(exposed, files: files, keys: keys)
+        try appendToRoster(.setKey(name: name, key: key, keep: keep, exposed: exposed))
+        for environment in readable {
+            _ = try rekey(try files[environment].unwrap(environment), from: try keys[environment].unwrap(environment))
+        }
+        let rotation = readable.isEmpty ? "" : " (rotated \(readable.joined(separator: ", ")))"
+        let summary = ChangeSummary(action: .setKey, environment: nil, keys: [], subject: "replace the key of \(name)" + rotation, paths: [])
+        return (summary, ExposureReport(member: name, exposures: exposed, rotatedEnvironments: readable, likelyPublic: likelyPublic))
+    }
+
+    /// Clears a listed exposure without a new value: the key is not secret, or its credential was
+    /// rotated at the provider and the old value is dead. A signed roster entry with the reason.
+    package func acknowledgeExposure(of key: String, in environment: String, reason: String) throws -> ChangeSummary {
+        _ = try actingMember()
+        try appendToRoster(.acknowledgeExposure(environment: environment, key: key, reason: reason))
+        return ChangeSummary(action: .acknowledgeExposure, environment: environment, keys: [key],
+                             subject: "acknowledge the exposure of \(key) in \(environment)", paths: [])
     }
 
     /// A new key pair for the environment, readers as the roster says now. Needs read access.
@@ -99,15 +162,34 @@ extension StoreTransaction {
                              subject: "rotate the key of \(environment) (generation \(rotated.generation))", paths: [])
     }
 
-    /// Adds an environment: permissions copied from `like`, or read/write for admin and owner.
-    package func addEnvironment(_ name: String, like: String?) throws -> ChangeSummary {
+    /// Adds an environment: the built-in roles' permissions copied from `like`, or read/write for
+    /// admin and owner. A custom role (a CI identity's) gets access only when named in
+    /// `customRoles`: what a machine may read is decided per environment, never inherited.
+    package func addEnvironment(_ name: String, like: String?, customRoles: [String] = []) throws -> ChangeSummary {
         let actor = try actingMember()
         var access: [String: Permission] = ["admin": .readWrite, "owner": .readWrite]
+        var notes: [String] = []
+        let builtIn = Set(Role.builtIn.map(\.name))
+        for role in customRoles {
+            guard let found = state.roles[role], !builtIn.contains(role) else {
+                throw SecrError.usage("'\(role.prefix(64))' is not a custom role; custom roles: \(state.roles.keys.filter { !builtIn.contains($0) }.sorted().joined(separator: ", "))")
+            }
+            guard let like, !found.permission(in: like).isEmpty else {
+                throw SecrError.usage("--with-roles copies a custom role's permission from the --like environment, and \(role) has none\(like.map { " in \($0)" } ?? " (no --like given)")")
+            }
+        }
         if let like {
             guard state.hasEnvironment(like) else {
                 throw SecrError.usage("no environment '\(like)' to copy permissions from; environments: \(state.environments.joined(separator: ", "))")
             }
-            access = Dictionary(uniqueKeysWithValues: state.roles.values.map { ($0.name, $0.permission(in: like)) }.filter { !$0.1.isEmpty })
+            access = Dictionary(uniqueKeysWithValues: state.roles.values
+                .filter { builtIn.contains($0.name) || customRoles.contains($0.name) }
+                .map { ($0.name, $0.permission(in: like)) }.filter { !$0.1.isEmpty })
+            let left = state.roles.values.filter { !builtIn.contains($0.name) && !customRoles.contains($0.name) && !$0.permission(in: like).isEmpty }
+                .map(\.name).sorted()
+            if !left.isEmpty {
+                notes.append("custom role\(left.count == 1 ? "" : "s") \(left.joined(separator: ", ")) \(left.count == 1 ? "has" : "have") access to \(like) but not to \(name): custom roles are not copied. To copy them: secr env add \(name) --like \(like) --with-roles \(left.joined(separator: ","))")
+            }
         }
         try appendToRoster(.addEnvironment(name: name, access: access))
         guard state.permission(of: actor, in: name).contains(.read) else {
@@ -118,7 +200,9 @@ extension StoreTransaction {
                                                      identity: identity, time: time, random: random)
         try appendToRoster(.environmentKey(name: name, generation: 1, publicKey: key.publicKey, readers: state.readerSetHash(of: name)))
         replace(file)
-        return ChangeSummary(action: .addEnvironment, environment: name, keys: [], subject: "add environment \(name)", paths: [])
+        var summary = ChangeSummary(action: .addEnvironment, environment: name, keys: [], subject: "add environment \(name)", paths: [])
+        summary.notes = notes
+        return summary
     }
 
     /// Removes an environment and its file (owners only). Git history keeps the old ciphertexts.
@@ -153,9 +237,13 @@ extension Optional {
 }
 
 extension ExposureReport {
-    /// `member remove --json` and `member set-role --json`.
+    /// `member remove --json`, `member set-role --json` and `member set-key --json`; `likely_public`
+    /// is the reason a value looks like configuration, or null.
     package var json: JSONValue {
         .object([("member", .string(member)), ("rotated", .strings(rotatedEnvironments)),
-                 ("exposed", .array(exposures.map { .object([("environment", .string($0.environment)), ("key", .string($0.key)), ("version", .number($0.version))]) }))])
+                 ("exposed", .array(exposures.map {
+                     .object([("environment", .string($0.environment)), ("key", .string($0.key)), ("version", .number($0.version)),
+                              ("likely_public", .optional(likelyPublic[$0]))])
+                 }))])
     }
 }

@@ -1,7 +1,8 @@
 /// The kinds of change a secr commit records, as its `Secr-Action` trailer spells them.
 package enum ChangeAction: String, CaseIterable, Sendable {
     case `init`, set, unset, promote, rotate, `import`, edit, upgrade, policy
-    case addMember = "member-add", removeMember = "member-remove", setRole = "member-role"
+    case addMember = "member-add", removeMember = "member-remove", setRole = "member-role", setKey = "member-key"
+    case acknowledgeExposure = "exposure-ack"
     case addEnvironment = "env-add", removeEnvironment = "env-remove", addRole = "role-add", removeRole = "role-remove"
 }
 

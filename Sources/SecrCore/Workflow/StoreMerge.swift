@@ -81,6 +81,7 @@ package enum StoreMerge {
         let theirsAdopted = !holdsCurrent(o) && holdsCurrent(t)
         let (adopted, other) = theirsAdopted ? (t, o) : (o, t)
         let adoptedSide = theirsAdopted ? "theirs" : "ours", otherSide = theirsAdopted ? "ours" : "theirs"
+        let keptVersion = theirsAdopted ? "kept their version" : "kept our version"
         guard holdsCurrent(adopted) else {
             throw SecrError.integrity("neither side's key for \(name) (generations \(o.generation) and \(t.generation)) is the one the merged roster names (generation \(current.generation))")
         }
@@ -130,21 +131,21 @@ package enum StoreMerge {
                 (chosen, from, side) = (mine, o, "ours")
             } else {
                 let describe = { (r: SecretRecord?) in r.map { "v\($0.version)\($0.isDeleted ? " deleted" : "")" } ?? "absent" }
-                conflicts.append("\(key) in \(name) changed on both sides (ours \(describe(mine)), theirs \(describe(yours))); kept \(adoptedSide). Set the right value with `secr set \(key) -e \(name)` (during the merge it stages, not commits), then `git commit`")
+                conflicts.append("\(key) in \(name) changed on both sides (ours \(describe(mine)), theirs \(describe(yours))); \(keptVersion). Set the right value with `secr set \(key) -e \(name)` (during the merge it stages, not commits), then `git commit`")
                 continue
             }
             guard let record = chosen else {
                 if mine != nil || yours != nil {
-                    conflicts.append("\(key) in \(name) was removed on \(side) without a signed tombstone (a removal is `secr unset`); kept \(adoptedSide)'s version")
+                    conflicts.append("\(key) in \(name) was removed on \(side) without a signed tombstone (a removal is `secr unset`); \(keptVersion)")
                 }
                 continue
             }
             if let reason = problem(with: record, in: from) {
-                conflicts.append("\(key) on \(side) is not acceptable under the merged roster: \(reason); kept \(adoptedSide)'s version")
+                conflicts.append("\(key) on \(side) is not acceptable under the merged roster: \(reason); \(keptVersion)")
                 continue
             }
             if let was, record.version <= was.version, hash(record) != hash(was) {
-                conflicts.append("\(key) in \(name) went back on \(side) from v\(was.version) to v\(record.version) (an older record was restored); kept \(adoptedSide)'s version")
+                conflicts.append("\(key) in \(name) went back on \(side) from v\(was.version) to v\(record.version) (an older record was restored); \(keptVersion)")
                 continue
             }
             var placed = record
@@ -152,7 +153,7 @@ package enum StoreMerge {
                 guard let keys = unlockKeys(),
                       let line = try? record.resealed(from: keys.other, to: keys.current.publicKey, random: random),
                       let resealed = try? SecretRecord(line: line, reader: FieldReader(line: line, file: file, lineNumber: record.lineNumber)) else {
-                    conflicts.append("\(key) from \(side): \(keyProblem ?? "its value key does not open under its commitment"); kept \(adoptedSide)'s version")
+                    conflicts.append("\(key) from \(side): \(keyProblem ?? "its value key does not open under its commitment"); \(keptVersion)")
                     continue
                 }
                 placed = resealed

@@ -2,7 +2,8 @@ import SecrCLI
 import SecrCore
 
 enum EnvOptions {
-    static let like = Option<String>("--like", value: "ENV", help: "copy every role's permission from this environment", completion: .environment)
+    static let like = Option<String>("--like", value: "ENV", help: "copy the built-in roles' permissions from this environment", completion: .environment)
+    static let withRoles = Option<String>("--with-roles", value: "ROLE,…", help: "also copy these custom roles' permissions from the --like environment", completion: .role)
     static let yes = Flag("--yes", help: "confirm removal")
 }
 
@@ -31,14 +32,17 @@ let envCommand = CommandSpec(
         CommandSpec(
             "add", summary: "add an environment with its own key pair",
             details: """
-                Without --like, admin and owner get read/write; with --like ENV, every role gets the
-                permission it has in ENV. Admins and owners may add environments.
+                Without --like, admin and owner get read/write; with --like ENV, the built-in roles
+                (viewer, developer, admin, owner) get the permission they have in ENV. Custom roles,
+                such as a CI machine's, are not copied unless named with --with-roles: what a machine
+                may read is decided per environment. Admins and owners may add environments.
                 """,
-            arguments: [ArgumentSpec("NAME")], options: [EnvOptions.like.spec]
+            arguments: [ArgumentSpec("NAME")], options: [EnvOptions.like.spec, EnvOptions.withRoles.spec]
         ) { parsed in
             let context = Context(parsed)
             let (name, like) = (context.positionals[0], context.value(EnvOptions.like))
-            _ = try context.mutate { try $0.addEnvironment(name, like: like) }
+            let roles = context.value(EnvOptions.withRoles).map { $0.split(separator: ",").map(String.init) } ?? []
+            _ = try context.mutate { try $0.addEnvironment(name, like: like, customRoles: roles) }
             context.console.note("added environment \(name)\(like.map { " with the permissions of \($0)" } ?? "")")
             return 0
         },

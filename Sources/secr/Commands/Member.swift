@@ -52,6 +52,25 @@ let memberCommand = CommandSpec(
             try changeMembership(context, done: "\(name) is now \(role)") { try $0.setRole(of: name, to: role) }
             return 0
         },
+        CommandSpec(
+            "set-key", summary: "replace a member's key (a lost laptop); what the old key read is re-keyed",
+            details: """
+                One signed roster entry gives NAME the new public key (from their `secr keygen` on the new
+                machine). In the same commit every environment NAME reads is re-keyed to it, so the old key
+                decrypts nothing written from now on; NAME's records signed with the old key stay valid,
+                and anything the old key signs later does not. The exposure report lists every value the
+                old key could decrypt: rotate those at their provider. Admins and owners replace others'
+                keys (owners' keys only owners); any member may replace their own. You must be able to
+                read every environment NAME reads.
+                """,
+            arguments: [ArgumentSpec("NAME", completion: .member), ArgumentSpec("PUBKEY")], options: [jsonFlag.spec]
+        ) { parsed in
+            let context = Context(parsed)
+            let name = context.positionals[0]
+            let key = try PublicKey(parsing: context.positionals[1])
+            try changeMembership(context, done: "\(name) now has the key \(key.text)") { try $0.setKey(of: name, to: key) }
+            return 0
+        },
         CommandSpec("list", summary: "members with their roles and keys", options: [jsonFlag.spec]) { parsed in
             let context = Context(parsed)
             let state = try context.store().state
@@ -99,10 +118,17 @@ func printExposure(_ report: ExposureReport, context: Context) {
         old ciphertexts. Rotate each credential at its provider, then store the new value with
         `secr set`. Until then `secr verify` lists them as exposed.
         """)
-    let byEnvironment = Dictionary(grouping: report.exposures, by: \.environment)
+    let credentials = report.exposures.filter { report.likelyPublic[$0] == nil }
+    let byEnvironment = Dictionary(grouping: credentials, by: \.environment)
     for environment in byEnvironment.keys.sorted() {
         let keys = (byEnvironment[environment] ?? []).sorted { $0.key < $1.key }.map { "\($0.key) (v\($0.version))" }
         context.console.out("  \(environment): \(keys.joined(separator: ", "))")
+    }
+    let configuration = report.exposures.filter { report.likelyPublic[$0] != nil }.sorted { ($0.environment, $0.key) < ($1.environment, $1.key) }
+    guard !configuration.isEmpty else { return }
+    context.console.out("these look like configuration, not credentials; if so, clear them instead of rotating:")
+    for exposure in configuration {
+        context.console.out("  \(exposure.environment): \(exposure.key) (\(report.likelyPublic[exposure] ?? "")): secr exposure ack \(exposure.key) -e \(exposure.environment) --reason 'not secret'")
     }
 }
 

@@ -10,7 +10,7 @@ enum ScanOptions {
     static let json = Flag("--json", help: "same as --format json")
     static let baseline = Flag("--baseline", help: "allowlist every current finding in .secr/allow")
     static let reason = Option<String>("--reason", value: "TEXT", help: "the reason recorded with --baseline entries")
-    static let quiet = Flag("--quiet", "-q", help: "say nothing when nothing is found (the hook uses it)")
+    static let quiet = Flag("--quiet", "-q", help: "print nothing when nothing is found, not even notes (the hook uses it)")
 }
 
 let scanCommand = CommandSpec(
@@ -94,9 +94,9 @@ enum ScanOutput {
             let label = finding.severity == .block ? "BLOCK" : "WARN "
             console.out("\(label)  \(location(finding))  \(finding.rule): \(finding.title)  \(finding.preview)\n       fix: \(finding.fix)")
         }
-        for note in report.notes { console.note(note) }
         let blocking = report.findings.filter { $0.severity == .block }.count
         let warnings = report.findings.count - blocking
+        if !quiet || !report.findings.isEmpty { for note in report.notes { console.note(note) } }
         if blocking > 0 {
             console.error("\(blocking) finding\(blocking == 1 ? "" : "s") block\(blocking == 1 ? "s" : "")\(staged ? " this commit" : "")\(warnings > 0 ? " (and \(warnings) warning\(warnings == 1 ? "" : "s"))" : ""). Fix them, or accept one deliberately with `secr:allow` on its line or an entry in .secr/allow.\(staged ? " To commit anyway: git commit --no-verify" : "")")
         } else if !quiet || warnings > 0 {
