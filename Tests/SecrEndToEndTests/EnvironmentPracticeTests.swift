@@ -216,10 +216,25 @@ import Testing
 @Suite struct DoctorTests {
     @Test func cleanProjectHasNoFindings() throws {
         let box = try Sandbox()
-        try box.project()
+        try box.project(members: ["carol": "owner"])
         let run = try box.secr("doctor", identity: "alice")
         #expect(run.status == 0, "\(run.stdout)")
         #expect(run.stdout.contains("no problems found"))
+    }
+
+    @Test func warnsWhenOneLostKeyWouldLockEveryoneOut() throws {
+        let box = try Sandbox()
+        try box.project(members: ["bob": "developer"])
+        let run = try box.secr("doctor", identity: "alice")
+        #expect(run.status == 0, "warnings only")
+        #expect(run.stdout.contains("[single-reader] only alice can read production"))
+        #expect(!run.stdout.contains("only alice can read staging"), "bob reads staging too")
+        #expect(run.stdout.contains("[single-owner] alice is the only member who can manage the roster"))
+        // Control: a second owner clears both.
+        let carol = try box.keygen("carol")
+        #expect(try box.secr("member", "add", "carol", carol, "--role", "owner", identity: "alice").status == 0)
+        let after = try box.secr("doctor", identity: "alice")
+        #expect(!after.stdout.contains("single-reader") && !after.stdout.contains("single-owner"))
     }
 
     @Test func findsTheAntiPatternsWithFixes() throws {

@@ -18,7 +18,7 @@ public struct PublicKey: Hashable, Sendable, CustomStringConvertible {
     public init(parsing text: String) throws {
         guard let (hrp, data) = Bech32.decode(text), hrp == PublicKey.prefix else {
             if text.uppercased().hasPrefix("SECR-SECRET-KEY-1") {
-                throw SecrError.usage("that is a secret key, not a public key: never share it; run `secr whoami` to print the public key")
+                throw SecrError.usage("that is a secret key, not a public key: never share it", hint: "run `secr whoami` to print the public key")
             }
             throw SecrError.usage("\(Redaction.quoted(text)) is not a secr public key: it must start with secr1 and have a valid checksum (copy it again from `secr whoami`)")
         }
@@ -71,11 +71,11 @@ public final class Identity: Sendable {
             .map { $0.trimmingSpaces() }
             .filter { !$0.isEmpty && !$0.hasPrefix("#") }
         guard lines.count == 1, let line = lines.first else {
-            throw SecrError.denied("\(source) does not hold exactly one secr secret key (a line starting SECR-SECRET-KEY-1); create one with `secr keygen`")
+            throw SecrError.denied("\(source) does not hold exactly one secr secret key (a line starting SECR-SECRET-KEY-1)", hint: "create one with `secr keygen`")
         }
         guard let (hrp, data) = Bech32.decode(String(line)), hrp == secretPrefix,
               data.count == Sodium.signSeedBytes else {
-            throw SecrError.denied("\(source) holds no valid secr secret key: the line must start with SECR-SECRET-KEY-1 and its checksum must match; create one with `secr keygen`")
+            throw SecrError.denied("\(source) holds no valid secr secret key: the line must start with SECR-SECRET-KEY-1 and its checksum must match", hint: "create one with `secr keygen`")
         }
         return try Identity(seed: SecretBytes(copying: data))
     }

@@ -71,14 +71,14 @@ public enum IdentityLookup {
 
     static func read(file: String, origin: String) throws -> String {
         guard let mode = FileSystem.mode(file) else {
-            throw SecrError.denied("identity file \(file) (\(origin)) does not exist; create one with `secr keygen -o \(file)`")
+            throw SecrError.denied("identity file \(file) (\(origin)) does not exist", hint: "create one with `secr keygen -o \(file)`")
         }
         guard mode & 0o077 == 0 else {
             throw SecrError.denied("identity file \(file) is accessible by group or others (mode \(String(mode, radix: 8))); a secret key must be private", hint: "run `chmod 600 \(file)`")
         }
         let bytes = try FileSystem.read(file)
         guard let text = String(validating: bytes, as: UTF8.self) else {
-            throw SecrError.denied("identity file \(file) is not text; create a new one with `secr keygen`")
+            throw SecrError.denied("identity file \(file) is not text", hint: "create a new one with `secr keygen`")
         }
         return text
     }

@@ -73,7 +73,7 @@ extension Identity {
               let salt = fields["salt"].flatMap(Sodium.fromBase64URL), salt.count == Sodium.passwordSaltBytes,
               let nonce = fields["nonce"].flatMap(Sodium.fromBase64URL), nonce.count == Nonce.size,
               let box = fields["box"].flatMap(Sodium.fromBase64URL), box.count == Sodium.signSeedBytes + Sodium.secretboxTagBytes else {
-            throw SecrError.denied("\(source) has a malformed \(encryptedTag) line (format v1, Argon2id at most 32 passes and 4 GiB); restore it from your backup")
+            throw SecrError.denied("\(source) has a malformed \(encryptedTag) line (format v1, Argon2id at most 32 passes and 4 GiB)", hint: "restore it from your backup")
         }
         let key = try Sodium.passwordKey(passphrase, salt: salt, operations: ops, memory: mem * 1024)
         guard let seed = Sodium.secretboxOpen(box, key: key, nonce: Nonce(uncheckedBytes: nonce)) else {

@@ -153,7 +153,7 @@ func splitLines(_ bytes: [UInt8], file: String) throws -> [Substring] {
         throw SecrError.integrity("\(file) is not UTF-8 text; it was corrupted (restore it with `git checkout -- \(file)`)")
     }
     guard bytes.last == 0x0a, !bytes.contains(0x0d) else {
-        throw SecrError.integrity("\(file) is not in secr's line format (it must end with a newline and use LF line ends); restore it with `git checkout -- \(file)`")
+        throw SecrError.integrity("\(file) is not in secr's line format (it must end with a newline and use LF line ends)", hint: "restore it with `git checkout -- \(file)`")
     }
     var lines: [Substring] = []
     let utf8 = text.utf8

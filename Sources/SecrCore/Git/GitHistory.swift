@@ -47,7 +47,7 @@ package final class GitHistory {
     package func resolve(_ revision: String) throws -> String {
         var object: OpaquePointer?
         guard git_revparse_single(&object, repository.pointer, revision) == 0, let object else {
-            throw SecrError.usage("'\(revision)' is not a revision in this repository; give a branch, tag or commit id (see `git log --oneline`)")
+            throw SecrError.usage("'\(revision)' is not a revision in this repository", hint: "give a branch, tag or commit id (see `git log --oneline`)")
         }
         defer { git_object_free(object) }
         var commit: OpaquePointer?

@@ -56,7 +56,7 @@ package final class GitRepository {
             throw SecrError.failure("a merge, rebase, cherry-pick or similar is in progress; finish or abort it (see `git status`), then run secr again, or use --no-commit")
         }
         if git_repository_head_detached(repository.pointer) == 1 {
-            throw SecrError.failure("HEAD is detached, so a secr commit would belong to no branch; check out a branch (`git switch NAME`) or use --no-commit")
+            throw SecrError.failure("HEAD is detached, so a secr commit would belong to no branch", hint: "check out a branch (`git switch NAME`) or use --no-commit")
         }
     }
 

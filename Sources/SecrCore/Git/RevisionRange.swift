@@ -13,11 +13,11 @@ package struct RevisionRange: Sendable, Equatable {
 
     package static func parse(_ text: String) throws -> RevisionRange {
         guard !text[...].contains("...") else {
-            throw SecrError.usage("\(Redaction.quoted(text)) uses '...', which secr does not read; give A..B (what B has that A has not)")
+            throw SecrError.usage("\(Redaction.quoted(text)) uses '...', which secr does not read", hint: "give A..B (what B has that A has not)")
         }
         guard let dots = text[...].range(of: "..") else { return RevisionRange(start: text, end: "HEAD") }
         let left = String(text[..<dots.lowerBound]), right = String(text[dots.upperBound...])
-        guard !(left.isEmpty && right.isEmpty) else { throw SecrError.usage("'..' names no commits; give A..B, A.. or ..B") }
+        guard !(left.isEmpty && right.isEmpty) else { throw SecrError.usage("'..' names no commits", hint: "give A..B, A.. or ..B") }
         return RevisionRange(start: left.isEmpty ? "HEAD" : left, end: right.isEmpty ? "HEAD" : right)
     }
 

@@ -71,7 +71,7 @@ extension CloneState {
     package static func currentRoster(of location: StoreLocation) throws -> Roster {
         try location.checkContained()
         guard let bytes = try FileSystem.readIfExists(location.rosterPath, followLinks: false) else {
-            throw SecrError.failure("no secr store at \(location.display(location.directory)); run `secr init` first")
+            throw SecrError.failure("no secr store at \(location.display(location.directory))", hint: "run `secr init` first")
         }
         return try Roster.load(bytes, file: location.display(location.rosterPath))
     }
@@ -87,7 +87,7 @@ extension CloneState {
     /// The format version of the store's roster on disk (1 for secr 0.1, 2 now).
     package static func currentRosterFormat(of location: StoreLocation) throws -> Int {
         guard let bytes = try FileSystem.readIfExists(location.rosterPath, followLinks: false) else {
-            throw SecrError.failure("no secr store at \(location.display(location.directory)); run `secr init` first")
+            throw SecrError.failure("no secr store at \(location.display(location.directory))", hint: "run `secr init` first")
         }
         return bytes.starts(with: Array(Roster.version1Header.utf8)) ? 1 : 2
     }

@@ -108,7 +108,7 @@ extension Store {
                 .unknown(name, among: state.environments)
         }
         guard let bytes = try FileSystem.readIfExists(path, followLinks: false) else {
-            throw SecrError.integrity("\(location.display(path)) is missing although the roster lists environment '\(name)'; restore it with `git checkout -- \(location.display(path))`")
+            throw SecrError.integrity("\(location.display(path)) is missing although the roster lists environment '\(name)'", hint: "restore it with `git checkout -- \(location.display(path))`")
         }
         if hasConflictMarkers(bytes) { throw SecrError.conflicted(location.display(path)) }
         let file = try EnvironmentFile.parse(bytes, name: name, file: location.display(path))

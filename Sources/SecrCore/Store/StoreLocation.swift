@@ -40,7 +40,7 @@ public struct StoreLocation: Sendable {
             return StoreLocation(directory: absolute, repositoryRoot: repositoryRoot(containing: Path.parent(absolute)), isExplicit: true)
         }
         guard let root = repositoryRoot(containing: FileSystem.realPath(workingDirectory) ?? workingDirectory) else {
-            throw SecrError.failure("not inside a git work tree (no .git found above \(workingDirectory)); run secr in your project's repository, or point it at a store with --store DIR")
+            throw SecrError.failure("not inside a git work tree (no .git found above \(workingDirectory))", hint: "run secr in your project's repository, or point it at a store with --store DIR")
         }
         return StoreLocation(directory: Path.join(root, ".secr"), repositoryRoot: root)
     }

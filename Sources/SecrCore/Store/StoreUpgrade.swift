@@ -31,7 +31,7 @@ extension StoreTransaction {
             }
             let path = location.environmentPath(name)
             guard let bytes = try FileSystem.readIfExists(path, followLinks: false) else {
-                throw SecrError.integrity("\(location.display(path)) is missing although the roster lists environment '\(name)'; restore it with `git checkout -- \(location.display(path))` before upgrading")
+                throw SecrError.integrity("\(location.display(path)) is missing although the roster lists environment '\(name)'", hint: "restore it with `git checkout -- \(location.display(path))` before upgrading")
             }
             let file = try EnvironmentFile.parse(bytes, name: name, file: location.display(path))
             if let problem = file.structureProblems(against: checking, includeMissingReaders: false, checkingFreshness: false).first {

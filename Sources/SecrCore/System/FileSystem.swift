@@ -34,7 +34,7 @@ package enum FileSystem {
     }
 
     package static func read(_ path: String) throws -> [UInt8] {
-        guard let bytes = try readIfExists(path) else { throw SecrError.failure("\(path) does not exist; check the path (relative paths start at the current directory, or at -C DIR)") }
+        guard let bytes = try readIfExists(path) else { throw SecrError.failure("\(path) does not exist", hint: "check the path (relative paths start at the current directory, or at -C DIR)") }
         return bytes
     }
 

@@ -45,7 +45,7 @@ package enum StoreWriter {
         if options.commit, let repository, let root = location.repositoryRoot, let store = Path.relative(location.directory, to: root) {
             let dirty = try repository.uncommittedChanges(under: store)
             guard dirty.isEmpty else {
-                throw SecrError.failure("\(dirty.joined(separator: ", ")) \(dirty.count == 1 ? "has" : "have") uncommitted changes that secr's commit would mix with its own; commit them (`git commit \(store)`) or discard them (`git checkout -- \(store)`), or use --no-commit")
+                throw SecrError.failure("\(dirty.joined(separator: ", ")) \(dirty.count == 1 ? "has" : "have") uncommitted changes that secr's commit would mix with its own", hint: "commit them (`git commit \(store)`) or discard them (`git checkout -- \(store)`), or use --no-commit")
             }
         }
         let saved = try transaction.save(computed)
@@ -71,7 +71,7 @@ package enum StoreWriter {
     package static func initialise(_ location: StoreLocation, owner: String, projectName: String, identity: Identity,
                                   options: WriteOptions = WriteOptions()) throws -> WriteOutcome {
         guard let root = location.repositoryRoot else {
-            throw SecrError.failure("\(location.directory) is not inside a git work tree; run `git init` first (nothing was changed)")
+            throw SecrError.failure("\(location.directory) is not inside a git work tree", hint: "run `git init` first (nothing was changed)")
         }
         let repository = try GitRepository(at: root)
         if options.commit { try repository.checkCommittable() }
