@@ -16,10 +16,12 @@ package enum LikelyPublic {
     package static func reason(key: String, value: SecretBytes) -> String? {
         let upper = key.uppercased()
         let words = upper.split(whereSeparator: { $0 == "_" || $0 == "-" || $0 == "." }).map(String.init)
+        // A credential's word wins over everything, so a writer cannot dress a password up as
+        // configuration by its name (`NEXT_PUBLIC_DB_PASSWORD` is not called public).
+        guard !words.contains(where: { word in secretWords.contains { word.contains($0) } }) else { return nil }
         if let prefix = publicPrefixes.first(where: { upper.hasPrefix($0) }) {
             return "a \(prefix)… variable is built into client code, so it is public by design"
         }
-        guard !words.contains(where: { word in secretWords.contains { word.contains($0) } }) else { return nil }
         let text = value.withUnsafeBytes { String(decoding: $0, as: UTF8.self) }
         guard text.utf8.count <= 200, !text.contains(where: { $0.isWhitespace }) else { return nil }
         let lower = text.lowercased()

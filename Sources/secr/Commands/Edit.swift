@@ -153,7 +153,7 @@ final class EditSession {
         while let pointer = entry.pointee {
             let text = String(cString: pointer)
             let name = text.prefix { $0 != "=" }
-            if !(name.hasPrefix("SECR_IDENTITY") || name == "SECR_TOKEN" || name == "SECR_PASSPHRASE") { inherited.append(strdup(text)) }
+            if !(credentialVariables.contains(String(name)) || name.hasPrefix("SECR_IDENTITY") || name == "SECR_TOKEN") { inherited.append(strdup(text)) }
             entry += 1
         }
         inherited.append(nil)
