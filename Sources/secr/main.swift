@@ -108,4 +108,6 @@ func runMain(_ tokens: [String]) -> Int32 {
     }
 }
 
-exit(runMain(Array(CommandLine.arguments.dropFirst())))
+let status = runMain(Array(CommandLine.arguments.dropFirst()))
+VerificationCache.shared.save()
+exit(status)

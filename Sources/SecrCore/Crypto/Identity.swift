@@ -1,3 +1,5 @@
+import Synchronization
+
 /// A member's public key: an Ed25519 verification key, written `secr1…` (bech32).
 ///
 /// The same key, mapped to X25519, is the recipient of sealed boxes (environment keys sealed to
@@ -14,8 +16,16 @@ public struct PublicKey: Hashable, Sendable, CustomStringConvertible {
         self.bytes = bytes
     }
 
+    /// Keys already parsed in this process: a store names the same few members on every
+    /// record, and a bech32 decode costs more than the lookup.
+    private static let parsed = Mutex<[String: PublicKey]>([:])
+
     /// Parses `secr1…`; the error says what is wrong with the text.
     public init(parsing text: String) throws {
+        if let known = PublicKey.parsed.withLock({ $0[text] }) {
+            self = known
+            return
+        }
         guard let (hrp, data) = Bech32.decode(text), hrp == PublicKey.prefix else {
             if text.uppercased().hasPrefix("SECR-SECRET-KEY-1") {
                 throw SecrError.usage("that is a secret key, not a public key: never share it", hint: "run `secr whoami` to print the public key")
@@ -23,6 +33,10 @@ public struct PublicKey: Hashable, Sendable, CustomStringConvertible {
             throw SecrError.usage("\(Redaction.quoted(text)) is not a secr public key: it must start with secr1 and have a valid checksum (copy it again from `secr whoami`)")
         }
         try self.init(bytes: data)
+        let key = self
+        PublicKey.parsed.withLock { cache in
+            if cache.count < 4096 { cache[text] = key }
+        }
     }
 
     /// The `secr1…` form a member hands over.
@@ -33,8 +47,9 @@ public struct PublicKey: Hashable, Sendable, CustomStringConvertible {
     /// The X25519 public key that sealed boxes for this member are sealed to.
     func boxPublicKey() throws -> BoxPublicKey { try Sodium.boxPublicKey(fromSignPublicKey: bytes) }
 
+    /// Ed25519 verification (through this identity's `VerificationCache` once one is loaded).
     func verify(_ signature: Signature, message: [UInt8]) -> Bool {
-        Sodium.verify(signature, message: message, publicKey: bytes)
+        VerificationCache.shared.verify(signature, message: message, publicKey: bytes)
     }
 }
 

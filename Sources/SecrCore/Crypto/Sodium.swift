@@ -275,20 +275,24 @@ enum Sodium {
 
     /// Strict decoding: no padding, no whitespace, and the text must be the canonical encoding
     /// of what it decodes to, so one value has exactly one spelling.
+    /// Canonical unpadded base64url only: libsodium's decoder refuses padding, characters
+    /// outside the alphabet, a length of 1 mod 4 and non-zero unused bits (FORMAT.md §1), so
+    /// no re-encoding is needed to check it.
     static func fromBase64URL(_ text: Substring) -> [UInt8]? {
         _ = ready
-        let input = Array(text.utf8)
-        var out = [UInt8](repeating: 0, count: input.count * 3 / 4 + 1)
-        var length = 0
-        let status = input.withUnsafeBufferPointer { p in
-            p.withMemoryRebound(to: CChar.self) { c in
+        func decode(_ input: UnsafeBufferPointer<UInt8>) -> [UInt8]? {
+            var out = [UInt8](repeating: 0, count: input.count * 3 / 4 + 1)
+            var length = 0
+            let status = input.withMemoryRebound(to: CChar.self) { c in
                 sodium_base642bin(&out, out.count, c.baseAddress, input.count, nil, &length, nil,
                                   sodium_base64_VARIANT_URLSAFE_NO_PADDING)
             }
+            guard status == 0 else { return nil }
+            out.removeLast(out.count - length)
+            return out
         }
-        guard status == 0 else { return nil }
-        let bytes = Array(out.prefix(length))
-        return base64URL(bytes) == text ? bytes : nil
+        if let result = text.utf8.withContiguousStorageIfAvailable(decode) { return result }
+        return Array(text.utf8).withUnsafeBufferPointer(decode)
     }
 
     static func hex(_ bytes: [UInt8]) -> String {

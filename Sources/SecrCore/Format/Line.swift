@@ -26,29 +26,48 @@ struct Line: Equatable {
     /// Strict parse: one space between tokens, no empty values, only printable ASCII.
     /// Works on UTF-8 bytes: `Character`-level splitting costs more than the cryptography.
     static func parse(_ text: Substring) -> Line? {
-        let bytes = text.utf8
-        guard !bytes.isEmpty, bytes.allSatisfy({ $0 >= 0x20 && $0 < 0x7f }) else { return nil }
-        var tokens: [Substring] = []
-        var start = bytes.startIndex
-        for index in bytes.indices where bytes[index] == 0x20 {
-            tokens.append(text[start..<index])
-            start = bytes.index(after: index)
-        }
-        tokens.append(text[start...])
-        guard let kind = tokens.first, isName(kind) else { return nil }
-        var fields: [(String, String)] = []
-        for token in tokens.dropFirst() {
-            guard let eq = token.utf8.firstIndex(of: UInt8(ascii: "=")) else { return nil }
-            let name = token[..<eq], value = token[token.utf8.index(after: eq)...]
-            guard isName(name), !value.isEmpty else { return nil }
-            fields.append((String(name), String(value)))
-        }
-        return Line(kind: String(kind), fields: fields)
+        if let line = text.utf8.withContiguousStorageIfAvailable(parse(bytes:)) { return line }
+        return Array(text.utf8).withUnsafeBufferPointer(parse(bytes:))
     }
 
-    private static func isName(_ s: Substring) -> Bool {
-        guard let first = s.utf8.first, first >= 0x61 && first <= 0x7a else { return false }
-        return s.utf8.allSatisfy { ($0 >= 0x61 && $0 <= 0x7a) || ($0 >= 0x30 && $0 <= 0x39) || $0 == 0x2d }
+    /// One pass over the bytes: tokens split at single spaces, each name checked as it is read,
+    /// and a String made only for each kind, name and value.
+    static func parse(bytes: UnsafeBufferPointer<UInt8>) -> Line? {
+        guard !bytes.isEmpty else { return nil }
+        func string(_ from: Int, _ to: Int) -> String {
+            String(decoding: UnsafeBufferPointer(rebasing: bytes[from..<to]), as: UTF8.self)
+        }
+        func isNameByte(_ b: UInt8) -> Bool { (b >= 0x61 && b <= 0x7a) || (b >= 0x30 && b <= 0x39) || b == 0x2d }
+        var index = 0
+        let count = bytes.count
+        // The kind: [a-z][a-z0-9-]*, up to the first space or the end.
+        guard bytes[0] >= 0x61 && bytes[0] <= 0x7a else { return nil }
+        while index < count && bytes[index] != 0x20 {
+            guard isNameByte(bytes[index]) else { return nil }
+            index += 1
+        }
+        let kind = string(0, index)
+        var fields: [(String, String)] = []
+        while index < count {
+            index += 1  // the space
+            let nameStart = index
+            guard index < count, bytes[index] >= 0x61 && bytes[index] <= 0x7a else { return nil }
+            while index < count && bytes[index] != 0x3d {
+                guard isNameByte(bytes[index]) else { return nil }
+                index += 1
+            }
+            guard index < count else { return nil }  // no '='
+            let nameEnd = index
+            index += 1
+            let valueStart = index
+            while index < count && bytes[index] != 0x20 {
+                guard bytes[index] > 0x20 && bytes[index] < 0x7f else { return nil }
+                index += 1
+            }
+            guard index > valueStart else { return nil }  // empty value, or two spaces
+            fields.append((string(nameStart, nameEnd), string(valueStart, index)))
+        }
+        return Line(kind: kind, fields: fields)
     }
 
     func value(_ name: String) -> String? { fields.first(where: { $0.name == name })?.value }

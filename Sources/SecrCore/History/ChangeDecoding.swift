@@ -132,7 +132,7 @@ enum EnvironmentEvents {
                 }
                 version = new.version
                 let verified = new.signatureIsValid(project: project, environment: environment)
-                let permitted = verified && (state?.accepts(recordBy: new.signer, id: new.id(project: project, environment: environment)) ?? false)
+                let permitted = verified && (state?.accepts(recordBy: new.signer, in: environment, id: new.id(project: project, environment: environment)) ?? false)
                 let from = new.line.value("from")
                 group = Group(action: new.isDeleted ? "unset" : from == nil ? "set" : "promote",
                               signer: verified ? name(of: new.signer) : nil, permitted: permitted, from: from)

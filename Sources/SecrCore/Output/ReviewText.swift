@@ -15,7 +15,7 @@ package enum EnvironmentText {
                      "readers: " + (file.readerNames.isEmpty ? "none" : file.readerNames.joined(separator: ", "))]
         for record in file.allRecords {
             let signed = record.signatureIsValid(project: file.project, environment: environment)
-            let permitted = state.map { $0.accepts(recordBy: record.signer, id: record.id(project: file.project, environment: environment)) } ?? true
+            let permitted = state.map { $0.accepts(recordBy: record.signer, in: environment, id: record.id(project: file.project, environment: environment)) } ?? true
             let who = !signed ? "SIGNATURE DOES NOT VERIFY"
                 : permitted ? "signed by \(name(record.signer))"
                 : "signed by \(name(record.signer)), NOT PERMITTED: may not write \(environment)"

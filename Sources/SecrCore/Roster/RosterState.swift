@@ -166,9 +166,11 @@ package struct RosterState: Sendable {
 
     /// Whether a record signed by `signer` is acceptable: they may write the environment now, or
     /// the record was kept valid when they lost write access.
-    func accepts(recordBy signer: PublicKey, id: RecordID) -> Bool {
-        if let member = member(withKey: signer), permission(of: member, in: id.environment).contains(.write) { return true }
-        return keptRecords[signer]?.contains(id) ?? false
+    /// `id` is computed only when the signer may not write (it hashes the record).
+    func accepts(recordBy signer: PublicKey, in environment: String, id: @autoclosure () -> RecordID) -> Bool {
+        if let member = member(withKey: signer), permission(of: member, in: environment).contains(.write) { return true }
+        guard let kept = keptRecords[signer] else { return false }
+        return kept.contains(id())
     }
 
     /// Applies a change made by `signer`, or throws why they may not make it.

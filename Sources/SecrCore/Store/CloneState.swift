@@ -242,3 +242,12 @@ package struct GitDirectory: Sendable {
         })
     }
 }
+
+extension VerificationCache {
+    /// Loads `identity`'s cache for the clone that holds `location`: one file per identity in
+    /// the clone state directory, so it goes where the pins go and is never in the repository.
+    package func load(for location: StoreLocation, identity: Identity) {
+        let name = "cache-" + Sodium.hex(Array(Sodium.blake2b(identity.publicKey.bytes).prefix(8)))
+        load(path: Path.join(CloneState.of(location).directory, name), identity: identity)
+    }
+}

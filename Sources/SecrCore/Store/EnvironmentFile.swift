@@ -180,7 +180,7 @@ package struct EnvironmentFile {
         guard record.signatureIsValid(project: project, environment: name) else {
             throw integrity("\(record.key) (line \(record.lineNumber)): the signature does not verify; the record was altered, or copied from another key or environment")
         }
-        guard !roster.accepts(recordBy: record.signer, id: record.id(project: project, environment: name)) else { return }
+        guard !roster.accepts(recordBy: record.signer, in: name, id: record.id(project: project, environment: name)) else { return }
         guard let signer = roster.member(withKey: record.signer) else {
             throw integrity("\(record.key) (line \(record.lineNumber)): signed by \(record.signer.text.prefix(16))…, who is not a member (a removed member's record written after their removal?)")
         }

@@ -1,6 +1,10 @@
 import SecrCLI
 import SecrCore
 
+/// The identity once resolved: a command may ask for it more than once (a passphrase is asked
+/// once), and the store's verification cache belongs to it.
+nonisolated(unsafe) private var resolvedIdentity: Identity?
+
 /// Everything a command needs: its parsed command line and the ways to reach the store.
 struct Context {
     let parsed: ParsedArguments
@@ -39,6 +43,7 @@ struct Context {
     /// and so (once per clone) that the clone lacks `secr setup`.
     func store(noticingSetup: Bool = true) throws -> Store {
         let location = try location()
+        if let identity = resolvedIdentity { VerificationCache.shared.load(for: location, identity: identity) }
         let store = try Store(location: location, expected: try expectation())
         store.notices.forEach(console.note)
         if noticingSetup, let notice = CloneSetup.notice(for: location) { console.note(notice) }
@@ -48,8 +53,11 @@ struct Context {
     /// The caller's identity; a protected one is opened with --passphrase-file, the
     /// environment, or a prompt on the terminal.
     func identity() throws -> Identity {
+        if let resolvedIdentity { return resolvedIdentity }
         let (text, source) = try IdentityLookup.locate(explicitFile: value(Global.identity))
-        return try IdentityLookup.open(text, source: source, prompt: passphrasePrompt)
+        let identity = try IdentityLookup.open(text, source: source, prompt: passphrasePrompt)
+        resolvedIdentity = identity
+        return identity
     }
 
     /// --passphrase-file when given, else a hidden prompt on /dev/tty.
@@ -67,7 +75,9 @@ struct Context {
     /// Runs a change through the write protocol (`StoreWriter`) and says what happened.
     func mutate(_ body: (StoreTransaction) throws -> ChangeSummary) throws -> ChangeSummary {
         let location = try location()
-        let outcome = try StoreWriter.change(location, identity: try identity(), options: try writeOptions, body)
+        let identity = try identity()
+        VerificationCache.shared.load(for: location, identity: identity)
+        let outcome = try StoreWriter.change(location, identity: identity, options: try writeOptions, body)
         outcome.notes.forEach(console.note)
         if let notice = CloneSetup.notice(for: location) { console.note(notice) }
         return outcome.summary

@@ -8,8 +8,9 @@ let getCommand = CommandSpec(
     let context = Context(parsed)
     let key = context.positionals[0]
     try KeyName.check(Substring(key))
+    let identity = try context.identity()
     let store = try context.store()
-    let value = try store.value(of: key, in: context.environment, identity: try context.identity())
+    let value = try store.value(of: key, in: context.environment, identity: identity)
     var out = value.withUnsafeBytes { Array($0) } + [0x0a]
     context.console.outBytes(out)
     wipe(&out)

@@ -22,6 +22,7 @@ let pullCommand = CommandSpec(
 ) { parsed in
     let context = Context(parsed)
     let format = context.has(PullOptions.json) ? .json : context.value(PullOptions.format) ?? .dotenv
+    if format != .keys { _ = try context.identity() }  // first, so the store opens with its cache
     let store = try context.store()
     let environment = context.environment
     var out: [UInt8]

@@ -45,6 +45,9 @@ let runCommand = CommandSpec(
     guard let command = parsed.trailing, let program = command.first else {
         throw context.usage("give the command after --", hint: "secr run -e staging -- npm test")
     }
+    // Outside a nested run the identity is needed anyway: resolving it first lets the store
+    // open with its verification cache.
+    if Environment.nonEmpty(NestedRun.environmentVariable) == nil { _ = try context.identity() }
     let store = try context.store()
     let explicit = context.value(Global.env)
     if let outer = NestedRun.outer(project: store.roster.rootHash) {
@@ -79,6 +82,7 @@ let runCommand = CommandSpec(
 /// Replaces secr with the command; returns only when that fails (127 not found, 126 otherwise).
 private func exec(_ command: [String], context: Context) throws -> Int32 {
     let program = command[0]
+    VerificationCache.shared.save()  // exec never returns to main's save
     var argv: [UnsafeMutablePointer<CChar>?] = command.map { strdup($0) } + [nil]
     execvp(program, &argv)
     let code = errno

@@ -126,8 +126,8 @@ final class RosterStateTests: XCTestCase {
         let kept = RecordID(environment: "development", key: "A", version: 1, hash: hash)
         try state.apply(.removeMember(name: "dev", keep: [kept], exposed: [Exposure(environment: "development", key: "A", version: 1)]),
                         by: alice, seq: 20, time: fixedTime)
-        XCTAssertTrue(state.accepts(recordBy: dev.key, id: kept), "a kept record stays valid")
-        XCTAssertFalse(state.accepts(recordBy: dev.key, id: RecordID(environment: "development", key: "A", version: 2, hash: hash)))
+        XCTAssertTrue(state.accepts(recordBy: dev.key, in: "development", id: kept), "a kept record stays valid")
+        XCTAssertFalse(state.accepts(recordBy: dev.key, in: "development", id: RecordID(environment: "development", key: "A", version: 2, hash: hash)))
         XCTAssertEqual(state.exposures.map(\.exposure.text), ["development/A@1"])
         XCTAssertNil(state.member(withKey: dev.key), "the key index follows removals")
     }
