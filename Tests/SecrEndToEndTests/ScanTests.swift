@@ -88,7 +88,7 @@ func githubToken(_ body30: String) -> String {
             """)
         try box.write("package-lock.json", #"{"packages": {"node_modules/x": {"integrity": "sha512-Q2Vq1E8pE0aE6mQk7lG0k5y8vYVQvXxv3mO5Yp7wM0Vq2l9KZ8bFz5c1rW9p4N3x0aT2sH6jL8mR1uC5dE7fGw==", "token": "sha512-aGVsbG8gd29ybGQgdGhpcyBpcyBhIGhhc2g="}}}"#)
         try box.write("ids.py", """
-            request_token = "123e4567-e89b-12d3-a456-426614174000"
+            request_id = "123e4567-e89b-12d3-a456-426614174000"
             secret_commit = "9fceb02d0ae598e95dc970b74767f19372d61af8"
             password = os.environ["DB_PASSWORD"]
             api_key = process.env.API_KEY

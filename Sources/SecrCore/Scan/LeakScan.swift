@@ -32,7 +32,7 @@ public enum LeakScan {
         switch mode {
         case .paths(let paths):
             for path in paths.flatMap(files(under:)) {
-                scan(ScanTarget(path: path, bytes: try FileSystem.read(path), addedLines: nil))
+                scan(ScanTarget.reading(path: path, raw: try FileSystem.read(path), old: nil))
             }
         case .staged, .history:
             guard let root = location.repositoryRoot else {
@@ -66,9 +66,7 @@ public enum LeakScan {
 
     /// The new blob, with only the lines it adds compared with the old one (all, when new).
     static func target(_ file: ChangedFile, history: GitHistory) throws -> ScanTarget {
-        let bytes = try history.blob(file.blob)
-        guard let oldBlob = file.oldBlob else { return ScanTarget(path: file.path, bytes: bytes, addedLines: nil) }
-        return ScanTarget(path: file.path, bytes: bytes, addedLines: addedLines(old: try history.blob(oldBlob), new: bytes))
+        ScanTarget.reading(path: file.path, raw: try history.blob(file.blob), old: try file.oldBlob.map { try history.blob($0) })
     }
 
     /// Line numbers of `new` whose text is not among the lines of `old` (as a multiset).

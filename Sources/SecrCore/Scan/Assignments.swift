@@ -1,0 +1,521 @@
+/// What the scanner knows about a file before reading its lines: its kind by name, and a few
+/// facts about its content that change how assignments read.
+struct FileContext {
+    let path: String
+    let name: String
+    let isCode: Bool
+    let isDockerfile: Bool
+    let isNetrc: Bool
+    let isPgpass: Bool
+    let isKubernetesSecret: Bool
+    let isSealedSecret: Bool
+
+    /// Source files: there an unquoted right-hand side is an expression, so only values that
+    /// could be nothing but a literal secret count.
+    static let codeSuffixes = [".swift", ".js", ".mjs", ".cjs", ".ts", ".tsx", ".jsx", ".py", ".rb", ".go", ".java", ".kt",
+                               ".kts", ".rs", ".c", ".h", ".cc", ".cpp", ".hpp", ".m", ".cs", ".php", ".scala", ".ex",
+                               ".exs", ".dart", ".lua", ".groovy", ".gradle", ".ps1", ".vue", ".svelte"]
+
+    init(path: String, bytes: [UInt8]) {
+        self.path = path
+        name = Path.lastComponent(path)
+        let lower = name.lowercased()
+        // A script without a suffix is code when its interpreter is a language's (a shell
+        // script's unquoted assignments are literals, so it is not).
+        let shebang = bytes.starts(with: Array("#!".utf8)) ? String(decoding: bytes.prefix(80).prefix { $0 != 0x0a }, as: UTF8.self) : ""
+        isCode = FileContext.codeSuffixes.contains(where: lower.hasSuffix)
+            || ["python", "node", "ruby", "perl", "php", "deno", "bun"].contains(where: shebang.contains)
+        isDockerfile = lower == "dockerfile" || lower.hasPrefix("dockerfile.") || lower.hasSuffix(".dockerfile") || lower == "containerfile"
+        isNetrc = lower.hasSuffix("netrc")
+        isPgpass = lower.hasSuffix("pgpass") || lower.hasPrefix(".pgpass")
+        let yaml = lower.hasSuffix(".yaml") || lower.hasSuffix(".yml")
+        isSealedSecret = yaml && Scanner.contains(bytes[...], Array("kind: SealedSecret".utf8))
+        isKubernetesSecret = yaml && !isSealedSecret && FileContext.hasLine(bytes, "kind: Secret")
+    }
+
+    static func hasLine(_ bytes: [UInt8], _ text: String) -> Bool {
+        let needle = Array(text.utf8)
+        var index = bytes.startIndex
+        while let hit = bytes[index...].firstIndex(of: needle[0]) {
+            if bytes[hit...].starts(with: needle) {
+                let end = hit + needle.count
+                if end == bytes.endIndex || bytes[end] == 0x0a || bytes[end] == 0x0d || bytes[end] == 0x20 { return true }
+            }
+            index = hit + 1
+        }
+        return false
+    }
+}
+
+/// Layer 3: credentials assigned to credential-named keys, in the syntaxes real files use:
+/// `key = value`, `key: value`, `"key": "value"`, `key => value`, `KEY := value`, typed constants,
+/// escaped JSON inside JSON, XML elements and attributes, `name`/`value` pairs on one line or two,
+/// function arguments and tuples (`("X-Api-Key", "…")`, `define('DB_PASSWORD', '…')`), command-line
+/// flags, `.netrc`, `.pgpass`, `curl -u`, `Authorization: Basic/Bearer`, Dockerfile `ENV`, SQL
+/// `PASSWORD '…'`, URL query parameters, and the data of a Kubernetes Secret.
+///
+/// Keys are found by a byte test (a credential word's first letters) before anything else, and
+/// a key is classified (`KeyNames`) only when a value follows it.
+struct Assignments {
+    let context: FileContext
+    let allowlist: Allowlist
+
+    /// A `name: X_API_KEY` whose `value:` is still to come (within two lines).
+    private var pendingPair: (kind: KeyKind, name: String, until: Int)?
+    /// Inside a Kubernetes Secret's `data:` (base64 values) or `stringData:` block.
+    private var secretBlock: (indent: Int, base64: Bool)?
+
+    init(context: FileContext, allowlist: Allowlist) {
+        self.context = context
+        self.allowlist = allowlist
+    }
+
+    /// Lower-case first two letters of the words that can make a key a credential.
+    static let stemTable: [Bool] = {
+        var table = [Bool](repeating: false, count: 65536)
+        for stem in ["pa", "pw", "se", "to", "ke", "au", "cr", "jw", "be", "id", "si", "ho", "ap"] {
+            let bytes = Array(stem.utf8)
+            for first in [bytes[0], bytes[0] - 32] {
+                for second in [bytes[1], bytes[1] - 32] { table[Int(first) << 8 | Int(second)] = true }
+            }
+        }
+        return table
+    }()
+
+    static let stems = ["pass", "pwd", "pw", "secret", "token", "key", "auth", "cred", "jwt", "bearer", "identified", "sig",
+                        "honeycomb", "apikey", "securestring"].map { Array($0.utf8) }
+
+    static func isIdentifierByte(_ b: UInt8) -> Bool { Charset.word(b) || b == 0x2d || b == 0x2e || b == 0x2f }
+
+    private static func hasStem(_ line: ArraySlice<UInt8>, at index: Int) -> Bool {
+        stems.contains { stem in
+            guard index + stem.count <= line.endIndex else { return false }
+            for offset in 0..<stem.count where Charset.lowercased(line[index + offset]) != stem[offset] { return false }
+            return true
+        }
+    }
+
+    /// State from a line that is not scanned (unchanged lines of a modified file).
+    mutating func observe(_ line: ArraySlice<UInt8>, number: Int) {
+        _ = updateSecretBlock(line)
+        if let pending = pendingPair, number > pending.until { pendingPair = nil }
+    }
+
+    mutating func findings(_ line: ArraySlice<UInt8>, number: Int, claimed: [Range<Int>]) -> [ScanFinding] {
+        var found: [ScanFinding] = []
+        func report(_ value: ArraySlice<UInt8>, kind: KeyKind, key: String, strict: Bool = false, match: ArraySlice<UInt8>? = nil) {
+            guard !claimed.contains(where: { $0.overlaps(value.startIndex..<value.endIndex) }) else { return }
+            if let finding = judge(Array(value), kind: kind, key: key, number: number, strict: strict, match: match.map(Array.init)) {
+                found.append(finding)
+            }
+        }
+        if let pending = pendingPair, number > pending.until { pendingPair = nil }
+        let inSecretBlock = updateSecretBlock(line)
+        if context.isPgpass, let password = Assignments.pgpassPassword(line) { report(password, kind: .password, key: "a .pgpass entry") }
+        if let user = Assignments.curlUser(line) {
+            if let colon = user.firstIndex(of: 0x3a) { report(user[(colon + 1)...], kind: .password, key: "curl -u") }
+        }
+        // The value line of a name/value pair whose name was on an earlier line.
+        if let pending = pendingPair, let value = Assignments.pairValue(line, from: line.startIndex, atLineStart: true) {
+            report(value, kind: pending.kind, key: pending.name)
+            pendingPair = nil
+        }
+        if let block = inSecretBlock, let entry = Assignments.yamlEntry(line) {
+            let kind = KeyNames.classify(entry.key) ?? .secret
+            if block.base64, let decoded = Base64Text.decode(entry.value, url: false), Base64Text.isPrintable(decoded) {
+                if let finding = judge(decoded, kind: kind, key: String(decoding: entry.key, as: UTF8.self), number: number, strict: false, match: Array(entry.value)) {
+                    found.append(finding)
+                }
+            } else {
+                report(entry.value, kind: kind, key: String(decoding: entry.key, as: UTF8.self))
+            }
+            return found
+        }
+        guard line.count >= 8 else { return found }
+        var position = line.startIndex
+        while position < line.endIndex - 1 {
+            guard Assignments.stemTable[Int(line[position]) << 8 | Int(line[position + 1])], Assignments.hasStem(line, at: position) else {
+                position += 1
+                continue
+            }
+            var start = position, end = position
+            while start > line.startIndex, Assignments.isIdentifierByte(line[start - 1]) { start -= 1 }
+            while end < line.endIndex, Assignments.isIdentifierByte(line[end]) { end += 1 }
+            position = end
+            // Leading and trailing dots and slashes belong to paths, not names.
+            while start < end, [0x2e, 0x2f, 0x2d].contains(line[start]) { start += 1 }
+            while end > start, [0x2e, 0x2f, 0x2d].contains(line[end - 1]) { end -= 1 }
+            guard end > start else { continue }
+            let key = line[start..<end]
+            if let pair = pairName(line, keyStart: start, keyEnd: end, number: number) {
+                if let value = Assignments.pairValue(line, from: end, atLineStart: false) {
+                    report(value, kind: pair, key: String(decoding: key, as: UTF8.self))
+                    pendingPair = nil
+                } else {
+                    pendingPair = (pair, String(decoding: key, as: UTF8.self), number + 3)
+                }
+                continue
+            }
+            guard let assignment = value(in: line, keyStart: start, keyEnd: end) else { continue }
+            let query = start > line.startIndex && (line[start - 1] == 0x3f || line[start - 1] == 0x26)
+            guard var kind = KeyNames.classify(key, queryParameter: query) ?? (assignment.sql ? .password : nil) else { continue }
+            if assignment.argument && kind == .authorization { kind = .password }
+            // A key that is a segment of a colon path (arn:aws:secretsmanager:…:secret:prod/db) names nothing.
+            if start > line.startIndex, line[start - 1] == 0x3a, end < line.endIndex, line[end] == 0x3a { continue }
+            report(assignment.value, kind: kind, key: String(decoding: key, as: UTF8.self), strict: context.isCode && !assignment.delimited)
+        }
+        return found
+    }
+
+    /// A finding for `value` if it is a credential; Basic credentials and base64 `user:password`
+    /// are judged by their password, `Bearer x` by x.
+    private func judge(_ value: [UInt8], kind: KeyKind, key: String, number: Int, strict: Bool, match: [UInt8]?) -> ScanFinding? {
+        var value = value, kind = kind
+        let whole = match ?? value
+        if let scheme = Assignments.authorizationScheme(value) {
+            let rest = Array(value.dropFirst(scheme.count).drop { $0 == 0x20 })
+            if scheme.lowercased() == "basic", let decoded = Base64Text.decode(rest), Base64Text.isPrintable(decoded), let colon = decoded.firstIndex(of: 0x3a) {
+                value = Array(decoded[(colon + 1)...])
+                kind = .password
+            } else {
+                value = rest
+            }
+        } else if kind == .authorization, value.count >= 12, value.count % 4 == 0, let decoded = Base64Text.decode(value, url: false),
+                  Base64Text.isPrintable(decoded), let colon = decoded.firstIndex(of: 0x3a) {
+            // docker's config.json: "auth": base64(user:password)
+            value = Array(decoded[(colon + 1)...])
+            kind = .password
+        }
+        if context.isSealedSecret, value.count > 100, value.starts(with: Array("Ag".utf8)) { return nil }
+        let verdict = Values.judge(value, as: kind, strict: strict)
+        wipe(&value)
+        guard verdict != .harmless else { return nil }
+        let shownKey = key.utf8.count <= 48 ? key : "a credential-named key"
+        let what = kind == .password ? "a password" : "a credential"
+        return ScanFinding(path: context.path, line: number, rule: "generic-secret",
+                           title: verdict == .developmentDefault ? "a development default secret assigned to \(shownKey)" : "\(what) assigned to \(shownKey)",
+                           severity: verdict == .developmentDefault ? .warn : .block, preview: Redaction.preview(whole),
+                           fix: "move it into secr (`secr set NAME --stdin -e ENV`) and read it from the environment; if it is not a secret, add `secr:allow` to the line or an entry to .secr/allow",
+                           matchHash: allowlist.hash(rule: "generic-secret", match: whole))
+    }
+
+    static let schemes = ["Bearer", "Basic", "Token", "Bot", "ApiKey", "Api-Key", "Digest", "token", "bearer", "basic"]
+
+    static func authorizationScheme(_ value: [UInt8]) -> String? {
+        schemes.first { scheme in
+            let bytes = Array(scheme.utf8)
+            return value.count > bytes.count + 1 && value.starts(with: bytes) && value[bytes.count] == 0x20
+        }
+    }
+
+    // MARK: Finding the value
+
+    struct Assignment {
+        let value: ArraySlice<UInt8>
+        /// Quoted, or delimited by its syntax (an XML element): a literal even in code.
+        let delimited: Bool
+        /// `PASSWORD '…'` / `IDENTIFIED BY '…'`: SQL, where the keyword itself says password.
+        var sql = false
+        /// A literal argument of a credential-named call, or the last literal of a tuple.
+        var argument = false
+    }
+
+    /// The last of the string literals that open an argument list or tuple (`"user", "pw"` → pw);
+    /// nil when an argument is not a literal before it.
+    static func literalArgument(_ line: ArraySlice<UInt8>, from start: Int) -> ArraySlice<UInt8>? {
+        var at = start, last: ArraySlice<UInt8>?
+        for _ in 0..<3 {
+            while at < line.endIndex, Charset.space(line[at]) { at += 1 }
+            guard at < line.endIndex, Charset.quote(line[at]), let literal = quoted(line, at: at) else { break }
+            last = literal
+            at = literal.endIndex + 1
+            while at < line.endIndex, Charset.space(line[at]) { at += 1 }
+            guard at < line.endIndex, line[at] == 0x2c else { break }
+            at += 1
+        }
+        return last
+    }
+
+    /// The value assigned to the key at `keyStart..<keyEnd`, if the line assigns one.
+    func value(in line: ArraySlice<UInt8>, keyStart: Int, keyEnd: Int) -> Assignment? {
+        let end = line.endIndex
+        let before = keyStart > line.startIndex ? line[keyStart - 1] : 0
+        // <password>value</password>
+        if before == 0x3c, keyEnd < end, line[keyEnd] == 0x3e {
+            let start = keyEnd + 1
+            let stop = line[start...].firstIndex(of: 0x3c) ?? end
+            return stop > start ? Assignment(value: line[start..<stop], delimited: true) : nil
+        }
+        var index = keyEnd
+        let quotedKey = Charset.quote(before)
+        // Inside a longer string ("a password": …): the words are text, not a key.
+        if !quotedKey, index < end, Charset.quote(line[index]), before != 0x5c, before != 0x3a { return nil }
+        // A call: setPassword("…"), HTTPBasicAuth("user", "…"), NetworkCredential("user", "…").
+        if index < end, line[index] == 0x28 {
+            return Assignments.literalArgument(line, from: index + 1).map { Assignment(value: $0, delimited: true, argument: true) }
+        }
+        // Closing quotes (escaped in JSON-in-JSON), brackets of ENV["KEY"], then spaces.
+        var skipped = 0
+        while index < end, skipped < 4, [0x22, 0x27, 0x60, 0x5c, 0x5d].contains(line[index]) {
+            index += 1
+            skipped += 1
+        }
+        while index < end, Charset.space(line[index]) { index += 1 }
+        guard index < end else { return nil }
+        let keyText = line[keyStart..<keyEnd]
+        // ConvertTo-SecureString "…" (PowerShell): the command takes the password itself.
+        if Charset.quote(line[index]), index > keyEnd, KeyNames.words(keyText).suffix(2) == ["secure", "string"] {
+            return Assignments.quoted(line, at: index).map { Assignment(value: $0, delimited: true, argument: true) }
+        }
+        // SQL: PASSWORD 'x', IDENTIFIED BY 'x'.
+        if Charset.quote(line[index]) && index > keyEnd + skipped {
+            let lower = keyText.map(Charset.lowercased)
+            if lower == Array("password".utf8) && !quotedKey { return Assignments.quoted(line, at: index).map { Assignment(value: $0, delimited: true, sql: true) } }
+        }
+        if keyText.map(Charset.lowercased) == Array("identified".utf8), line[index...].starts(with: Array("BY ".utf8)) || line[index...].starts(with: Array("by ".utf8)) {
+            var at = index + 3
+            while at < end, Charset.space(line[at]) { at += 1 }
+            guard at < end, Charset.quote(line[at]) else { return nil }
+            return Assignments.quoted(line, at: at).map { Assignment(value: $0, delimited: true, sql: true) }
+        }
+        switch line[index] {
+        case 0x3d:  // = (not ==), =>
+            if index + 1 < end && line[index + 1] == 0x3d { return nil }
+            index += index + 1 < end && line[index + 1] == 0x3e ? 2 : 1
+            // auth=("user", "password"), a tuple or list of literals: the last is the password.
+            var at = index
+            while at < end, Charset.space(line[at]) { at += 1 }
+            if at < end, line[at] == 0x28 || line[at] == 0x5b {
+                return Assignments.literalArgument(line, from: at + 1).map { Assignment(value: $0, delimited: true, argument: true) }
+            }
+        case 0x3a:  // : (not ::), :=
+            if index + 1 < end && line[index + 1] == 0x3a { return nil }
+            index += index + 1 < end && line[index + 1] == 0x3d ? 2 : 1
+            index = Assignments.skipTypeAnnotation(line, from: index)
+        case 0x2c where quotedKey && Assignments.opensArguments(line, before: keyStart - 1):
+            // ("KEY", "value"), define('KEY', 'value'), setHeader("Authorization", "…"); not a list.
+            index += 1
+            while index < end, Charset.space(line[index]) { index += 1 }
+            guard index < end, Charset.quote(line[index]) else { return nil }
+            return Assignments.quoted(line, at: index).map { Assignment(value: $0, delimited: true) }
+        case 0x7c, 0x3f:  // ||=, ??=, ?=
+            if index + 2 < end && line[index + 1] == line[index] && line[index + 2] == 0x3d {
+                index += 3
+            } else if line[index] == 0x3f && index + 1 < end && line[index + 1] == 0x3d {
+                index += 2
+            } else {
+                return nil
+            }
+        default:
+            // KEY value: command-line flags (--token x), .netrc, Dockerfile ENV KEY value.
+            guard index > keyEnd, spaceSeparated(line, keyStart: keyStart, keyText: keyText) else { return nil }
+        }
+        while index < end, Charset.space(line[index]) { index += 1 }
+        guard index < end else { return nil }
+        if Charset.quote(line[index]) || (line[index] == 0x5c && index + 1 < end && Charset.quote(line[index + 1])) {
+            return Assignments.quoted(line, at: index).map { Assignment(value: $0, delimited: true) }
+        }
+        let query = before == 0x3f || before == 0x26
+        var stop = index
+        while stop < end {
+            let b = line[stop]
+            if b == 0x20 || b == 0x09 || b == 0x2c || b == 0x3b || b == 0x29 || b == 0x7d || b == 0x5d || Charset.quote(b) || b == 0x3c { break }
+            if b == 0x5c, stop + 1 < end, line[stop + 1] == 0x6e || Charset.quote(line[stop + 1]) { break }
+            if query && (b == 0x26 || b == 0x23) { break }
+            stop += 1
+        }
+        guard stop > index else { return nil }
+        // Authorization: Bearer x (unquoted)
+        if let scheme = Assignments.authorizationScheme(Array(line[index..<min(end, index + 8)]) + [0x20]),
+           stop - index == scheme.utf8.count, stop < end, line[stop] == 0x20 {
+            var next = stop + 1
+            while next < end, !Charset.space(line[next]), !Charset.quote(line[next]) { next += 1 }
+            return Assignment(value: line[index..<next], delimited: false)
+        }
+        return Assignment(value: line[index..<stop], delimited: false)
+    }
+
+    /// Whether the quote at `quote` is the first thing inside `(`: a call or a tuple.
+    static func opensArguments(_ line: ArraySlice<UInt8>, before quote: Int) -> Bool {
+        var at = quote
+        while at > line.startIndex, Charset.space(line[at - 1]) { at -= 1 }
+        return at > line.startIndex && line[at - 1] == 0x28
+    }
+
+    /// `--token x`, `.netrc` `password x`, Dockerfile `ENV KEY x`: where a space is the operator.
+    private func spaceSeparated(_ line: ArraySlice<UInt8>, keyStart: Int, keyText: ArraySlice<UInt8>) -> Bool {
+        if keyStart >= line.startIndex + 2, line[keyStart - 1] == 0x2d, line[keyStart - 2] == 0x2d { return true }
+        let lower = keyText.map(Charset.lowercased)
+        let netrcWord = lower == Array("password".utf8) || lower == Array("passwd".utf8)
+        if netrcWord, context.isNetrc || Scanner.contains(line, Array("machine ".utf8)) || Scanner.contains(line, Array("login ".utf8)) { return true }
+        if context.isDockerfile {
+            let trimmed = line.drop(while: Charset.space)
+            if trimmed.starts(with: Array("ENV ".utf8)) || trimmed.starts(with: Array("ARG ".utf8)) {
+                let afterDirective = trimmed.dropFirst(4).drop(while: Charset.space)
+                return afterDirective.startIndex == keyStart
+            }
+        }
+        return false
+    }
+
+    /// `NAME: &str = "…"`, `token: string = "…"`: steps over a type annotation to the `=`.
+    static func skipTypeAnnotation(_ line: ArraySlice<UInt8>, from index: Int) -> Int {
+        var at = index
+        while at < line.endIndex, Charset.space(line[at]) { at += 1 }
+        var scan = at
+        while scan < line.endIndex, Charset.word(line[scan]) || [0x26, 0x3c, 0x3e, 0x5b, 0x5d, 0x3f, 0x2e, 0x20, 0x27].contains(line[scan]) { scan += 1 }
+        if scan > at, scan < line.endIndex, line[scan] == 0x3d, scan + 1 >= line.endIndex || line[scan + 1] != 0x3d { return scan + 1 }
+        return index
+    }
+
+    /// The text inside the quotes starting at `index` (`"…"`, `'…'`, `` `…` ``, or `\"…\"` in escaped JSON).
+    static func quoted(_ line: ArraySlice<UInt8>, at index: Int) -> ArraySlice<UInt8>? {
+        var start = index
+        let escaped = line[index] == 0x5c
+        if escaped { start += 1 }
+        let quote = line[start]
+        start += 1
+        var at = start
+        while at < line.endIndex {
+            let b = line[at]
+            if escaped {
+                if b == 0x5c, at + 1 < line.endIndex, line[at + 1] == quote { return line[start..<at] }
+            } else if b == 0x5c {
+                at += 2
+                continue
+            } else if b == quote {
+                return at > start ? line[start..<at] : nil
+            }
+            at += 1
+        }
+        return nil
+    }
+
+    // MARK: Pairs, blocks and special lines
+
+    static let pairNameKeys: Set<[UInt8]> = Set(["name", "key"].map { Array($0.utf8) })
+    static let pairValueKeys: Set<[UInt8]> = Set(["value", "default"].map { Array($0.utf8) })
+
+    /// When the identifier at `keyStart` is the *value* of a `name`/`key` field (`- name: X_API_KEY`,
+    /// `<add key="ApiKey"`, `{"name": "DB_PASSWORD"`) or a Terraform `variable "db_password"`, the
+    /// kind of credential it names: its value is in the `value`/`default` field that follows.
+    private func pairName(_ line: ArraySlice<UInt8>, keyStart: Int, keyEnd: Int, number: Int) -> KeyKind? {
+        var at = keyStart
+        let quoteBefore = at > line.startIndex && Charset.quote(line[at - 1])
+        if quoteBefore { at -= 1 }
+        // The name must be the whole value: followed by its closing quote or the end of the line.
+        let afterEnd = keyEnd < line.endIndex ? line[keyEnd] : 0x0a
+        guard quoteBefore ? Charset.quote(afterEnd) : (afterEnd == 0x0a || afterEnd == 0x0d || afterEnd == 0x20 || afterEnd == 0x2c) else { return nil }
+        while at > line.startIndex, Charset.space(line[at - 1]) { at -= 1 }
+        guard at > line.startIndex else { return nil }
+        var fieldEnd = at
+        if line[at - 1] == 0x3a || line[at - 1] == 0x3d {
+            fieldEnd = at - 1
+            while fieldEnd > line.startIndex, Charset.space(line[fieldEnd - 1]) || Charset.quote(line[fieldEnd - 1]) { fieldEnd -= 1 }
+        } else if !quoteBefore {
+            return nil
+        }
+        var fieldStart = fieldEnd
+        while fieldStart > line.startIndex, Charset.word(line[fieldStart - 1]) { fieldStart -= 1 }
+        let field = line[fieldStart..<fieldEnd].map(Charset.lowercased)
+        let isPairField = Assignments.pairNameKeys.contains(field) && fieldEnd < at
+        let isVariableBlock = field == Array("variable".utf8) && quoteBefore && fieldEnd == at
+        guard isPairField || isVariableBlock else { return nil }
+        return KeyNames.classify(line[keyStart..<keyEnd])
+    }
+
+    /// The value of a `value`/`default` field on this line after `from`.
+    static func pairValue(_ line: ArraySlice<UInt8>, from: Int, atLineStart: Bool) -> ArraySlice<UInt8>? {
+        var at = from
+        if atLineStart {
+            while at < line.endIndex, Charset.space(line[at]) || line[at] == 0x2d { at += 1 }
+        }
+        while at < line.endIndex {
+            // The next word.
+            while at < line.endIndex, !Charset.word(line[at]) { at += 1 }
+            var end = at
+            while end < line.endIndex, Charset.word(line[end]) { end += 1 }
+            guard end > at else { return nil }
+            let word = line[at..<end].map(Charset.lowercased)
+            if pairValueKeys.contains(word) {
+                var index = end
+                while index < line.endIndex, Charset.quote(line[index]) || Charset.space(line[index]) { index += 1 }
+                guard index < line.endIndex, line[index] == 0x3a || line[index] == 0x3d else { return nil }
+                index += 1
+                while index < line.endIndex, Charset.space(line[index]) { index += 1 }
+                guard index < line.endIndex else { return nil }
+                if Charset.quote(line[index]) { return quoted(line, at: index) }
+                var stop = index
+                while stop < line.endIndex, !Charset.space(line[stop]), ![0x2c, 0x7d, 0x3b].contains(line[stop]) { stop += 1 }
+                return stop > index ? line[index..<stop] : nil
+            }
+            if atLineStart { return nil }
+            at = end
+        }
+        return nil
+    }
+
+    /// Tracks `data:` / `stringData:` of a Kubernetes Secret; the block the line is in, if any.
+    private mutating func updateSecretBlock(_ line: ArraySlice<UInt8>) -> (indent: Int, base64: Bool)? {
+        guard context.isKubernetesSecret else { return nil }
+        let indent = line.prefix(while: Charset.space).count
+        let content = line.dropFirst(indent)
+        guard !content.isEmpty, content.first != 0x23, content.first != 0x0d else { return secretBlock }
+        if let block = secretBlock, indent > block.indent { return block }
+        secretBlock = nil
+        var trimmed = content
+        while let last = trimmed.last, last == 0x20 || last == 0x0d { trimmed = trimmed.dropLast() }
+        if trimmed.elementsEqual(Array("data:".utf8)) { secretBlock = (indent, true) }
+        if trimmed.elementsEqual(Array("stringData:".utf8)) { secretBlock = (indent, false) }
+        return nil
+    }
+
+    /// `key: value` of a YAML mapping line.
+    static func yamlEntry(_ line: ArraySlice<UInt8>) -> (key: ArraySlice<UInt8>, value: ArraySlice<UInt8>)? {
+        let content = line.drop(while: Charset.space)
+        guard let colon = content.firstIndex(of: 0x3a) else { return nil }
+        var key = content[..<colon]
+        while let first = key.first, Charset.quote(first) { key = key.dropFirst() }
+        while let last = key.last, Charset.quote(last) { key = key.dropLast() }
+        var value = content[(colon + 1)...].drop(while: Charset.space)
+        while let last = value.last, last == 0x20 || last == 0x0d { value = value.dropLast() }
+        if let first = value.first, Charset.quote(first), value.count >= 2, value.last == first { value = value.dropFirst().dropLast() }
+        guard !key.isEmpty, !value.isEmpty, value.first != 0x7c, value.first != 0x3e else { return nil }
+        return (key, value)
+    }
+
+    /// The password field of a `.pgpass` line (`host:port:database:user:password`, `\:` escaped).
+    static func pgpassPassword(_ line: ArraySlice<UInt8>) -> ArraySlice<UInt8>? {
+        guard line.first != 0x23 else { return nil }
+        var fields = 0, index = line.startIndex
+        while index < line.endIndex, fields < 4 {
+            if line[index] == 0x5c { index += 2; continue }
+            if line[index] == 0x3a { fields += 1 }
+            index += 1
+        }
+        guard fields == 4, index < line.endIndex else { return nil }
+        var end = line.endIndex
+        while end > index, line[end - 1] == 0x0d || line[end - 1] == 0x20 { end -= 1 }
+        return end > index ? line[index..<end] : nil
+    }
+
+    /// The `user:password` of `curl -u` / `curl --user` on a line that runs curl.
+    static func curlUser(_ line: ArraySlice<UInt8>) -> ArraySlice<UInt8>? {
+        guard Scanner.contains(line, Array("curl".utf8)) else { return nil }
+        for flag in [" -u ", " -u\"", " -u'", " --user ", " --user="].map({ Array($0.utf8) }) {
+            var index = line.startIndex
+            while let hit = line[index...].firstIndex(of: flag[0]) {
+                guard line[hit...].starts(with: flag) else { index = hit + 1; continue }
+                var at = hit + flag.count
+                if Charset.quote(flag.last ?? 0) { at -= 1 }
+                while at < line.endIndex, Charset.space(line[at]) { at += 1 }
+                guard at < line.endIndex else { return nil }
+                if Charset.quote(line[at]) { return quoted(line, at: at) }
+                var end = at
+                while end < line.endIndex, !Charset.space(line[end]) { end += 1 }
+                return line[at..<end]
+            }
+        }
+        return nil
+    }
+}

@@ -1,0 +1,247 @@
+import Glibc
+
+/// How the generic layers judge a value assigned to a credential-named key. The checks run
+/// cheapest first and on bytes; most candidates are settled by length or a character test.
+enum Values {
+    enum Verdict: Equatable {
+        case credential
+        /// A development default its framework marks as such (`django-insecure-…`): warn.
+        case developmentDefault
+        case harmless
+    }
+
+    // MARK: Placeholders, on word boundaries
+
+    /// Words that make a value a placeholder when they appear as a whole word of it (`YOUR_KEY`,
+    /// `change-me`, `xxx`), never as a substring (`…&ssl=true` is not "true").
+    static let placeholderWords: Set<String> = [
+        "changeme", "changeit", "example", "examples", "sample", "placeholder", "dummy", "fake", "redacted", "replace",
+        "replaceme", "todo", "fixme", "your", "yours", "insert", "foobar", "lorem", "ipsum", "undefined", "null", "none",
+        "notreal", "unset", "masked", "hidden", "here",
+    ]
+    /// The whole value, lower-cased, that is a placeholder or a well-known development default
+    /// (the images' and frameworks' own documented defaults).
+    static let placeholderValues: Set<String> = [
+        "password", "passwd", "secret", "token", "apikey", "api_key", "key", "value", "string", "text", "pass", "pwd",
+        "default", "true", "false", "yes", "no", "on", "off", "empty", "required", "optional", "sensitive", "xxx",
+        "postgres", "root", "admin", "administrator", "guest", "changeme", "changeit", "test", "testing", "dev",
+        "development", "local", "mysecretpassword", "example", "123456", "12345678", "qwerty", "letmein", "minioadmin",
+        "android", "vagrant", "docker", "sa", "user", "demo", "hunter2", "toor", "keyboard cat", "secret123",
+        "password123", "password1", "admin123", "test123", "s3cr3t", "p@ssw0rd", "passw0rd", "not-a-real-secret", "nil",
+    ]
+    /// Example secrets printed in documentation, lower-cased (the TOTP example of the Google
+    /// Authenticator wiki and RFC-style docs).
+    static let documentedExamples: Set<String> = ["jbswy3dpehpk3pxp", "gezdgnbvgy3tqojq"]
+
+    /// The same four characters three times (`1234-1234-1234`): typed, not generated.
+    static func hasRepeatedChunk(_ value: [UInt8]) -> Bool {
+        guard value.count >= 12 else { return false }
+        var counts: [UInt32: Int] = [:]
+        var index = 0
+        while index + 4 <= value.count {
+            let chunk = value[index..<(index + 4)]
+            guard chunk.allSatisfy(Charset.alnum) else { index += 1; continue }
+            let key = chunk.reduce(UInt32(0)) { $0 << 8 | UInt32($1) }
+            counts[key, default: 0] += 1
+            if counts[key, default: 0] >= 3 { return true }
+            index += 4
+        }
+        return false
+    }
+
+    /// Template, expression and reference syntax: the value comes from somewhere else.
+    static let referenceMarkers = [
+        "${", "{{", "}}", "%(", "$(", "<%", "%>", "#{", "%env(", "%{", "@{", "{%", "process.env", "os.environ", "getenv",
+        "system.getenv", "environment.", "env(", "env[", "env.", "env:", "settings.", "config.", "secrets.", "vars.",
+        "var.", "local.", "data.", "module.", "random_", "rails.application", "credentials.", "lookup(", "vault:",
+        "op://", "ref+", "arn:aws", "secretsmanager:", "ssm:", "resolve:", "sm://", "keyvault", "projects/", "enc[",
+        "enc(", "ej[", "encrypted:", "$ansible_vault", "!vault", "awskms:", "gcpkms:", "azkv:", "-----", "vault:v1:",
+        "secretkeyref", "valuefrom", "fromsecret", "get_secret", "getsecret", "readsecret", "fetch_env", "fetchenv",
+    ]
+    /// Digest prefixes (integrity attributes, lockfiles, image digests).
+    static let digestPrefixes = ["sha1-", "sha256-", "sha384-", "sha512-", "sha1:", "sha256:", "sha384:", "sha512:", "md5:",
+                                 "h1:", "zh:", "blake2b:", "sha256=", "sha1=", "sha512="]
+
+    /// Lower-case letter runs, split at case changes: `yourApiKey` → your, api, key.
+    static func letterWords(_ value: [UInt8]) -> [String] {
+        KeyNames.words(value.map { Charset.alnum($0) && !Charset.digit($0) ? $0 : 0x20 })
+    }
+
+    static func isPlaceholder(_ value: [UInt8]) -> Bool {
+        let lower = value.map(Charset.lowercased)
+        let text = String(decoding: lower, as: UTF8.self)
+        if text.isEmpty || placeholderValues.contains(text) { return true }
+        // Masks and elisions: ***, •••, …, ..., xxxx, a character repeated throughout.
+        if contains(lower, "***") || contains(lower, "...") || contains(lower, "xxxxx") || contains(lower, "example") || text.contains("•") || text.contains("…") { return true }
+        if documentedExamples.contains(text) || hasRepeatedChunk(lower) { return true }
+        // Words that spell out what they stand for: "staging-password", "my-secret-token".
+        let words = letterWords(value)
+        if words.contains(where: { KeyNames.passwordWords.contains($0) || ["secret", "token"].contains($0) }), isWordy(value) { return true }
+        let distinct = Set(lower.filter(Charset.alnum))
+        if distinct.count <= 2 { return true }
+        if lower.first == 0x3c && lower.last == 0x3e { return true }  // <your key>
+        if lower.first == 0x5b && lower.last == 0x5d { return true }  // [redacted]
+        // 12345678, abcdefgh: typed by a person writing docs, never drawn by a generator.
+        if contains(lower, "12345678") || contains(lower, "abcdefgh") || contains(lower, "87654321") { return true }
+        return words.contains(where: placeholderWords.contains)
+    }
+
+    static func isReference(_ value: [UInt8]) -> Bool {
+        let lower = value.map(Charset.lowercased)
+        if let first = lower.first {
+            // $VAR, ${VAR}, $(cmd), @Value, %VAR% (Windows), !Ref / !Sub (CloudFormation)
+            if first == 0x24 || first == 0x40 || first == 0x21 { return true }
+            if first == 0x25 && lower.last == 0x25 { return true }
+        }
+        return referenceMarkers.contains { contains(lower, $0) } || digestPrefixes.contains { lower.starts(with: Array($0.utf8)) }
+    }
+
+    static func contains(_ haystack: [UInt8], _ needle: String) -> Bool {
+        Scanner.contains(haystack[...], Array(needle.utf8))
+    }
+
+    // MARK: Shapes that are not secrets
+
+    /// Text for people: several alphabetic words, or letters outside ASCII (translations).
+    static func isProse(_ value: [UInt8]) -> Bool {
+        if value.contains(where: { $0 >= 0x80 }) { return true }
+        guard value.contains(0x20) else { return false }
+        let words = value.split(separator: 0x20)
+        let alphabetic = words.filter { word in
+            let core = word.prefix { Charset.letter($0) || $0 == 0x27 || $0 == 0x2d }
+            return core.count >= 2 && word.dropFirst(core.count).allSatisfy { [0x2c, 0x2e, 0x21, 0x3f, 0x3a, 0x3b].contains($0) }
+        }
+        return alphabetic.count >= 2 && alphabetic.count * 2 >= words.count
+    }
+
+    /// Pronounceable: a word, not a random run (no more than four consonants in a row, and a
+    /// vowel for every seven letters: "string" is a word, "qzkvtxwp" is not).
+    static func isPronounceable(_ run: String) -> Bool {
+        var consonants = 0, vowels = 0
+        for c in run.utf8 {
+            if [0x61, 0x65, 0x69, 0x6f, 0x75, 0x79].contains(c) {
+                vowels += 1
+                consonants = 0
+            } else {
+                consonants += 1
+                if consonants > 4 { return false }
+            }
+        }
+        return vowels > 0 && vowels * 7 >= run.utf8.count
+    }
+
+    /// An identifier or slug made of words (`DEPLOY_TOKEN`, `bert-base-uncased`, `getAccessToken`,
+    /// `summer-sale-2025`): what a key names, not a generated secret.
+    static func isWordy(_ value: [UInt8]) -> Bool {
+        guard value.allSatisfy({ Charset.alnum($0) || [0x2d, 0x5f, 0x2e, 0x2f, 0x3a, 0x20, 0x40, 0x2a].contains($0) }) else { return false }
+        var digitGroups = 0, digits = 0, inDigits = false
+        for b in value {
+            if Charset.digit(b) {
+                digits += 1
+                if !inDigits { digitGroups += 1 }
+                inDigits = true
+            } else {
+                inDigits = false
+            }
+        }
+        guard digitGroups <= 2, digits <= 6 else { return false }
+        let runs = letterWords(value)
+        guard !runs.isEmpty else { return false }
+        let short = runs.filter { $0.utf8.count <= 2 }.count
+        guard short * 3 <= runs.count else { return false }
+        let letters = runs.reduce(0) { $0 + $1.utf8.count }
+        guard letters >= runs.count * 3 else { return false }
+        return runs.allSatisfy { $0.utf8.count <= 2 || isPronounceable($0) }
+    }
+
+    /// Numbers, versions, dates, addresses: no letters but for T/Z/x, and only numeric punctuation.
+    static func isNumeric(_ value: [UInt8]) -> Bool {
+        value.allSatisfy { Charset.digit($0) || [0x2e, 0x2d, 0x3a, 0x2f, 0x2b, 0x54, 0x5a, 0x20, 0x2c].contains($0) }
+    }
+
+    static func isPathOrAddress(_ value: [UInt8]) -> Bool {
+        guard let first = value.first else { return false }
+        if first == 0x2f || value.starts(with: Array("./".utf8)) || value.starts(with: Array("../".utf8)) || value.starts(with: Array("~/".utf8)) { return true }
+        if value.count > 2, Charset.letter(first), value[1] == 0x3a, value[2] == 0x5c { return true }  // C:\
+        if first == 0x23, value.count <= 9, value.dropFirst().allSatisfy(Charset.hex) { return true }  // #7c3aed
+        // An e-mail address: word@domain.tld
+        if let at = value.firstIndex(of: 0x40), at > 0, value[(at + 1)...].contains(0x2e),
+           value.allSatisfy({ Charset.word($0) || [0x2e, 0x2d, 0x2b, 0x40].contains($0) }) { return true }
+        return false
+    }
+
+    /// A regular expression (a password policy), not a password.
+    static func isRegex(_ value: [UInt8]) -> Bool {
+        ["(?", "\\d", "\\w", "\\s", "[a-z", "[A-Z", "[0-9", "{8,", "{12,", ".*", "^(", ")$"].contains { contains(value, $0) }
+    }
+
+    /// A dotted member access (`settings.STRIPE_KEY`, `cfg.APIKey`) or a call.
+    static func isExpression(_ value: [UInt8]) -> Bool {
+        if value.contains(0x28) || value.contains(0x29) || value.contains(0x5b) { return true }
+        let parts = value.split(separator: 0x2e, omittingEmptySubsequences: false)
+        guard parts.count >= 2 else { return false }
+        return parts.allSatisfy { part in
+            guard let first = part.first, Charset.letter(first) || first == 0x5f else { return false }
+            return part.allSatisfy(Charset.word) && isWordy(Array(part))
+        }
+    }
+
+    // MARK: Randomness
+
+    static func entropy(_ bytes: some Collection<UInt8>) -> Double {
+        var counts = [Int](repeating: 0, count: 256)
+        for b in bytes { counts[Int(b)] += 1 }
+        let total = Double(bytes.count)
+        var sum = 0.0
+        for count in counts where count > 0 {
+            let p = Double(count) / total
+            sum -= p * Glibc.log2(p)
+        }
+        return sum
+    }
+
+    static func characterClasses(_ value: some Collection<UInt8>) -> Int {
+        var lower = false, upper = false, digit = false, other = false
+        for b in value {
+            if Charset.lower(b) { lower = true } else if Charset.upper(b) { upper = true } else if Charset.digit(b) { digit = true } else { other = true }
+        }
+        return [lower, upper, digit, other].filter { $0 }.count
+    }
+
+    static func isHexOrUUID(_ value: [UInt8]) -> Bool {
+        value.count >= 16 && value.allSatisfy { Charset.hex($0) || $0 == 0x2d } && value.contains(where: Charset.digit)
+    }
+
+    /// The decision. `strict`: an unquoted value in a source file, where a bare word is code.
+    static func judge(_ value: [UInt8], as kind: KeyKind, strict: Bool = false) -> Verdict {
+        let minimum = kind == .password ? 8 : 12
+        guard value.count >= minimum, value.count <= 512 else { return .harmless }
+        if isNumeric(value) || isPathOrAddress(value) || value.contains(where: { $0 < 0x20 }) { return .harmless }
+        if value.contains(0x20) && isProse(value) { return .harmless }
+        if value.contains(where: { $0 >= 0x80 }) { return .harmless }
+        if isReference(value) || isPlaceholder(value) { return .harmless }
+        if contains(value, "://") || contains(value, ":\\/\\/") { return .harmless }  // URLs: the URL layer reads them
+        if isRegex(value) || isExpression(value) { return .harmless }
+        let hexLike = isHexOrUUID(value)
+        if !hexLike && isWordy(value) { return .harmless }
+        if value.starts(with: Array("django-insecure-".utf8)) { return .developmentDefault }
+        let classes = characterClasses(value)
+        let entropy = entropy(value)
+        if strict {
+            // In code, punctuation is syntax: only a bare token can be a literal secret.
+            guard value.count >= 16, classes >= 2, entropy >= 3.5,
+                  !value.contains(where: { [0x2e, 0x5b, 0x28, 0x7b, 0x3c, 0x3a, 0x2c, 0x22, 0x27].contains($0) }) else { return .harmless }
+            return .credential
+        }
+        switch kind {
+        case .password:
+            // Human-chosen: 8+ characters of two classes, or long.
+            guard classes >= 2 || value.count >= 16 else { return .harmless }
+            return entropy >= 2.5 ? .credential : .harmless
+        case .secret, .authorization:
+            if hexLike { return entropy >= 3.0 ? .credential : .harmless }
+            guard classes >= 2 || value.count >= 20 else { return .harmless }
+            return entropy >= (value.count >= 20 ? 3.3 : 3.0) ? .credential : .harmless
+        }
+    }
+}
