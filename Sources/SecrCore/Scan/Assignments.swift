@@ -9,6 +9,8 @@ struct FileContext {
     let isPgpass: Bool
     let isKubernetesSecret: Bool
     let isSealedSecret: Bool
+    /// Server configuration in `directive value` form (redis.conf, nginx, Apache).
+    let isDirectiveConfig: Bool
 
     /// Source files: there an unquoted right-hand side is an expression, so only values that
     /// could be nothing but a literal secret count.
@@ -27,6 +29,7 @@ struct FileContext {
             || ["python", "node", "ruby", "perl", "php", "deno", "bun"].contains(where: shebang.contains)
         isDockerfile = lower == "dockerfile" || lower.hasPrefix("dockerfile.") || lower.hasSuffix(".dockerfile") || lower == "containerfile"
         isNetrc = lower.hasSuffix("netrc")
+        isDirectiveConfig = [".conf", ".cnf", ".cfg", ".htaccess", ".vhost"].contains(where: lower.hasSuffix)
         isPgpass = lower.hasSuffix("pgpass") || lower.hasPrefix(".pgpass")
         let yaml = lower.hasSuffix(".yaml") || lower.hasSuffix(".yml")
         isSealedSecret = yaml && Scanner.contains(bytes[...], Array("kind: SealedSecret".utf8))
@@ -73,7 +76,7 @@ struct Assignments {
     /// Lower-case first two letters of the words that can make a key a credential.
     static let stemTable: [Bool] = {
         var table = [Bool](repeating: false, count: 65536)
-        for stem in ["pa", "pw", "se", "to", "ke", "au", "cr", "jw", "be", "id", "si", "ho", "ap"] {
+        for stem in ["pa", "pw", "se", "to", "ke", "au", "cr", "jw", "be", "id", "si", "ho", "ap", "re", "ma"] {
             let bytes = Array(stem.utf8)
             for first in [bytes[0], bytes[0] - 32] {
                 for second in [bytes[1], bytes[1] - 32] { table[Int(first) << 8 | Int(second)] = true }
@@ -83,12 +86,18 @@ struct Assignments {
     }()
 
     static let stems = ["pass", "pwd", "pw", "secret", "token", "key", "auth", "cred", "jwt", "bearer", "identified", "sig",
-                        "honeycomb", "apikey", "securestring"].map { Array($0.utf8) }
+                        "honeycomb", "apikey", "securestring", "pat", "requirepass", "masterauth"].map { Array($0.utf8) }
 
     static func isIdentifierByte(_ b: UInt8) -> Bool { Charset.word(b) || b == 0x2d || b == 0x2e || b == 0x2f }
 
+    static let stemsByFirstByte: [[[UInt8]]] = {
+        var table = [[[UInt8]]](repeating: [], count: 256)
+        for stem in stems { table[Int(stem[0])].append(stem) }
+        return table
+    }()
+
     private static func hasStem(_ line: ArraySlice<UInt8>, at index: Int) -> Bool {
-        stems.contains { stem in
+        stemsByFirstByte[Int(Charset.lowercased(line[index]))].contains { stem in
             guard index + stem.count <= line.endIndex else { return false }
             for offset in 0..<stem.count where Charset.lowercased(line[index + offset]) != stem[offset] { return false }
             return true
@@ -115,6 +124,7 @@ struct Assignments {
         if let user = Assignments.curlUser(line) {
             if let colon = user.firstIndex(of: 0x3a) { report(user[(colon + 1)...], kind: .password, key: "curl -u") }
         }
+        if let password = Assignments.commandLinePassword(line) { report(password, kind: .password, key: "a -p option") }
         // The value line of a name/value pair whose name was on an earlier line.
         if let pending = pendingPair, let value = Assignments.pairValue(line, from: line.startIndex, atLineStart: true) {
             report(value, kind: pending.kind, key: pending.name)
@@ -226,14 +236,14 @@ struct Assignments {
         var at = start, last: ArraySlice<UInt8>?
         for _ in 0..<3 {
             while at < line.endIndex, Charset.space(line[at]) { at += 1 }
-            guard at < line.endIndex, Charset.quote(line[at]), let literal = quoted(line, at: at) else { break }
+            guard at < line.endIndex, Charset.quote(line[at]), let literal = quoted(line, at: at, allowEmpty: true) else { break }
             last = literal
             at = literal.endIndex + 1
             while at < line.endIndex, Charset.space(line[at]) { at += 1 }
             guard at < line.endIndex, line[at] == 0x2c else { break }
             at += 1
         }
-        return last
+        return last?.isEmpty == false ? last : nil
     }
 
     /// The value assigned to the key at `keyStart..<keyEnd`, if the line assigns one.
@@ -348,6 +358,13 @@ struct Assignments {
         let lower = keyText.map(Charset.lowercased)
         let netrcWord = lower == Array("password".utf8) || lower == Array("passwd".utf8)
         if netrcWord, context.isNetrc || Scanner.contains(line, Array("machine ".utf8)) || Scanner.contains(line, Array("login ".utf8)) { return true }
+        // `requirepass x`, `SetEnv DB_PASSWORD x`, `proxy_set_header X-Api-Key "x";`: the key is
+        // the first or second word of a directive line.
+        if context.isDirectiveConfig {
+            let words = line.split(whereSeparator: Charset.space)
+            if let first = words.first, first.startIndex == keyStart { return true }
+            if words.count >= 3, words[1].startIndex == keyStart, words[0].allSatisfy({ Charset.word($0) }) { return true }
+        }
         if context.isDockerfile {
             let trimmed = line.drop(while: Charset.space)
             if trimmed.starts(with: Array("ENV ".utf8)) || trimmed.starts(with: Array("ARG ".utf8)) {
@@ -369,7 +386,7 @@ struct Assignments {
     }
 
     /// The text inside the quotes starting at `index` (`"…"`, `'…'`, `` `…` ``, or `\"…\"` in escaped JSON).
-    static func quoted(_ line: ArraySlice<UInt8>, at index: Int) -> ArraySlice<UInt8>? {
+    static func quoted(_ line: ArraySlice<UInt8>, at index: Int, allowEmpty: Bool = false) -> ArraySlice<UInt8>? {
         var start = index
         let escaped = line[index] == 0x5c
         if escaped { start += 1 }
@@ -384,7 +401,7 @@ struct Assignments {
                 at += 2
                 continue
             } else if b == quote {
-                return at > start ? line[start..<at] : nil
+                return at > start || allowEmpty ? line[start..<at] : nil
             }
             at += 1
         }
@@ -497,6 +514,31 @@ struct Assignments {
         var end = line.endIndex
         while end > index, line[end - 1] == 0x0d || line[end - 1] == 0x20 { end -= 1 }
         return end > index ? line[index..<end] : nil
+    }
+
+    /// The password of `mysql -pPASSWORD` (glued to the option) or `sshpass -p PASSWORD`.
+    static func commandLinePassword(_ line: ArraySlice<UInt8>) -> ArraySlice<UInt8>? {
+        let runsMySQL = ["mysql", "mysqldump", "mariadb", "mysqladmin"].contains { Scanner.contains(line, Array($0.utf8)) }
+        let runsSSHPass = Scanner.contains(line, Array("sshpass ".utf8))
+        guard runsMySQL || runsSSHPass else { return nil }
+        var index = line.startIndex
+        while let hit = Scanner.find(line[index...], Array(" -p".utf8)) {
+            index = hit + 3
+            guard index < line.endIndex else { return nil }
+            var at = index
+            if runsSSHPass {
+                guard line[at] == 0x20 else { continue }
+                while at < line.endIndex, Charset.space(line[at]) { at += 1 }
+            } else if Charset.space(line[at]) {
+                continue  // mysql -p alone prompts for the password
+            }
+            guard at < line.endIndex else { return nil }
+            if Charset.quote(line[at]) { return quoted(line, at: at) }
+            var end = at
+            while end < line.endIndex, !Charset.space(line[end]) { end += 1 }
+            return end > at ? line[at..<end] : nil
+        }
+        return nil
     }
 
     /// The `user:password` of `curl -u` / `curl --user` on a line that runs curl.

@@ -14,10 +14,12 @@ enum KeyKind: Equatable {
 /// `token_url` are not credentials; `_authToken`, `secret_key_base` and `APP_KEY` are.
 enum KeyNames {
     /// Words that make a key a credential on their own.
-    static let passwordWords: Set<String> = ["password", "passwd", "passphrase", "pass", "pwd", "pw", "passcode", "pword"]
+    static let passwordWords: Set<String> = ["password", "passwd", "passphrase", "pass", "pwd", "pw", "passcode", "pword",
+                                             "requirepass", "masterauth"]
     static let secretWords: Set<String> = ["secret", "token", "credential", "credentials", "cred", "creds", "jwt", "apikey",
                                            "accesskey", "secretkey", "privatekey", "authkey", "appkey", "masterkey", "authtoken",
-                                           "accesstoken", "refreshtoken", "apitoken", "apisecret", "clientsecret", "licensekey"]
+                                           "accesstoken", "refreshtoken", "apitoken", "apisecret", "clientsecret", "licensekey", "pat",
+                                           "identitytoken"]
     static let authorizationWords: Set<String> = ["auth", "authorization", "bearer"]
     /// Credential words that also end compound words (`dbpassword`, `clientsecret`, `mytoken`).
     static let compoundEndings = ["password", "passwd", "secret", "token", "apikey"]

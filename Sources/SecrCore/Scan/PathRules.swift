@@ -43,7 +43,9 @@ enum PathRules {
             return Result(findings: [finding("dotenv-file", "a plaintext env file",
                                              "`secr import \(path) -e ENV` to store its values, then `git rm --cached \(path)` (secr init's .gitignore keeps .env files out)")])
         }
-        if keyFileNames.contains(name) || keystoreSuffixes.contains(where: name.hasSuffix) {
+        // Rails' master key and per-environment credential keys decrypt credentials.yml.enc.
+        let railsKey = name == "master.key" || (path.contains("config/credentials/") && name.hasSuffix(".key"))
+        if keyFileNames.contains(name) || keystoreSuffixes.contains(where: name.hasSuffix) || railsKey {
             return Result(findings: [finding("private-key-file", "a private key or keystore file",
                                              "`git rm --cached \(path)`, add it to .gitignore, and keep it outside the repository")])
         }
@@ -52,7 +54,8 @@ enum PathRules {
 }
 
 /// An env file holds plaintext when one of its assignments has a value that is not ciphertext
-/// (SOPS `ENC[…]`, dotenvx `encrypted:…`, dotenv-vault), a reference or empty. An `.envrc` is a
+/// (SOPS `ENC[…]`, dotenvx `encrypted:…`, dotenv-vault), a reference, empty, a placeholder or
+/// the URL of a local service with default credentials. An `.envrc` is a
 /// shell script for direnv: its directives are not values, and what it exports is judged by the
 /// content layers like any script.
 enum EnvFileContent {
@@ -74,6 +77,9 @@ enum EnvFileContent {
             guard !value.isEmpty else { continue }
             let text = Array(value)
             if text.starts(with: Array("ENC[".utf8)) || text.starts(with: Array("encrypted:".utf8)) || Values.isReference(text) { continue }
+            // Test and development scaffolding: placeholders, and URLs of local services whose
+            // credentials (if any) are the documented defaults.
+            if Values.isPlaceholder(text) || URLCredentials.isLocalDevelopmentURL(value) { continue }
             return true
         }
         return false

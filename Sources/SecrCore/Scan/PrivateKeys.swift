@@ -34,8 +34,10 @@ enum PrivateKeys {
         let labelStart = rest.startIndex + pemHeader.count
         guard let dashes = Scanner.find(rest[labelStart...].prefix(64), Array("-----".utf8)) else { return nil }
         let label = rest[labelStart..<dashes]
-        guard Scanner.contains(label, Array("PRIVATE KEY".utf8)), label.allSatisfy({ Charset.upperAlnum($0) || $0 == 0x20 }) else { return nil }
-        guard let body = body(file, from: dashes + 5) else { return nil }
+        // OpenVPN's tls-auth key is hex, 32 characters a line.
+        let staticKey = Scanner.contains(label, Array("Static key".utf8))
+        guard Scanner.contains(label, Array("PRIVATE KEY".utf8)) || staticKey, label.allSatisfy({ Charset.alnum($0) || $0 == 0x20 }) else { return nil }
+        guard let body = body(file, from: dashes + 5, minimum: staticKey ? 32 : 40) else { return nil }
         return make(String(decoding: label, as: UTF8.self), body: body, covers: rest.startIndex..<(dashes + 5))
     }
 
@@ -43,7 +45,7 @@ enum PrivateKeys {
     /// "lines" are split at real line breaks, `\n` and `\r\n` escapes and spaces, and quotes,
     /// indentation, `echo "…" >>` and commas around them are ignored. Nil when the block has no
     /// body (a header in code, a `...` placeholder) or ends first.
-    static func body(_ file: [UInt8], from start: Int) -> [UInt8]? {
+    static func body(_ file: [UInt8], from start: Int, minimum: Int = 40) -> [UInt8]? {
         let end = min(file.count, start + 8192)
         var index = start, segments = 0, run: [UInt8] = []
         while index < end, segments < 40 {
@@ -53,13 +55,13 @@ enum PrivateKeys {
                 index += 1
                 continue
             }
-            if run.count >= 40 { return run }
+            if run.count >= minimum { return run }
             run.removeAll(keepingCapacity: true)
             if byte == 0x0a || (byte == 0x5c && index + 1 < end && file[index + 1] == 0x6e) { segments += 1 }
             if byte == 0x2d && file[index...].starts(with: Array("-----END".utf8)) { return nil }
             index += byte == 0x5c ? 2 : 1
         }
-        return run.count >= 40 ? run : nil
+        return run.count >= minimum ? run : nil
     }
 
     /// PuTTY: the base64 line after `Private-Lines:`.

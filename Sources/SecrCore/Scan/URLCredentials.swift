@@ -12,6 +12,21 @@ enum URLCredentials {
         "keep the URL in secr (`secr set DATABASE_URL --stdin -e ENV`) and read it from the environment; change the password if it was pushed; then `git add \(path)`"
     }
 
+    static func isLocal(_ host: String) -> Bool {
+        localHosts.contains(host) || host.hasPrefix("127.") || localSuffixes.contains(where: host.hasSuffix)
+            || (!host.contains(".") && !host.contains(":") && !host.isEmpty)
+    }
+
+    /// `scheme://[user:default@]localhost…`: a local service, no credential worth a finding.
+    static func isLocalDevelopmentURL(_ value: ArraySlice<UInt8>) -> Bool {
+        guard let separator = Scanner.find(value, Array("://".utf8)) else { return false }
+        let authority = value[(separator + 3)...].prefix { $0 != 0x2f && $0 != 0x3f && $0 != 0x23 }
+        let hostPart = authority.lastIndex(of: 0x40).map { authority[($0 + 1)...] } ?? authority
+        let host = String(decoding: hostPart.prefix { $0 != 0x3a && $0 != 0x2c }, as: UTF8.self).lowercased()
+        guard isLocal(host) else { return false }
+        return findings(value, number: 0, path: "", allowlist: Allowlist(salt: [], entries: [])).allSatisfy { $0.0 == nil }
+    }
+
     /// Every URL with a password on the line: a finding (nil when harmless) and the range of the password.
     static func findings(_ line: ArraySlice<UInt8>, number: Int, path: String, allowlist: Allowlist) -> [(ScanFinding?, Range<Int>)] {
         var results: [(ScanFinding?, Range<Int>)] = []
@@ -51,8 +66,7 @@ enum URLCredentials {
                 results.append((nil, range))
                 continue
             }
-            let local = localHosts.contains(hostText) || hostText.hasPrefix("127.") || localSuffixes.contains(where: hostText.hasSuffix)
-                || (!hostText.contains(".") && !hostText.contains(":") && !hostText.isEmpty)
+            let local = isLocal(hostText)
             let scheme = String(decoding: line[schemeStart..<colon], as: UTF8.self)
             let redacted = scheme + "://…:" + Redaction.preview(value) + "@" + hostText
             results.append((ScanFinding(path: path, line: number, rule: "database-url", title: "a URL with a password",

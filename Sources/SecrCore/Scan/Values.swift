@@ -60,7 +60,8 @@ enum Values {
     ]
     /// Digest prefixes (integrity attributes, lockfiles, image digests).
     static let digestPrefixes = ["sha1-", "sha256-", "sha384-", "sha512-", "sha1:", "sha256:", "sha384:", "sha512:", "md5:",
-                                 "h1:", "zh:", "blake2b:", "sha256=", "sha1=", "sha512="]
+                                 "h1:", "zh:", "blake2b:", "sha256=", "sha1=", "sha512=", "scram-sha-256$", "$2a$", "$2b$",
+                                 "$2y$", "$argon2", "$apr1$", "{sha}", "{ssha}"]
 
     /// Lower-case letter runs, split at case changes: `yourApiKey` → your, api, key.
     static func letterWords(_ value: [UInt8]) -> [String] {
@@ -93,6 +94,8 @@ enum Values {
             if first == 0x24 || first == 0x40 || first == 0x21 { return true }
             if first == 0x25 && lower.last == 0x25 { return true }
         }
+        // PostgreSQL's stored md5 hash: md5 and 32 hex digits.
+        if lower.count == 35, lower.starts(with: Array("md5".utf8)), lower.dropFirst(3).allSatisfy(Charset.lowerHex) { return true }
         return referenceMarkers.contains { contains(lower, $0) } || digestPrefixes.contains { lower.starts(with: Array($0.utf8)) }
     }
 
