@@ -236,7 +236,8 @@ struct Assignments {
         var at = start, last: ArraySlice<UInt8>?
         for _ in 0..<3 {
             while at < line.endIndex, Charset.space(line[at]) { at += 1 }
-            guard at < line.endIndex, Charset.quote(line[at]), let literal = quoted(line, at: at, allowEmpty: true) else { break }
+            guard at < line.endIndex, Charset.quote(line[at]) else { break }
+            guard let literal = quoted(line, at: at, allowEmpty: true) else { return nil }
             last = literal
             at = literal.endIndex + 1
             while at < line.endIndex, Charset.space(line[at]) { at += 1 }
@@ -301,7 +302,7 @@ struct Assignments {
         case 0x3a:  // : (not ::), :=
             if index + 1 < end && line[index + 1] == 0x3a { return nil }
             index += index + 1 < end && line[index + 1] == 0x3d ? 2 : 1
-            index = Assignments.skipTypeAnnotation(line, from: index)
+            if context.isCode { index = Assignments.skipTypeAnnotation(line, from: index) }
         case 0x2c where quotedKey && Assignments.opensArguments(line, before: keyStart - 1):
             // ("KEY", "value"), define('KEY', 'value'), setHeader("Authorization", "…"); not a list.
             index += 1
@@ -375,18 +376,29 @@ struct Assignments {
         return false
     }
 
-    /// `NAME: &str = "…"`, `token: string = "…"`: steps over a type annotation to the `=`.
+    /// `NAME: &str = "…"`, `token: string = "…"`: steps over a type annotation (one word, in a
+    /// source file) to the `=`.
     static func skipTypeAnnotation(_ line: ArraySlice<UInt8>, from index: Int) -> Int {
         var at = index
         while at < line.endIndex, Charset.space(line[at]) { at += 1 }
         var scan = at
-        while scan < line.endIndex, Charset.word(line[scan]) || [0x26, 0x3c, 0x3e, 0x5b, 0x5d, 0x3f, 0x2e, 0x20, 0x27].contains(line[scan]) { scan += 1 }
-        if scan > at, scan < line.endIndex, line[scan] == 0x3d, scan + 1 >= line.endIndex || line[scan + 1] != 0x3d { return scan + 1 }
+        while scan < line.endIndex, scan - at < 40, Charset.word(line[scan]) || [0x26, 0x3c, 0x3e, 0x5b, 0x5d, 0x3f, 0x2e, 0x27].contains(line[scan]) { scan += 1 }
+        var equals = scan
+        while equals < line.endIndex, Charset.space(line[equals]) { equals += 1 }
+        if scan > at, equals < line.endIndex, line[equals] == 0x3d, equals + 1 >= line.endIndex || line[equals + 1] != 0x3d { return equals + 1 }
         return index
     }
 
     /// The text inside the quotes starting at `index` (`"…"`, `'…'`, `` `…` ``, or `\"…\"` in escaped JSON).
+    /// A literal followed by `+` is a fragment of a concatenation, not a value: nil.
     static func quoted(_ line: ArraySlice<UInt8>, at index: Int, allowEmpty: Bool = false) -> ArraySlice<UInt8>? {
+        guard let text = quotedText(line, at: index, allowEmpty: allowEmpty) else { return nil }
+        var after = text.endIndex + (line[index] == 0x5c ? 2 : 1)
+        while after < line.endIndex, Charset.space(line[after]) { after += 1 }
+        return after < line.endIndex && line[after] == 0x2b ? nil : text
+    }
+
+    private static func quotedText(_ line: ArraySlice<UInt8>, at index: Int, allowEmpty: Bool) -> ArraySlice<UInt8>? {
         var start = index
         let escaped = line[index] == 0x5c
         if escaped { start += 1 }
@@ -535,7 +547,7 @@ struct Assignments {
             guard at < line.endIndex else { return nil }
             if Charset.quote(line[at]) { return quoted(line, at: at) }
             var end = at
-            while end < line.endIndex, !Charset.space(line[end]) { end += 1 }
+            while end < line.endIndex, !Charset.space(line[end]), !Charset.quote(line[end]) { end += 1 }
             return end > at ? line[at..<end] : nil
         }
         return nil

@@ -79,7 +79,9 @@ enum EnvFileContent {
             if text.starts(with: Array("ENC[".utf8)) || text.starts(with: Array("encrypted:".utf8)) || Values.isReference(text) { continue }
             // Test and development scaffolding: placeholders, and URLs of local services whose
             // credentials (if any) are the documented defaults.
-            if Values.isPlaceholder(text) || URLCredentials.isLocalDevelopmentURL(value) { continue }
+            let word = String(decoding: text.map(Charset.lowercased), as: UTF8.self)
+            let setting = text.count < 4 || ["true", "false", "yes", "no", "on", "off"].contains(word) || Values.isNumeric(text)
+            if (!setting && Values.isPlaceholder(text)) || URLCredentials.isLocalDevelopmentURL(value) { continue }
             return true
         }
         return false
