@@ -15,7 +15,7 @@ struct FileContext {
     /// Source files: there an unquoted right-hand side is an expression, so only values that
     /// could be nothing but a literal secret count.
     static let codeSuffixes = [".swift", ".js", ".mjs", ".cjs", ".ts", ".tsx", ".jsx", ".py", ".rb", ".go", ".java", ".kt",
-                               ".kts", ".rs", ".c", ".h", ".cc", ".cpp", ".hpp", ".m", ".cs", ".php", ".scala", ".ex",
+                               ".kts", ".rs", ".c", ".h", ".cc", ".cpp", ".hpp", ".m", ".cs", ".php", ".scala", ".ex", ".pyi", ".pyx",
                                ".exs", ".dart", ".lua", ".groovy", ".gradle", ".ps1", ".vue", ".svelte"]
 
     init(path: String, bytes: [UInt8]) {
@@ -209,7 +209,7 @@ struct Assignments {
                            matchHash: allowlist.hash(rule: "generic-secret", match: whole))
     }
 
-    static let schemes = ["Bearer", "Basic", "Token", "Bot", "ApiKey", "Api-Key", "Digest", "token", "bearer", "basic"]
+    static let schemes = ["Bearer", "Basic", "Token", "Bot", "ApiKey", "Api-Key", "Digest", "token", "bearer", "basic", "AWS4-HMAC-SHA256"]
 
     static func authorizationScheme(_ value: [UInt8]) -> String? {
         schemes.first { scheme in
@@ -228,6 +228,15 @@ struct Assignments {
         var sql = false
         /// A literal argument of a credential-named call, or the last literal of a tuple.
         var argument = false
+    }
+
+    /// Functions whose literal arguments are credentials: setters (`setPassword`, `withToken`),
+    /// logins, and constructors of credentials (`HTTPBasicAuth`, `NetworkCredential`, `PlainAuth`).
+    static func takesCredentials(_ name: ArraySlice<UInt8>) -> Bool {
+        let words = KeyNames.words(name)
+        guard let first = words.first, let last = words.last else { return false }
+        if ["set", "with", "use", "login", "authenticate", "connect", "sign"].contains(first), words.count > 1 { return true }
+        return ["auth", "authentication", "credential", "credentials", "password", "passwd"].contains(last)
     }
 
     /// The last of the string literals that open an argument list or tuple (`"user", "pw"` → pw);
@@ -261,8 +270,12 @@ struct Assignments {
         let quotedKey = Charset.quote(before)
         // Inside a longer string ("a password": …): the words are text, not a key.
         if !quotedKey, index < end, Charset.quote(line[index]), before != 0x5c, before != 0x3a { return nil }
-        // A call: setPassword("…"), HTTPBasicAuth("user", "…"), NetworkCredential("user", "…").
+        // AWS::ApiGateway::ApiKey, Foo::Secret: a namespaced name.
+        if keyStart >= line.startIndex + 2, line[keyStart - 1] == 0x3a, line[keyStart - 2] == 0x3a { return nil }
+        // A call: setPassword("…"), HTTPBasicAuth("user", "…"), NetworkCredential("user", "…"); not
+        // any function with a credential word in its name (tokenize("…"), get_secret("name")).
         if index < end, line[index] == 0x28 {
+            guard Assignments.takesCredentials(line[keyStart..<keyEnd]) else { return nil }
             return Assignments.literalArgument(line, from: index + 1).map { Assignment(value: $0, delimited: true, argument: true) }
         }
         // Closing quotes (escaped in JSON-in-JSON), brackets of ENV["KEY"], then spaces.
@@ -289,6 +302,8 @@ struct Assignments {
             guard at < end, Charset.quote(line[at]) else { return nil }
             return Assignments.quoted(line, at: at).map { Assignment(value: $0, delimited: true, sql: true) }
         }
+        // 'Credential=' + access_key: the key and its operator are the text of a string literal.
+        if quotedKey, index + 1 < end, line[index] == 0x3d || line[index] == 0x3a, line[index + 1] == before { return nil }
         switch line[index] {
         case 0x3d:  // = (not ==), =>
             if index + 1 < end && line[index + 1] == 0x3d { return nil }
@@ -297,6 +312,8 @@ struct Assignments {
             var at = index
             while at < end, Charset.space(line[at]) { at += 1 }
             if at < end, line[at] == 0x28 || line[at] == 0x5b {
+                let kind = KeyNames.classify(keyText)
+                guard kind == .authorization || kind == .password else { return nil }
                 return Assignments.literalArgument(line, from: at + 1).map { Assignment(value: $0, delimited: true, argument: true) }
             }
         case 0x3a:  // : (not ::), :=

@@ -48,7 +48,8 @@ enum KeyNames {
         "refs", "secretref", "keyref", "selector", "mount", "volume", "annotation", "usage", "validity", "valid",
         "invalid", "expire", "days", "hours", "seconds", "sent", "reset", "confirm", "confirmation", "input",
         "visibility", "visible", "complexity", "attempts", "retries", "generator", "generate", "factory", "client_id",
-        "nonce", "salt_length",
+        "nonce", "salt_length", "settings", "configuration", "options", "preferences", "response", "signature", "comment",
+        "comments", "loader", "cls", "spec", "specs", "handler", "parser",
     ]
     /// Before the credential word, these make the key describe it (`hashed_secret`,
     /// `checksum/secret`, `encrypted_password`, `max_tokens`).
@@ -57,6 +58,14 @@ enum KeyNames {
         "etag", "fingerprint", "encrypted", "masked", "mask", "sample", "example", "dummy", "fake", "placeholder",
         "max", "min", "num", "total", "count", "forgot", "forgotten", "show", "hide", "toggle", "no", "non", "without",
         "test_only",
+    ]
+    /// Before `token`, these name tokens that are not credentials: AWS's pagination and
+    /// idempotency tokens (NextToken, ClientRequestToken, LockToken, ChangeToken …), update and
+    /// verification tokens that APIs hand out to be shown.
+    static let tokenModifiers: Set<String> = [
+        "next", "continuation", "pagination", "page", "idempotency", "idempotent", "lock", "change", "cursor", "sync",
+        "resume", "lifecycle", "update", "verification", "export", "import", "copy", "work", "unit", "task", "grant",
+        "client", "request", "subject", "marker", "cancel", "forward", "backward", "policy", "upload", "continue", "action",
     ]
     /// Browser-facing by convention (`NEXT_PUBLIC_*`, `publishable_key`, Supabase's anon key).
     static let publicWords: Set<String> = ["public", "publishable", "pub", "anon"]
@@ -69,7 +78,8 @@ enum KeyNames {
         "option", "dict", "json", "yaml", "setting", "settings", "registry", "s3", "bucket", "name", "redis", "kv",
         "shard", "range", "react", "vue", "list", "query", "sub", "parent", "child", "next", "prev", "previous",
         "first", "foo", "bar", "hash", "keyboard", "config", "cfg", "property", "prop", "attribute", "attr", "event",
-        "metric", "label", "tag", "media", "music", "piano", "search", "site", "search_only", "local", "storage_name",
+        "metric", "label", "tag", "media", "music", "piano", "search", "site", "search_only", "local", "storage_name", "result", "output",
+        "input",
     ]
     /// Whole header names that carry a key without saying so.
     static let credentialHeaders: Set<String> = ["x-honeycomb-team"]
@@ -136,6 +146,7 @@ enum KeyNames {
         if words.contains(where: publicWords.contains) { return nil }
         if words[(lastCredential + 1)...].contains(where: metadataWords.contains) { return nil }
         if words[..<lastCredential].contains(where: modifierWords.contains) { return nil }
+        if words[lastCredential] == "token", lastCredential > 0, tokenModifiers.contains(words[lastCredential - 1]) { return nil }
         // `DB_PASSWORD_TOKEN` is still a password; `authToken` is a token, `Authorization` a header.
         return kinds.contains(.password) ? .password : last
     }

@@ -38,7 +38,16 @@ enum PrivateKeys {
         let staticKey = Scanner.contains(label, Array("Static key".utf8))
         guard Scanner.contains(label, Array("PRIVATE KEY".utf8)) || staticKey, label.allSatisfy({ Charset.alnum($0) || $0 == 0x20 }) else { return nil }
         guard let body = body(file, from: dashes + 5, minimum: staticKey ? 32 : 40) else { return nil }
-        return make(String(decoding: label, as: UTF8.self), body: body, covers: rest.startIndex..<(dashes + 5))
+        let (finding, covers) = make(String(decoding: label, as: UTF8.self), body: body, covers: rest.startIndex..<(dashes + 5))
+        // Documentation prints keys marked EXAMPLE or cut short with "...": a warning, not a key.
+        let window = file[(dashes + 5)..<min(file.count, dashes + 5 + 4096)]
+        let blockEnd = Scanner.find(window, Array("-----END".utf8)) ?? window.endIndex
+        let block = window[..<blockEnd]
+        if Scanner.contains(block, Array("EXAMPLE".utf8)) || Scanner.contains(block, Array("...".utf8)) {
+            return (ScanFinding(path: path, line: number, rule: finding.rule, title: "a documentation example of a private key (\(finding.title))",
+                                severity: .warn, preview: finding.preview, fix: finding.fix, matchHash: finding.matchHash), covers)
+        }
+        return (finding, covers)
     }
 
     /// The first base64 run of 40 or more characters within the next lines of the block, where

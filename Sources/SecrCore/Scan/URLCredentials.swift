@@ -53,8 +53,10 @@ enum URLCredentials {
                 end += 1
             }
             index = max(index, end)
-            guard let at, let passwordColon = line[authorityStart..<at].firstIndex(of: 0x3a) else { continue }
-            let user = line[authorityStart..<passwordColon]
+            // Several hosts come after the credentials; what precedes a comma is not userinfo.
+            let userinfoStart = at.flatMap { line[authorityStart..<$0].lastIndex(of: 0x2c).map { $0 + 1 } } ?? authorityStart
+            guard let at, let passwordColon = line[userinfoStart..<at].firstIndex(of: 0x3a) else { continue }
+            let user = line[userinfoStart..<passwordColon]
             let password = line[(passwordColon + 1)..<at]
             let host = line[(at + 1)..<end].prefix { $0 != 0x3a && $0 != 0x2c }
             let range = password.startIndex..<password.endIndex

@@ -17,7 +17,7 @@ enum Values {
     static let placeholderWords: Set<String> = [
         "changeme", "changeit", "example", "examples", "sample", "placeholder", "dummy", "fake", "redacted", "replace",
         "replaceme", "todo", "fixme", "your", "yours", "insert", "foobar", "lorem", "ipsum", "undefined", "null", "none",
-        "notreal", "unset", "masked", "hidden", "here",
+        "notreal", "unset", "masked", "hidden", "here", "mock", "mocked", "stub",
     ]
     /// The whole value, lower-cased, that is a placeholder or a well-known development default
     /// (the images' and frameworks' own documented defaults).
@@ -74,7 +74,7 @@ enum Values {
         if text.isEmpty || placeholderValues.contains(text) { return true }
         // Masks and elisions: ***, •••, …, ..., xxxx, a character repeated throughout.
         if contains(lower, "***") || contains(lower, "...") || contains(lower, "xxxxx") || contains(lower, "example") || text.contains("•") || text.contains("…") { return true }
-        if documentedExamples.contains(text) || hasRepeatedChunk(lower) { return true }
+        if documentedExamples.contains(text) || hasRepeatedChunk(lower) || hasTypedSequence(value) || isLeetPlaceholder(value) { return true }
         // Words that spell out what they stand for: "staging-password", "my-secret-token".
         let words = letterWords(value)
         if words.contains(where: { KeyNames.passwordWords.contains($0) || ["secret", "token"].contains($0) }), isWordy(value) { return true }
@@ -90,10 +90,16 @@ enum Values {
     static func isReference(_ value: [UInt8]) -> Bool {
         let lower = value.map(Charset.lowercased)
         if let first = lower.first {
-            // $VAR, ${VAR}, $(cmd), @Value, %VAR% (Windows), !Ref / !Sub (CloudFormation)
+            // $VAR, ${VAR}, $(cmd), @Value, %VAR% (Windows), !Ref / !Sub (CloudFormation), {name} (f-strings, format)
             if first == 0x24 || first == 0x40 || first == 0x21 { return true }
             if first == 0x25 && lower.last == 0x25 { return true }
+            if first == 0x7b && lower.last == 0x7d { return true }
         }
+        // printf-style formats: "--password=%s" (a verb not followed by a letter, which a password could hold)
+        for index in lower.indices.dropLast() where lower[index] == 0x25 && [0x73, 0x64, 0x76].contains(lower[index + 1]) {
+            if index + 2 == lower.count || !Charset.alnum(lower[index + 2]) { return true }
+        }
+        if contains(lower, "{}") { return true }
         // PostgreSQL's stored md5 hash: md5 and 32 hex digits.
         if lower.count == 35, lower.starts(with: Array("md5".utf8)), lower.dropFirst(3).allSatisfy(Charset.lowerHex) { return true }
         return referenceMarkers.contains { contains(lower, $0) } || digestPrefixes.contains { lower.starts(with: Array($0.utf8)) }
@@ -148,13 +154,68 @@ enum Values {
             }
         }
         guard digitGroups <= 2, digits <= 6 else { return false }
-        let runs = letterWords(value)
+        let runs = caseRuns(value)
         guard !runs.isEmpty else { return false }
-        let short = runs.filter { $0.utf8.count <= 2 }.count
-        guard short * 3 <= runs.count else { return false }
-        let letters = runs.reduce(0) { $0 + $1.utf8.count }
-        guard letters >= runs.count * 3 else { return false }
-        return runs.allSatisfy { $0.utf8.count <= 2 || isPronounceable($0) }
+        let short = runs.filter { $0.text.utf8.count <= 2 }.count
+        guard short * 2 <= runs.count else { return false }
+        let letters = runs.reduce(0) { $0 + $1.text.utf8.count }
+        guard letters * 2 >= runs.count * 5 else { return false }
+        // Short runs and acronyms (HTTP, AWS, KMS) need not be pronounceable.
+        return runs.allSatisfy { $0.text.utf8.count <= 3 || ($0.acronym && $0.text.utf8.count <= 5) || isPronounceable($0.text) }
+    }
+
+    /// Letter runs split at case changes, lower-cased, with whether each was all capitals.
+    static func caseRuns(_ value: [UInt8]) -> [(text: String, acronym: Bool)] {
+        var runs: [(String, Bool)] = []
+        var current: [UInt8] = [], allUpper = true
+        func flush() {
+            if !current.isEmpty { runs.append((String(decoding: current, as: UTF8.self), allUpper && current.count > 1)) }
+            current.removeAll(keepingCapacity: true)
+            allUpper = true
+        }
+        for (index, byte) in value.enumerated() {
+            guard Charset.letter(byte) else { flush(); continue }
+            if !current.isEmpty {
+                let last = value[index - 1]
+                let lowerToUpper = Charset.lower(last) && Charset.upper(byte)
+                let acronymEnd = Charset.upper(last) && Charset.upper(byte) && index + 1 < value.count && Charset.lower(value[index + 1])
+                if lowerToUpper || acronymEnd { flush() }
+            }
+            if Charset.lower(byte) { allUpper = false }
+            current.append(Charset.lowercased(byte))
+        }
+        flush()
+        return runs
+    }
+
+    /// A constant's or an environment variable's name: UPPER_SNAKE of two or more words.
+    static func isConstantName(_ value: [UInt8]) -> Bool {
+        value.allSatisfy { Charset.upperAlnum($0) || $0 == 0x5f } && value.split(separator: 0x5f).filter { $0.contains(where: Charset.letter) }.count >= 2
+    }
+
+    /// Ascending runs typed by a person (`abcdef`, `123456`, `a1b2c3`, `abcd1234`), never drawn by a generator.
+    static func hasTypedSequence(_ value: [UInt8]) -> Bool {
+        let lower = value.map(Charset.lowercased)
+        var runs = 0, length = 1
+        for index in lower.indices.dropFirst() {
+            if lower[index] == lower[index - 1] &+ 1, Charset.alnum(lower[index]) {
+                length += 1
+                if length == 4 { runs += 1 }
+                if length >= 6 || runs >= 2 { return true }
+            } else {
+                length = 1
+            }
+        }
+        return ["a1b2c3", "1a2b3c", "abc123", "123abc", "qwerty", "asdfgh"].contains { contains(lower, $0) }
+    }
+
+    /// Leetspeak of a placeholder: P@55w0rd!, S3cr3t, adm1n.
+    static func isLeetPlaceholder(_ value: [UInt8]) -> Bool {
+        let map: [UInt8: UInt8] = [0x40: 0x61, 0x34: 0x61, 0x35: 0x73, 0x24: 0x73, 0x30: 0x6f, 0x31: 0x69, 0x33: 0x65, 0x37: 0x74]
+        var plain = value.map { map[$0] ?? Charset.lowercased($0) }
+        while let last = plain.last, !Charset.letter(last) { plain.removeLast() }
+        let text = String(decoding: plain, as: UTF8.self)
+        return plain.count < value.count + 1 && (placeholderValues.contains(text) || KeyNames.passwordWords.contains(text) || text == "secret" || text == "admin")
     }
 
     /// Numbers, versions, dates, addresses: no letters but for T/Z/x, and only numeric punctuation.
@@ -183,10 +244,42 @@ enum Values {
         if value.contains(0x28) || value.contains(0x29) || value.contains(0x5b) { return true }
         let parts = value.split(separator: 0x2e, omittingEmptySubsequences: false)
         guard parts.count >= 2 else { return false }
+        // settings.STRIPE_KEY, cfg.APIKey, fs.s3.cse.enabled
         return parts.allSatisfy { part in
             guard let first = part.first, Charset.letter(first) || first == 0x5f else { return false }
-            return part.allSatisfy(Charset.word) && isWordy(Array(part))
+            return part.allSatisfy(Charset.word) && (part.count <= 4 || isWordy(Array(part)) || isConstantName(Array(part)))
         }
+    }
+
+    /// A path whose first segment is a word (`cloudformation/7870825a-…`, `prod/db-password`).
+    static func isWordPath(_ value: [UInt8]) -> Bool {
+        guard let slash = value.firstIndex(of: 0x2f), slash >= 4 else { return false }
+        let head = Array(value[..<slash])
+        return head.allSatisfy({ Charset.letter($0) || $0 == 0x5f || $0 == 0x2d }) && isWordy(head)
+    }
+
+    /// `Enabled=true,PreferredMfa=true`: settings given as a list of assignments.
+    static func isAssignmentList(_ value: [UInt8]) -> Bool {
+        let name = value.prefix { Charset.word($0) }
+        guard name.count >= 3, let first = name.first, Charset.letter(first), name.count < value.count, value[name.count] == 0x3d,
+              name.count + 1 < value.count, isWordy(Array(name)) else { return false }
+        return Charset.alnum(value[name.count + 1]) || value[name.count + 1] == 0x22
+    }
+
+    /// `%41…` decoded (a URL-encoded value is judged by its text).
+    static func percentDecoded(_ value: [UInt8]) -> [UInt8] {
+        guard value.contains(0x25) else { return value }
+        var out: [UInt8] = [], index = 0
+        while index < value.count {
+            if value[index] == 0x25, index + 2 < value.count, let byte = UInt8(String(decoding: value[(index + 1)...(index + 2)], as: UTF8.self), radix: 16) {
+                out.append(byte)
+                index += 3
+            } else {
+                out.append(value[index])
+                index += 1
+            }
+        }
+        return out
     }
 
     // MARK: Randomness
@@ -216,17 +309,21 @@ enum Values {
     }
 
     /// The decision. `strict`: an unquoted value in a source file, where a bare word is code.
-    static func judge(_ value: [UInt8], as kind: KeyKind, strict: Bool = false) -> Verdict {
+    static func judge(_ raw: [UInt8], as kind: KeyKind, strict: Bool = false) -> Verdict {
         let minimum = kind == .password ? 8 : 12
-        guard value.count >= minimum, value.count <= 512 else { return .harmless }
+        guard raw.count >= minimum, raw.count <= 512 else { return .harmless }
+        let value = percentDecoded(raw)
+        // base64 of text that is a word or a placeholder (cGFzc3dvcmQ= is "password").
+        if value.count >= 12, value.count % 4 == 0 || value.last != 0x3d, let decoded = Base64Text.decode(value), decoded.count >= 6,
+           decoded.allSatisfy({ $0 >= 0x20 && $0 < 0x7f }), isWordy(decoded) || isPlaceholder(decoded) { return .harmless }
         if isNumeric(value) || isPathOrAddress(value) || value.contains(where: { $0 < 0x20 }) { return .harmless }
         if value.contains(0x20) && isProse(value) { return .harmless }
         if value.contains(where: { $0 >= 0x80 }) { return .harmless }
         if isReference(value) || isPlaceholder(value) { return .harmless }
         if contains(value, "://") || contains(value, ":\\/\\/") { return .harmless }  // URLs: the URL layer reads them
-        if isRegex(value) || isExpression(value) { return .harmless }
+        if isRegex(value) || isExpression(value) || isAssignmentList(value) || isWordPath(value) { return .harmless }
         let hexLike = isHexOrUUID(value)
-        if !hexLike && isWordy(value) { return .harmless }
+        if !hexLike && (isWordy(value) || isConstantName(value)) { return .harmless }
         if value.starts(with: Array("django-insecure-".utf8)) { return .developmentDefault }
         let classes = characterClasses(value)
         let entropy = entropy(value)
