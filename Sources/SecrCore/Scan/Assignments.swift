@@ -182,7 +182,7 @@ struct Assignments {
     private func judge(_ value: [UInt8], kind: KeyKind, key: String, number: Int, strict: Bool, match: [UInt8]?) -> ScanFinding? {
         var value = value, kind = kind
         let whole = match ?? value
-        if let scheme = Assignments.authorizationScheme(value) {
+        if let scheme = Assignments.authorizationScheme(value, anyWord: kind == .authorization) {
             let rest = Array(value.dropFirst(scheme.count).drop { $0 == 0x20 })
             if scheme.lowercased() == "basic", let decoded = Base64Text.decode(rest), Base64Text.isPrintable(decoded), let colon = decoded.firstIndex(of: 0x3a) {
                 value = Array(decoded[(colon + 1)...])
@@ -211,11 +211,15 @@ struct Assignments {
 
     static let schemes = ["Bearer", "Basic", "Token", "Bot", "ApiKey", "Api-Key", "Digest", "token", "bearer", "basic", "AWS4-HMAC-SHA256"]
 
-    static func authorizationScheme(_ value: [UInt8]) -> String? {
-        schemes.first { scheme in
+    static func authorizationScheme(_ value: [UInt8], anyWord: Bool = false) -> String? {
+        if let known = schemes.first(where: { scheme in
             let bytes = Array(scheme.utf8)
             return value.count > bytes.count + 1 && value.starts(with: bytes) && value[bytes.count] == 0x20
-        }
+        }) { return known }
+        // Any scheme of an Authorization header: a word, a space, its parameters (WSSE profile=…).
+        guard anyWord, let space = value.firstIndex(of: 0x20), (3...20).contains(space), Charset.letter(value[0]),
+              value[..<space].allSatisfy({ Charset.alnum($0) || $0 == 0x2d }) else { return nil }
+        return String(decoding: value[..<space], as: UTF8.self)
     }
 
     // MARK: Finding the value
@@ -228,6 +232,12 @@ struct Assignments {
         var sql = false
         /// A literal argument of a credential-named call, or the last literal of a tuple.
         var argument = false
+    }
+
+    /// CREATE/ALTER USER or ROLE, or a LOGIN: where PASSWORD '…' and IDENTIFIED BY '…' set one.
+    static func isUserStatement(_ line: ArraySlice<UInt8>) -> Bool {
+        let lower = Array(line.map(Charset.lowercased))[...]
+        return ["user ", "role ", "login "].contains { Scanner.contains(lower, Array($0.utf8)) }
     }
 
     /// Functions whose literal arguments are credentials: setters (`setPassword`, `withToken`),
@@ -292,14 +302,16 @@ struct Assignments {
             return Assignments.quoted(line, at: index).map { Assignment(value: $0, delimited: true, argument: true) }
         }
         // SQL: PASSWORD 'x', IDENTIFIED BY 'x'.
-        if Charset.quote(line[index]) && index > keyEnd + skipped {
+        // SQL (a statement about a user or role, a string literal in single quotes).
+        let statement = Assignments.isUserStatement(line)
+        if statement, line[index] == 0x27 && index > keyEnd + skipped {
             let lower = keyText.map(Charset.lowercased)
             if lower == Array("password".utf8) && !quotedKey { return Assignments.quoted(line, at: index).map { Assignment(value: $0, delimited: true, sql: true) } }
         }
-        if keyText.map(Charset.lowercased) == Array("identified".utf8), line[index...].starts(with: Array("BY ".utf8)) || line[index...].starts(with: Array("by ".utf8)) {
+        if statement, keyText.map(Charset.lowercased) == Array("identified".utf8), line[index...].starts(with: Array("BY ".utf8)) || line[index...].starts(with: Array("by ".utf8)) {
             var at = index + 3
             while at < end, Charset.space(line[at]) { at += 1 }
-            guard at < end, Charset.quote(line[at]) else { return nil }
+            guard at < end, line[at] == 0x27 else { return nil }
             return Assignments.quoted(line, at: at).map { Assignment(value: $0, delimited: true, sql: true) }
         }
         // 'Credential=' + access_key: the key and its operator are the text of a string literal.

@@ -127,7 +127,11 @@ enum KeyNames {
         if credentialHeaders.contains(String(decoding: key.map(Charset.lowercased), as: UTF8.self)) { return .secret }
         var kinds: [KeyKind] = []
         var lastCredential = -1
+        // PAT is a personal access token in an environment variable's name (GH_PAT), and short for
+        // "pattern" in code (open_pat).
+        let upperCaseKey = !key.contains(where: Charset.lower)
         for (index, word) in words.enumerated() {
+            if word == "pat" && !upperCaseKey { continue }
             if let kind = kind(ofWord: word) {
                 kinds.append(kind)
                 lastCredential = index

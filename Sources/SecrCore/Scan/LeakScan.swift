@@ -31,8 +31,15 @@ public enum LeakScan {
         }
         switch mode {
         case .paths(let paths):
+            let named = Set(paths)
             for path in paths.flatMap(files(under:)) {
-                scan(ScanTarget.reading(path: path, raw: try FileSystem.read(path), old: nil))
+                do {
+                    scan(ScanTarget.reading(path: path, raw: try FileSystem.read(path), old: nil))
+                } catch where !named.contains(path) {
+                    // A file found under a directory that cannot be read (too large, a socket):
+                    // noted, so one such file does not end the scan of a tree. Named files still fail.
+                    report.notes.append("\(path) was not read: \((error as? SecrError)?.message ?? "\(error)")")
+                }
             }
         case .staged, .history:
             guard let root = location.repositoryRoot else {

@@ -118,10 +118,12 @@ enum ProviderRules {
             ProviderRule("hashicorp-vault-batch-token", "HashiCorp Vault batch token", ["hvb."], b64url, 142...304),
             ProviderRule("terraform-cloud-token", "Terraform Cloud token", [".atlasv1."], charset("-_="), 83...95,
                          leading: 14...14),
-            ProviderRule("pulumi-token", "Pulumi access token", ["pul-"], hex, 44...44),
+            // Published as hex; other scanners' vectors use any lower-case alphanumerics: the prefix and
+            // the exact length already rule out chance matches, so accept both.
+            ProviderRule("pulumi-token", "Pulumi access token", ["pul-"], Charset.lowerAlnum, 44...44),
             ProviderRule("doppler-token", "Doppler token", ["dp.st.", "dp.pt.", "dp.ct.", "dp.sa.", "dp.scim.", "dp.audit."], wordDot, 46...90,
                          validate: { ($0.split(separator: 0x2e).last?.count ?? 0) >= 40 }),
-            ProviderRule("supabase-token", "Supabase access token", ["sbp_"], hex, 44...44),
+            ProviderRule("supabase-token", "Supabase access token", ["sbp_"], Charset.lowerAlnum, 44...44),
             ProviderRule("heroku-api-key", "Heroku API key", ["HRKU-AA"], b64url, 65...65),
             ProviderRule("flyio-token", "Fly.io token", ["fo1_"], b64url, 47...47),
             ProviderRule("flyio-macaroon", "Fly.io token", ["fm1r_", "fm1a_", "fm2_"], Charset.base64, 104...2048),
@@ -139,6 +141,9 @@ enum ProviderRules {
             // MARK: Code hosting, package registries, CI/CD
             ProviderRule("github-token", "GitHub token", ["ghp_", "gho_", "ghu_", "ghs_", "ghr_"], alnum, 40...40,
                          validate: Validators.base62CRC32(prefixLength: 4), strong: true),
+            // Installation and user-to-server tokens in GitHub's longer format (no public checksum).
+            ProviderRule("github-app-token", "GitHub App token", ["ghs_", "ghu_"], Charset.word, 80...255,
+                         validate: { Validators.hasDigitAndLetter($0.dropFirst(4)) }),
             ProviderRule("github-fine-grained-token", "GitHub fine-grained token", ["github_pat_"], Charset.word, 93...93,
                          validate: { $0[33] == 0x5f }),
             ProviderRule("gitlab-token", "GitLab personal access token", ["glpat-"], wordDot, 26...320,
@@ -147,7 +152,7 @@ enum ProviderRules {
                                                            "glcbt-", "glffct-", "GR1348941"], wordDot, 25...320),
             ProviderRule("npm-token", "npm access token", ["npm_"], alnum, 40...40, validate: Validators.base62CRC32(prefixLength: 4), strong: true),
             ProviderRule("pypi-token", "PyPI upload token", ["pypi-AgEIcHlwaS5vcmc", "pypi-AgENdGVzdC5weXBpLm9yZw"], b64url, 70...1100),
-            ProviderRule("rubygems-token", "RubyGems API key", ["rubygems_"], hex, 57...57),
+            ProviderRule("rubygems-token", "RubyGems API key", ["rubygems_"], Charset.lowerAlnum, 57...57),
             ProviderRule("nuget-key", "NuGet API key", ["oy2"], Charset.lowerAlnum, 46...46, validate: Validators.hasDigitAndLetter, strictBoundary: true),
             ProviderRule("docker-hub-token", "Docker Hub access token", ["dckr_pat_", "dckr_oat_"], b64url, 36...41),
             ProviderRule("huggingface-token", "Hugging Face token", ["hf_", "api_org_"], alnum, 37...42,
@@ -171,14 +176,12 @@ enum ProviderRules {
             ProviderRule("readme-token", "ReadMe API key", ["rdme_"], Charset.lowerAlnum, 75...75),
             ProviderRule("infracost-token", "Infracost API key", ["ico-"], alnum, 36...36, strictBoundary: true),
             ProviderRule("scalingo-token", "Scalingo API token", ["tk-us-"], Charset.wordDash, 54...54),
+            ProviderRule("intra42-client-secret", "42 (intra) client secret", ["s-s4t2ud-", "s-s4t2af-"], hex, 73...73),
+            ProviderRule("maxmind-license-key", "MaxMind license key", ["_mmk"], Charset.word, 40...40, leading: 36...36,
+                         leadingCharset: Charset.word, validate: { $0[6] == 0x5f && $0[36] == 0x5f }),
             // MARK: Chat, mail, messaging
-            ProviderRule("slack-token", "Slack token", ["xoxb-", "xoxp-", "xoxa-", "xoxr-", "xoxs-", "xoxe-", "xoxe.xox"], charset("-."), 30...255,
-                         validate: { token in
-                             let parts = token.split(separator: 0x2d, omittingEmptySubsequences: false)
-                             let numeric = parts.dropFirst().prefix { $0.allSatisfy(Charset.digit) }
-                             return parts.count >= 3 && numeric.count >= (token.starts(with: Array("xoxp-".utf8)) ? 3 : 1)
-                                 && numeric.allSatisfy { $0.count >= 8 } && (parts.last?.count ?? 0) >= 16
-                         }),
+            ProviderRule("slack-token", "Slack token", ["xoxb-", "xoxp-", "xoxa-", "xoxr-", "xoxs-", "xoxo-", "xoxe-", "xoxe.xox"], charset("-."), 24...255,
+                         validate: Validators.slackToken),
             ProviderRule("slack-app-token", "Slack app-level token", ["xapp-"], Charset.wordDash, 40...255,
                          validate: { $0.filter { $0 == 0x2d }.count >= 3 }),
             ProviderRule("slack-webhook", "Slack incoming webhook", ["https://hooks.slack.com/services/T", "https://hooks.slack.com/workflows/T",
@@ -189,7 +192,12 @@ enum ProviderRules {
             ProviderRule("teams-webhook", "Microsoft Teams webhook", ["webhook.office.com/webhookb2/"], charset("/:.-@"), 100...300),
             ProviderRule("telegram-bot-token", "Telegram bot token", [":AA"], b64url, 41...48, leading: 8...10, leadingCharset: Charset.digit),
             ProviderRule("twilio-api-key", "Twilio API key", ["SK"], hex, 34...34, validate: Validators.hasDigitAndLetter, strictBoundary: true),
-            ProviderRule("sendgrid-key", "SendGrid API key", ["SG."], charset(".-_"), 69...69, validate: { $0[25] == 0x2e }),
+            ProviderRule("sendgrid-key", "SendGrid API key", ["SG."], charset(".-_"), 63...78,
+                         validate: { token in
+                             // SG.<22>.<43> as issued; 20-24 and 39-50 as other scanners accept.
+                             let parts = token.split(separator: 0x2e, omittingEmptySubsequences: false)
+                             return parts.count == 3 && (20...24).contains(parts[1].count) && (39...50).contains(parts[2].count)
+                         }),
             ProviderRule("mailgun-key", "Mailgun API key", ["key-"], hex, 36...36, validate: Validators.hasDigitAndLetter),
             ProviderRule("mailchimp-key", "Mailchimp API key", ["-us"], Charset.digit, 36...37, leading: 32...32, leadingCharset: Charset.lowerHex),
             ProviderRule("brevo-key", "Brevo (Sendinblue) API key", ["xkeysib-"], charset("-"), 89...89),
@@ -199,6 +207,8 @@ enum ProviderRules {
             ProviderRule("stripe-publishable-key", "Stripe publishable key", ["pk_live_", "pk_test_"], alnum, 32...255, verdict: harmless),
             ProviderRule("stripe-webhook-secret", "Stripe webhook signing secret", ["whsec_"], alnum, 38...80),
             ProviderRule("square-token", "Square access token", ["sq0atp-", "sq0csp-", "EAAA"], b64url, 29...70,
+                         validate: Validators.hasDigitAndLetter, strictBoundary: true),
+            ProviderRule("facebook-access-token", "Facebook access token", ["EAAM", "EAAC", "EAAG"], alnum, 104...512,
                          validate: Validators.hasDigitAndLetter, strictBoundary: true),
             ProviderRule("braintree-token", "Braintree access token", ["access_token$production$", "access_token$sandbox$"],
                          charset("$_"), 60...90, verdict: marked(["$sandbox$"])),

@@ -161,7 +161,7 @@ final class Scanner {
                 if tokenStart > line.startIndex {
                     let before = line[tokenStart - 1]
                     if Charset.alnum(prefix[0]) || rule.leading.lowerBound > 0, Charset.alnum(before) { continue }
-                    if rule.strictBoundary, before == 0x2b || before == 0x2f || before == 0x3d { continue }
+                    if rule.strictBoundary, before == 0x2b || before == 0x2f { continue }
                 }
                 var end = offset + prefix.count
                 while end < line.endIndex, end - tokenStart <= rule.length.upperBound, rule.charset(line[end]) { end += 1 }

@@ -68,7 +68,9 @@ enum URLCredentials {
                 results.append((nil, range))
                 continue
             }
-            let local = isLocal(hostText)
+            // A password of dictionary words (anoncvs, a demo's "staging-secret") is likely an
+            // example or an anonymous login: worth a look, not a block.
+            let local = isLocal(hostText) || Values.isWordy(value)
             let scheme = String(decoding: line[schemeStart..<colon], as: UTF8.self)
             let redacted = scheme + "://…:" + Redaction.preview(value) + "@" + hostText
             results.append((ScanFinding(path: path, line: number, rule: "database-url", title: "a URL with a password",

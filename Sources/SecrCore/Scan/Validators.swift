@@ -69,6 +69,20 @@ enum Validators {
         }
     }
 
+    /// Slack's token families: bot and user tokens (numeric team and user ids, then a secret
+    /// part), legacy workspace tokens (xoxa/xoxr/xoxs/xoxo), and configuration tokens (a version
+    /// digit and a long body).
+    static func slackToken(_ token: [UInt8]) -> Bool {
+        var parts = token.split(separator: 0x2d, omittingEmptySubsequences: false).dropFirst()
+        if let version = parts.first, version.count == 1, version.allSatisfy(Charset.digit) { parts = parts.dropFirst() }
+        guard let tail = parts.last, tail.allSatisfy(Charset.alnum) else { return false }
+        let numeric = parts.dropLast().prefix { $0.allSatisfy(Charset.digit) }
+        if numeric.count == parts.count - 1, !numeric.isEmpty, numeric.allSatisfy({ $0.count >= 6 }) {
+            return tail.count >= (numeric.count >= 3 ? 10 : 16)
+        }
+        return parts.count == 1 && (tail.count >= 100 || (token.starts(with: Array("xoxa".utf8)) || token.starts(with: Array("xoxr".utf8))) && tail.count >= 8)
+    }
+
     /// A JWT: three base64url segments whose header decodes to JSON naming an algorithm.
     static func jwt(_ token: [UInt8]) -> Bool {
         let parts = token.split(separator: UInt8(ascii: "."), omittingEmptySubsequences: false)

@@ -31,7 +31,12 @@ enum Values {
     ]
     /// Example secrets printed in documentation, lower-cased (the TOTP example of the Google
     /// Authenticator wiki and RFC-style docs).
-    static let documentedExamples: Set<String> = ["jbswy3dpehpk3pxp", "gezdgnbvgy3tqojq"]
+    static let documentedExamples: Set<String> = [
+        "jbswy3dpehpk3pxp", "gezdgnbvgy3tqojq",
+        // RFC 5849's OAuth 1.0 examples, reused by OAuth libraries' documentation.
+        "dpf43f3p2l4k3l03", "kd94hf93k423kf44", "nnch734d00sl2jdk", "pfkkdhi9sl3r4s00", "hh5s93j4hdidpola",
+        "hdhd0244k9j7ao03", "0685bd9184jfhq22", "ad180jjd733klru7", "j49sk3j29djd", "dh893hdasih9",
+    ]
 
     /// The same four characters three times (`1234-1234-1234`): typed, not generated.
     static func hasRepeatedChunk(_ value: [UInt8]) -> Bool {
@@ -94,6 +99,11 @@ enum Values {
             if first == 0x24 || first == 0x40 || first == 0x21 { return true }
             if first == 0x25 && lower.last == 0x25 { return true }
             if first == 0x7b && lower.last == 0x7d { return true }
+        }
+        // Interpolation in the middle: "repository.$repository_name.allow", "Bearer ${token}".
+        for index in lower.indices.dropLast() where lower[index] == 0x24 {
+            let name = lower[(index + 1)...].prefix { Charset.word($0) }
+            if name.count >= 3, isWordy(Array(name)) { return true }
         }
         // printf-style formats: "--password=%s" (a verb not followed by a letter, which a password could hold)
         for index in lower.indices.dropLast() where lower[index] == 0x25 && [0x73, 0x64, 0x76].contains(lower[index + 1]) {
@@ -236,7 +246,7 @@ enum Values {
 
     /// A regular expression (a password policy), not a password.
     static func isRegex(_ value: [UInt8]) -> Bool {
-        ["(?", "\\d", "\\w", "\\s", "[a-z", "[A-Z", "[0-9", "{8,", "{12,", ".*", "^(", ")$"].contains { contains(value, $0) }
+        ["(?", "\\d", "\\w", "\\s", "\\|", "[a-z", "[A-Z", "[0-9", "{8,", "{12,", ".*", "^(", ")$"].contains { contains(value, $0) }
     }
 
     /// A dotted member access (`settings.STRIPE_KEY`, `cfg.APIKey`) or a call.
@@ -328,8 +338,9 @@ enum Values {
         let classes = characterClasses(value)
         let entropy = entropy(value)
         if strict {
-            // In code, punctuation is syntax: only a bare token can be a literal secret.
-            guard value.count >= 16, classes >= 2, entropy >= 3.5,
+            // In code, punctuation is syntax and a letters-only word is an identifier (xmlSecKeysMngrGetKey):
+        // only a bare token of three character classes (or long hex) can be a literal secret.
+            guard value.count >= 16, classes >= 3 || (isHexOrUUID(value) && value.count >= 32), entropy >= 3.5,
                   !value.contains(where: { [0x2e, 0x5b, 0x28, 0x7b, 0x3c, 0x3a, 0x2c, 0x22, 0x27].contains($0) }) else { return .harmless }
             return .credential
         }
