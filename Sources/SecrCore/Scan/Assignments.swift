@@ -303,7 +303,9 @@ struct Assignments {
         }
         // SQL: PASSWORD 'x', IDENTIFIED BY 'x'.
         // SQL (a statement about a user or role, a string literal in single quotes).
-        let statement = Assignments.isUserStatement(line)
+        let lowerKey = keyText.map(Charset.lowercased)
+        let sqlKeyword = lowerKey == Array("password".utf8) || lowerKey == Array("identified".utf8)
+        let statement = sqlKeyword && Assignments.isUserStatement(line)
         if statement, line[index] == 0x27 && index > keyEnd + skipped {
             let lower = keyText.map(Charset.lowercased)
             if lower == Array("password".utf8) && !quotedKey { return Assignments.quoted(line, at: index).map { Assignment(value: $0, delimited: true, sql: true) } }
@@ -558,12 +560,15 @@ struct Assignments {
     }
 
     /// The password of `mysql -pPASSWORD` (glued to the option) or `sshpass -p PASSWORD`.
+    static let dashP = Array(" -p".utf8), mysqlCommands = ["mysql", "mariadb"].map { Array($0.utf8) }, sshpass = Array("sshpass ".utf8)
+
     static func commandLinePassword(_ line: ArraySlice<UInt8>) -> ArraySlice<UInt8>? {
-        let runsMySQL = ["mysql", "mysqldump", "mariadb", "mysqladmin"].contains { Scanner.contains(line, Array($0.utf8)) }
-        let runsSSHPass = Scanner.contains(line, Array("sshpass ".utf8))
+        guard Scanner.contains(line, dashP) else { return nil }
+        let runsMySQL = mysqlCommands.contains { Scanner.contains(line, $0) }
+        let runsSSHPass = Scanner.contains(line, sshpass)
         guard runsMySQL || runsSSHPass else { return nil }
         var index = line.startIndex
-        while let hit = Scanner.find(line[index...], Array(" -p".utf8)) {
+        while let hit = Scanner.find(line[index...], dashP) {
             index = hit + 3
             guard index < line.endIndex else { return nil }
             var at = index
@@ -582,9 +587,11 @@ struct Assignments {
         return nil
     }
 
+    static let curl = Array("curl".utf8)
+
     /// The `user:password` of `curl -u` / `curl --user` on a line that runs curl.
     static func curlUser(_ line: ArraySlice<UInt8>) -> ArraySlice<UInt8>? {
-        guard Scanner.contains(line, Array("curl".utf8)) else { return nil }
+        guard Scanner.contains(line, curl) else { return nil }
         for flag in [" -u ", " -u\"", " -u'", " --user ", " --user="].map({ Array($0.utf8) }) {
             var index = line.startIndex
             while let hit = line[index...].firstIndex(of: flag[0]) {
