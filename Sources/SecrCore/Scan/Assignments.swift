@@ -59,10 +59,10 @@ struct Assignments {
         if let pending = pendingPair, number > pending.until { pendingPair = nil }
     }
 
-    mutating func findings(_ line: ArraySlice<UInt8>, number: Int, claimed: [Range<Int>]) -> [ScanFinding] {
+    mutating func findings(_ line: ArraySlice<UInt8>, number: Int, claimed: ClaimedSpans) -> [ScanFinding] {
         var found: [ScanFinding] = []
         func report(_ value: ArraySlice<UInt8>, kind: KeyKind, key: String, strict: Bool = false, match: ArraySlice<UInt8>? = nil) {
-            guard !claimed.contains(where: { $0.overlaps(value.startIndex..<value.endIndex) }) else { return }
+            guard !claimed.overlaps(value.startIndex..<value.endIndex) else { return }
             if let finding = judge(Array(value), kind: kind, key: key, number: number, strict: strict, match: match.map(Array.init)) {
                 found.append(finding)
             }
@@ -207,7 +207,8 @@ struct Assignments {
         // SQL (a statement about a user or role, a string literal in single quotes).
         let lowerKey = keyText.map(Charset.lowercased)
         let sqlKeyword = lowerKey == Array("password".utf8) || lowerKey == Array("identified".utf8)
-        let statement = sqlKeyword && Assignments.isUserStatement(line)
+        // The statement around the keyword, not the whole line (a minified file is one long line).
+        let statement = sqlKeyword && Assignments.isUserStatement(line[max(line.startIndex, keyStart - 160)..<keyStart])
         if statement, line[index] == 0x27 && index > keyEnd + skipped {
             let lower = keyText.map(Charset.lowercased)
             if lower == Array("password".utf8) && !quotedKey { return Assignments.quoted(line, at: index).map { Assignment(value: $0, delimited: true, sql: true) } }
@@ -284,7 +285,8 @@ struct Assignments {
         if keyStart >= line.startIndex + 2, line[keyStart - 1] == 0x2d, line[keyStart - 2] == 0x2d { return true }
         let lower = keyText.map(Charset.lowercased)
         let netrcWord = lower == Array("password".utf8) || lower == Array("passwd".utf8)
-        if netrcWord, context.isNetrc || Scanner.contains(line, Array("machine ".utf8)) || Scanner.contains(line, Array("login ".utf8)) { return true }
+        let nearby = line[max(line.startIndex, keyStart - 200)..<keyStart]
+        if netrcWord, context.isNetrc || Scanner.contains(nearby, Array("machine ".utf8)) || Scanner.contains(nearby, Array("login ".utf8)) { return true }
         // `requirepass x`, `SetEnv DB_PASSWORD x`, `proxy_set_header X-Api-Key "x";`: the key is
         // the first or second word of a directive line.
         if context.isDirectiveConfig {

@@ -20,12 +20,13 @@ public enum LeakScan {
         let storePath = location.repositoryRoot.flatMap { Path.relative(location.directory, to: $0) }
         let scanner = Scanner(managed: managed, allowlist: allowlist, storePath: storePath)
         var allowed = 0
+        var reported = Set<String>()
         func scan(_ target: ScanTarget, commit: String? = nil) {
             report.filesScanned += 1
             report.bytesScanned += target.bytes.count
             for finding in scanner.scan(target, allowed: &allowed, notes: &report.notes) {
                 let shown = commit.map { finding.withCommit($0) } ?? finding
-                guard !report.findings.contains(where: { $0.rule == shown.rule && $0.path == shown.path && $0.matchHash == shown.matchHash }) else { continue }
+                guard reported.insert(shown.rule + "\u{0}" + shown.path + "\u{0}" + shown.matchHash).inserted else { continue }
                 report.findings.append(shown)
             }
         }

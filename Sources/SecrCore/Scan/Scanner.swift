@@ -19,6 +19,32 @@ public struct ScanTarget {
     }
 }
 
+/// The spans of a line that a layer has classified, kept sorted so that asking whether a value
+/// overlaps one is a binary search (a minified file is one line with thousands of them).
+struct ClaimedSpans {
+    private(set) var spans: [Range<Int>] = []
+
+    mutating func insert(_ span: Range<Int>) {
+        if let last = spans.last, last.lowerBound <= span.lowerBound {
+            spans.append(span)
+        } else {
+            spans.insert(span, at: spans.firstIndex { $0.lowerBound > span.lowerBound } ?? spans.endIndex)
+        }
+    }
+
+    func overlaps(_ range: Range<Int>) -> Bool {
+        // The first span that ends after the range starts; it overlaps if it starts before the range ends.
+        var low = 0, high = spans.count
+        while low < high {
+            let middle = (low + high) / 2
+            if spans[middle].upperBound <= range.lowerBound { low = middle + 1 } else { high = middle }
+        }
+        // Spans may nest or overlap each other, so look at a few neighbours.
+        for index in max(0, low - 2)..<min(spans.count, low + 3) where spans[index].overlaps(range) { return true }
+        return false
+    }
+}
+
 /// The four layers of DESIGN.md §6 over one file at a time: managed values (0), paths (1),
 /// provider credentials, private keys and URL passwords (2) and generic assignments (3), then
 /// the allowlist.
@@ -95,12 +121,12 @@ final class Scanner {
             let managedHere = managedFindings(line, number: number, path: target.path)
             findings += managedHere
             if Scanner.contains(line, Scanner.allowMarker) { continue }
-            var claimed: [Range<Int>] = []
+            var claimed = ClaimedSpans()
             findings += providerFindings(line, number: number, path: target.path, file: bytes, lineEnd: end, binary: binary, claimed: &claimed)
             if binary { continue }
             for (finding, range) in URLCredentials.findings(line, number: number, path: target.path, allowlist: allowlist)
-                where !claimed.contains(where: { $0.overlaps(range) }) {
-                claimed.append(range)
+                where !claimed.overlaps(range) {
+                claimed.insert(range)
                 if let finding { findings.append(finding) }
             }
             // A line with a known secret value needs no guess about its entropy.
@@ -130,7 +156,7 @@ final class Scanner {
     }
 
     private func providerFindings(_ line: ArraySlice<UInt8>, number: Int, path: String, file: [UInt8], lineEnd: Int, binary: Bool,
-                                  claimed: inout [Range<Int>]) -> [ScanFinding] {
+                                  claimed: inout ClaimedSpans) -> [ScanFinding] {
         guard line.count >= 3 else { return [] }
         var findings: [ScanFinding] = []
         var reported = Set<Int>()
@@ -147,7 +173,7 @@ final class Scanner {
                 if ruleIndex < 0 {
                     if let (finding, range) = PrivateKeys.finding(rest, number: number, path: path, file: file, lineEnd: lineEnd, allowlist: allowlist) {
                         findings.append(finding)
-                        claimed.append(range)
+                        claimed.insert(range)
                         skipTo = max(skipTo, range.upperBound)
                     }
                     continue
@@ -171,12 +197,14 @@ final class Scanner {
                 let valid = rule.validate(token)
                 guard valid || rule.strong else { continue }
                 // The rule has classified this span, whatever it decides about it.
-                claimed.append(tokenStart..<end)
+                claimed.insert(tokenStart..<end)
                 skipTo = max(skipTo, end)
                 // A checksum already rules out a typed placeholder; other formats get the check.
                 let placeholder = !rule.strong && TokenPlaceholders.isPlaceholder(body) && !Scanner.contains(token[...], Array("EXAMPLE".utf8))
                 guard valid, !reported.contains(ruleIndex), !placeholder else { continue }
-                let verdict = rule.verdict(token, ProviderContext(path: path, line: line, file: file))
+                // The line around the token, not all of it: a minified line holds many tokens.
+                let around = line[max(line.startIndex, tokenStart - 256)..<min(line.endIndex, end + 256)]
+                let verdict = rule.verdict(token, ProviderContext(path: path, line: around, file: file))
                 guard verdict != .harmless else { continue }
                 reported.insert(ruleIndex)
                 findings.append(ScanFinding(path: path, line: number, rule: rule.id, title: rule.title,
