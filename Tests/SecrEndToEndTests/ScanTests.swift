@@ -88,7 +88,7 @@ func githubToken(_ body30: String) -> String {
             """)
         try box.write("package-lock.json", #"{"packages": {"node_modules/x": {"integrity": "sha512-Q2Vq1E8pE0aE6mQk7lG0k5y8vYVQvXxv3mO5Yp7wM0Vq2l9KZ8bFz5c1rW9p4N3x0aT2sH6jL8mR1uC5dE7fGw==", "token": "sha512-aGVsbG8gd29ybGQgdGhpcyBpcyBhIGhhc2g="}}}"#)
         try box.write("ids.py", """
-            request_token = "123e4567-e89b-12d3-a456-426614174000"
+            request_id = "123e4567-e89b-12d3-a456-426614174000"
             secret_commit = "9fceb02d0ae598e95dc970b74767f19372d61af8"
             password = os.environ["DB_PASSWORD"]
             api_key = process.env.API_KEY
@@ -181,6 +181,36 @@ func githubToken(_ body30: String) -> String {
         // A harmless change goes through the same hook.
         try box.write("app.js", "const a = 2;\n")
         #expect(try box.exec(URL(fileURLWithPath: "/usr/bin/git"), ["commit", "-a", "-m", "fine"], env: env).status == 0)
+    }
+
+    /// A gitlink (a submodule's commit, mode 160000) has no blob in this repository: the scan
+    /// skips it, where it used to fail (and the hook, failing closed, blocked every commit that
+    /// added or bumped a submodule).
+    @Test func addingAndBumpingASubmodulePassesTheHook() throws {
+        let box = try project()
+        let git = URL(fileURLWithPath: "/usr/bin/git")
+        let library = box.root.appendingPathComponent("library")
+        try FileManager.default.createDirectory(at: library, withIntermediateDirectories: true)
+        #expect(try box.exec(git, ["init", "-q", "-b", "main"], directory: library).status == 0)
+        for version in 1...2 {
+            try "library version \(version)\n".write(to: library.appendingPathComponent("lib.txt"), atomically: true, encoding: .utf8)
+            #expect(try box.exec(git, ["add", "lib.txt"], directory: library).status == 0)
+            #expect(try box.exec(git, ["-c", "user.name=L", "-c", "user.email=l@example.com", "commit", "-qm", "v\(version)"], directory: library).status == 0)
+        }
+        let env: [String: String?] = ["SECR_IDENTITY_FILE": box.identityPath("alice")]
+        let add = try box.exec(git, ["-c", "protocol.file.allow=always", "submodule", "add", "-q", library.path, "vendor/lib"])
+        #expect(add.status == 0, "\(add.stderr)")
+        #expect(try box.exec(git, ["checkout", "-q", "HEAD~1"], directory: box.path("vendor/lib")).status == 0)
+        try box.git("add", "vendor/lib")
+        let scan = try box.secr("scan", "--staged", identity: "alice")
+        #expect(scan.status == 0, "\(scan.stdout)\(scan.stderr)")
+        let commit = try box.exec(git, ["commit", "-qm", "add the library"], env: env)
+        #expect(commit.status == 0, "\(commit.stdout)\(commit.stderr)")
+        #expect(try box.exec(git, ["checkout", "-q", "main"], directory: box.path("vendor/lib")).status == 0)
+        try box.git("add", "vendor/lib")
+        let bump = try box.exec(git, ["commit", "-qm", "bump the library"], env: env)
+        #expect(bump.status == 0, "\(bump.stdout)\(bump.stderr)")
+        #expect(try box.secr("scan", "--history", identity: "alice").status == 0)
     }
 
     @Test func historyFindsSecretsInOldCommits() throws {

@@ -77,11 +77,15 @@ extension GitHistory {
             guard status == GIT_DELTA_ADDED || status == GIT_DELTA_MODIFIED || status == GIT_DELTA_RENAMED
                     || status == GIT_DELTA_COPIED || status == GIT_DELTA_TYPECHANGE else { continue }
             guard let path = delta.new_file.path else { continue }
+            // A gitlink (a submodule's commit, mode 160000) names a commit of another
+            // repository: there is no blob here to read, and its content is scanned there.
+            guard delta.new_file.mode != UInt16(GIT_FILEMODE_COMMIT.rawValue) else { continue }
             var newID = delta.new_file.id, oldID = delta.old_file.id
             let renamed = status == GIT_DELTA_RENAMED || status == GIT_DELTA_COPIED
+            let hadBlob = status != GIT_DELTA_ADDED && delta.old_file.mode != UInt16(GIT_FILEMODE_COMMIT.rawValue)
             files.append(ChangedFile(path: String(cString: path), oldPath: renamed ? delta.old_file.path.map { String(cString: $0) } : nil,
                                      blob: GitHistory.hex(&newID),
-                                     oldBlob: status == GIT_DELTA_ADDED ? nil : GitHistory.hex(&oldID), isRename: renamed))
+                                     oldBlob: hadBlob ? GitHistory.hex(&oldID) : nil, isRename: renamed))
         }
         return files
     }

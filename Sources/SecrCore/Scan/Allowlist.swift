@@ -20,6 +20,11 @@ public struct Allowlist: Sendable {
 
     public static func load(_ path: String) throws -> Allowlist {
         guard let bytes = try FileSystem.readIfExists(path) else { return .fresh() }
+        return try parse(bytes, path: path)
+    }
+
+    /// The allowlist in `bytes`; throws naming the line that is not an entry.
+    static func parse(_ bytes: [UInt8], path: String) throws -> Allowlist {
         let text = String(decoding: bytes, as: UTF8.self)
         var salt: [UInt8]?
         var entries: [Entry] = []

@@ -20,19 +20,27 @@ public enum LeakScan {
         let storePath = location.repositoryRoot.flatMap { Path.relative(location.directory, to: $0) }
         let scanner = Scanner(managed: managed, allowlist: allowlist, storePath: storePath)
         var allowed = 0
+        var reported = Set<String>()
         func scan(_ target: ScanTarget, commit: String? = nil) {
             report.filesScanned += 1
             report.bytesScanned += target.bytes.count
             for finding in scanner.scan(target, allowed: &allowed, notes: &report.notes) {
                 let shown = commit.map { finding.withCommit($0) } ?? finding
-                guard !report.findings.contains(where: { $0.rule == shown.rule && $0.path == shown.path && $0.matchHash == shown.matchHash }) else { continue }
+                guard reported.insert(shown.rule + "\u{0}" + shown.path + "\u{0}" + shown.matchHash).inserted else { continue }
                 report.findings.append(shown)
             }
         }
         switch mode {
         case .paths(let paths):
+            let named = Set(paths)
             for path in paths.flatMap(files(under:)) {
-                scan(ScanTarget(path: path, bytes: try FileSystem.read(path), addedLines: nil))
+                do {
+                    scan(ScanTarget.reading(path: path, raw: try FileSystem.read(path), old: nil))
+                } catch where !named.contains(path) {
+                    // A file found under a directory that cannot be read (too large, a socket):
+                    // noted, so one such file does not end the scan of a tree. Named files still fail.
+                    report.notes.append("\(path) was not read: \((error as? SecrError)?.message ?? "\(error)")")
+                }
             }
         case .staged, .history:
             guard let root = location.repositoryRoot else {
@@ -60,9 +68,7 @@ public enum LeakScan {
 
     /// The new blob, with only the lines it adds compared with the old one (all, when new).
     static func target(_ file: ChangedFile, history: GitHistory) throws -> ScanTarget {
-        let bytes = try history.blob(file.blob)
-        guard let oldBlob = file.oldBlob else { return ScanTarget(path: file.path, bytes: bytes, addedLines: nil) }
-        return ScanTarget(path: file.path, bytes: bytes, addedLines: addedLines(old: try history.blob(oldBlob), new: bytes))
+        ScanTarget.reading(path: file.path, raw: try history.blob(file.blob), old: try file.oldBlob.map { try history.blob($0) })
     }
 
     /// Line numbers of `new` whose text is not among the lines of `old` (as a multiset).

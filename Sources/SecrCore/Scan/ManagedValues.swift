@@ -29,12 +29,38 @@ final class ManagedValues {
             let raw = value.withUnsafeBytes { Array($0) }
             var forms: [(String, [UInt8])] = [("plain", raw)]
             if !short {
-                forms.append(("base64", Array(Base64.standard(raw).utf8)))
-                forms.append(("base64", Array(Base64.standard(raw).utf8.prefix { $0 != UInt8(ascii: "=") })))
+                let base64 = Base64.standard(raw)
+                forms.append(("base64", base64))
+                forms.append(("base64", Array(base64.prefix { $0 != UInt8(ascii: "=") })))
                 forms.append(("base64url", Array(Sodium.base64URL(raw).utf8)))
                 forms.append(("hex", Array(Sodium.hex(raw).utf8)))
                 forms.append(("hex", Array(Sodium.hex(raw).uppercased().utf8)))
                 forms.append(("url-encoded", URLEncoding.percentEncoded(raw)))
+                // Inside a longer base64 text (HTTP Basic `user:value`, docker's `auth`): the
+                // encoding of the value's bytes depends only on where they fall in the 3-byte
+                // groups, so the middle of base64(filler + value) for each of the three offsets
+                // is in the encoding of anything + value + anything.
+                for offset in 0..<3 {
+                    let encoded = Base64.standard([UInt8](repeating: 0, count: offset) + raw)
+                    let middle = Array(encoded.dropFirst(offset == 0 ? 0 : 4).dropLast(4))
+                    if middle.count >= 8 { forms.append(("base64, inside a longer encoded text", middle)) }
+                }
+                let json = JSONEscaping.escaped(raw)
+                forms.append(("JSON-escaped", json))
+                forms.append(("JSON-escaped", JSONEscaping.escaped(raw, slash: true)))
+                forms.append(("JSON-escaped twice", JSONEscaping.escaped(json)))
+                forms.append(("JSON-escaped twice", JSONEscaping.escaped(JSONEscaping.escaped(raw, slash: true))))
+                if raw.contains(0x0a) {
+                    forms.append(("JSON-escaped", JSONEscaping.escaped(raw.split(separator: 0x0a, omittingEmptySubsequences: false)
+                        .map(Array.init).joined(separator: [0x0d, 0x0a]).map { $0 })))
+                    // Each line of a multi-line value (a key, recovery codes): pasted, indented or quoted.
+                    for line in raw.split(separator: 0x0a) {
+                        var text = Array(line.drop(while: { $0 == 0x20 || $0 == 0x09 }))
+                        while let last = text.last, last == 0x0d || last == 0x20 { text.removeLast() }
+                        guard text.count >= 12, !text.starts(with: Array("-----".utf8)) else { continue }
+                        forms.append(("a line of it", text))
+                    }
+                }
             }
             var seen = Set<[UInt8]>()
             for (encoding, bytes) in forms where bytes.count >= ManagedValues.minimumLength && seen.insert(bytes).inserted {
@@ -82,9 +108,43 @@ final class ManagedValues {
 }
 
 enum Base64 {
-    static func standard(_ bytes: [UInt8]) -> String {
-        Sodium.base64URL(bytes).map { $0 == "-" ? "+" : $0 == "_" ? "/" : $0 }.reduce(into: "") { $0.append($1) }
-            + String(repeating: "=", count: (3 - bytes.count % 3) % 3)
+    static let alphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/".utf8)
+
+    /// Standard, padded base64, byte by byte (the scan builds several forms of every value).
+    static func standard(_ bytes: [UInt8]) -> [UInt8] {
+        var out: [UInt8] = []
+        out.reserveCapacity((bytes.count + 2) / 3 * 4)
+        var index = 0
+        while index < bytes.count {
+            let a = UInt32(bytes[index]), b = index + 1 < bytes.count ? UInt32(bytes[index + 1]) : 0
+            let c = index + 2 < bytes.count ? UInt32(bytes[index + 2]) : 0
+            let group = a << 16 | b << 8 | c
+            out.append(alphabet[Int(group >> 18 & 63)])
+            out.append(alphabet[Int(group >> 12 & 63)])
+            out.append(index + 1 < bytes.count ? alphabet[Int(group >> 6 & 63)] : 0x3d)
+            out.append(index + 2 < bytes.count ? alphabet[Int(group & 63)] : 0x3d)
+            index += 3
+        }
+        return out
+    }
+}
+
+enum JSONEscaping {
+    /// The JSON string body of `bytes` (`"`, `\\`, control characters; `/` too when `slash`).
+    static func escaped(_ bytes: [UInt8], slash: Bool = false) -> [UInt8] {
+        var out: [UInt8] = []
+        for b in bytes {
+            switch b {
+            case 0x22: out += [0x5c, 0x22]
+            case 0x5c: out += [0x5c, 0x5c]
+            case 0x2f where slash: out += [0x5c, 0x2f]
+            case 0x0a: out += [0x5c, 0x6e]
+            case 0x0d: out += [0x5c, 0x72]
+            case 0x09: out += [0x5c, 0x74]
+            default: out.append(b)
+            }
+        }
+        return out
     }
 }
 

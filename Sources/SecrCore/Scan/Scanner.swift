@@ -1,4 +1,5 @@
-/// One file to scan: its path, its content, and which lines are new (nil: all of them).
+/// One file to scan: its path, its content as UTF-8 (UTF-16 text decoded), and which lines are
+/// new (nil: all of them).
 public struct ScanTarget {
     public let path: String
     public let bytes: [UInt8]
@@ -9,18 +10,58 @@ public struct ScanTarget {
         self.bytes = bytes
         self.addedLines = addedLines
     }
+
+    /// A file as stored, with the lines it adds to `old` (the version it replaces, if any).
+    static func reading(path: String, raw: [UInt8], old: [UInt8]?) -> ScanTarget {
+        let bytes = TextDecoding.utf8(fromUTF16: raw) ?? raw
+        guard let old else { return ScanTarget(path: path, bytes: bytes, addedLines: nil) }
+        return ScanTarget(path: path, bytes: bytes, addedLines: LeakScan.addedLines(old: TextDecoding.utf8(fromUTF16: old) ?? old, new: bytes))
+    }
+}
+
+/// The spans of a line that a layer has classified, kept sorted so that asking whether a value
+/// overlaps one is a binary search (a minified file is one line with thousands of them).
+struct ClaimedSpans {
+    private(set) var spans: [Range<Int>] = []
+
+    mutating func insert(_ span: Range<Int>) {
+        if let last = spans.last, last.lowerBound <= span.lowerBound {
+            spans.append(span)
+        } else {
+            spans.insert(span, at: spans.firstIndex { $0.lowerBound > span.lowerBound } ?? spans.endIndex)
+        }
+    }
+
+    func overlaps(_ range: Range<Int>) -> Bool {
+        // The first span that ends after the range starts; it overlaps if it starts before the range ends.
+        var low = 0, high = spans.count
+        while low < high {
+            let middle = (low + high) / 2
+            if spans[middle].upperBound <= range.lowerBound { low = middle + 1 } else { high = middle }
+        }
+        // Spans may nest or overlap each other, so look at a few neighbours.
+        for index in max(0, low - 2)..<min(spans.count, low + 3) where spans[index].overlaps(range) { return true }
+        return false
+    }
 }
 
 /// The four layers of DESIGN.md §6 over one file at a time: managed values (0), paths (1),
-/// provider credentials (2) and generic assignments (3), then the allowlist.
+/// provider credentials, private keys and URL passwords (2) and generic assignments (3), then
+/// the allowlist.
+///
+/// Per line, the layers run in that order and each classifies spans of the line: a span that
+/// a provider rule classified (a test key that warns, a publishable key, a placeholder) or a URL
+/// whose password was judged is not judged again by a later layer.
+///
+/// Binary files (a NUL in the first 8000 bytes, after UTF-16 decoding) get the managed-value
+/// and private-key layers and the provider rules whose checksum or marker rules out a chance
+/// match. Files of any size are read whole: only the lines they add are scanned.
 final class Scanner {
-    /// Larger files get path and managed-value checks only.
-    static let contentLimit = 2 << 20
-
     private let managed: ManagedValues?
     private let allowlist: Allowlist
     private let storePath: String?
-    /// Two-byte prefix → (rule index, prefix) pairs: the keyword prefilter of layer 2.
+    /// Two-byte prefix → (rule index, prefix) pairs: the keyword prefilter of layer 2. Index -1
+    /// marks private-key markers.
     private let prefixTable: [[(rule: Int, prefix: [UInt8])]]
 
     init(managed: ManagedValues?, allowlist: Allowlist, storePath: String?) {
@@ -34,7 +75,7 @@ final class Scanner {
                 table[Int(bytes[0]) << 8 | Int(bytes[1])].append((index, bytes))
             }
         }
-        for prefix in PrivateKeys.prefixes + DatabaseURLs.schemes.map({ Array($0.utf8) }) {
+        for prefix in PrivateKeys.prefixes {
             table[Int(prefix[0]) << 8 | Int(prefix[1])].append((-1, prefix))
         }
         prefixTable = table
@@ -44,41 +85,53 @@ final class Scanner {
 
     /// Byte search without building a String (this runs for every line).
     static func contains(_ line: ArraySlice<UInt8>, _ needle: [UInt8]) -> Bool {
-        guard line.count >= needle.count, let first = needle.first else { return false }
+        find(line, needle) != nil
+    }
+
+    static func find(_ line: ArraySlice<UInt8>, _ needle: [UInt8]) -> Int? {
+        guard line.count >= needle.count, let first = needle.first else { return nil }
         var index = line.startIndex
         while let hit = line[index...].firstIndex(of: first) {
-            if line[hit...].starts(with: needle) { return true }
+            if line[hit...].starts(with: needle) { return hit }
             index = hit + 1
         }
-        return false
+        return nil
     }
 
     /// Findings for one file, allowlisted ones removed (`allowed` counts them).
     func scan(_ target: ScanTarget, allowed: inout Int, notes: inout [String]) -> [ScanFinding] {
-        var findings = PathRules.check(target.path, bytes: target.bytes, storePath: storePath, allowlist: allowlist)
-        // A valid store file is ciphertext by construction (the path rule checked it): content
-        // rules would only find chance patterns in random base64.
-        let validStoreFile = findings.isEmpty && storePath.flatMap { Path.relative(target.path, to: $0) } != nil
-        let binary = target.bytes.prefix(8000).contains(0)
-        if !binary && !validStoreFile {
-            let large = target.bytes.count > Scanner.contentLimit
-            if large { notes.append("\(target.path) is larger than \(Scanner.contentLimit >> 20) MiB: checked for managed values and its path only") }
-            let isLockfile = Generic.lockfiles.contains(Path.lastComponent(target.path))
-            var number = 0, start = target.bytes.startIndex
-            let bytes = target.bytes
-            for index in bytes.indices where bytes[index] == 0x0a || index == bytes.endIndex - 1 {
-                number += 1
-                let end = bytes[index] == 0x0a ? index : index + 1
-                let line = bytes[start..<end]
-                start = index + 1
-                guard target.addedLines?.contains(number) ?? true else { continue }
-                let managedHere = managedFindings(line, number: number, path: target.path)
-                findings += managedHere
-                if large { continue }
-                if Scanner.contains(line, Scanner.allowMarker) { continue }
-                findings += providerFindings(line, number: number, path: target.path, file: bytes, lineEnd: end)
-                // A line with a known secret value needs no guess about its entropy.
-                if !isLockfile && managedHere.isEmpty { findings += Generic.findings(line, number: number, path: target.path, allowlist: allowlist) }
+        let paths = PathRules.check(target.path, bytes: target.bytes, storePath: storePath, allowlist: allowlist)
+        var findings = paths.findings
+        guard !paths.isStoreCiphertext else { return findings }
+        let bytes = target.bytes
+        let binary = bytes.prefix(8000).contains(0)
+        let context = FileContext(path: target.path, bytes: bytes)
+        let isLockfile = PathRules.lockfiles.contains(context.name)
+        var assignments = Assignments(context: context, allowlist: allowlist)
+        var number = 0, start = bytes.startIndex
+        for index in bytes.indices where bytes[index] == 0x0a || index == bytes.endIndex - 1 {
+            number += 1
+            let end = bytes[index] == 0x0a ? index : index + 1
+            let line = bytes[start..<end]
+            start = index + 1
+            guard target.addedLines?.contains(number) ?? true else {
+                if !binary && !isLockfile { assignments.observe(line, number: number) }
+                continue
+            }
+            let managedHere = managedFindings(line, number: number, path: target.path)
+            findings += managedHere
+            if Scanner.contains(line, Scanner.allowMarker) { continue }
+            var claimed = ClaimedSpans()
+            findings += providerFindings(line, number: number, path: target.path, file: bytes, lineEnd: end, binary: binary, claimed: &claimed)
+            if binary { continue }
+            for (finding, range) in URLCredentials.findings(line, number: number, path: target.path, allowlist: allowlist)
+                where !claimed.overlaps(range) {
+                claimed.insert(range)
+                if let finding { findings.append(finding) }
+            }
+            // A line with a known secret value needs no guess about its entropy.
+            if !isLockfile && managedHere.isEmpty {
+                findings += assignments.findings(line, number: number, claimed: claimed)
             }
         }
         let kept = findings.filter { !allowlist.allows($0) }
@@ -98,38 +151,68 @@ final class Scanner {
         }
     }
 
-    private func providerFindings(_ line: ArraySlice<UInt8>, number: Int, path: String, file: [UInt8], lineEnd: Int) -> [ScanFinding] {
+    static func providerFix(_ path: String) -> String {
+        "move it into secr (`secr set NAME --stdin -e ENV`) and read it from the environment; revoke it at the provider if it was ever pushed; then `git add \(path)`"
+    }
+
+    private func providerFindings(_ line: ArraySlice<UInt8>, number: Int, path: String, file: [UInt8], lineEnd: Int, binary: Bool,
+                                  claimed: inout ClaimedSpans) -> [ScanFinding] {
         guard line.count >= 3 else { return [] }
         var findings: [ScanFinding] = []
         var reported = Set<Int>()
         var offset = line.startIndex
         while offset < line.endIndex - 1 {
             let candidates = prefixTable[Int(line[offset]) << 8 | Int(line[offset + 1])]
-            if !candidates.isEmpty {
-                let rest = line[offset...]
-                let boundary = offset == line.startIndex || !Charset.alnum(line[offset - 1])
-                for (ruleIndex, prefix) in candidates where rest.starts(with: prefix) {
-                    if ruleIndex < 0 {
-                        if let finding = PrivateKeys.finding(rest, number: number, path: path, file: file, lineEnd: lineEnd, allowlist: allowlist)
-                            ?? DatabaseURLs.finding(rest, number: number, path: path, allowlist: allowlist) {
-                            findings.append(finding)
-                        }
-                        continue
-                    }
-                    let rule = ProviderRules.all[ruleIndex]
-                    guard boundary || !Charset.alnum(prefix[0]), !reported.contains(ruleIndex) else { continue }
-                    var end = offset + prefix.count
-                    while end < line.endIndex, end - offset < rule.length.upperBound + 1, rule.charset(line[end]) { end += 1 }
-                    let token = Array(line[offset..<end])
-                    guard rule.length.contains(token.count), end == line.endIndex || !rule.charset(line[end]), rule.validate(token) else { continue }
-                    reported.insert(ruleIndex)
-                    findings.append(ScanFinding(path: path, line: number, rule: rule.id, title: rule.title,
-                                                severity: rule.isTest(token) ? .warn : .block, preview: Redaction.preview(token),
-                                                fix: "move it into secr (`secr set NAME --stdin -e ENV`) and read it from the environment; revoke it at the provider if it was ever pushed; then `git add \(path)`",
-                                                matchHash: allowlist.hash(rule: rule.id, match: token)))
-                }
+            guard !candidates.isEmpty else {
+                offset += 1
+                continue
             }
-            offset += 1
+            let rest = line[offset...]
+            var skipTo = offset + 1
+            for (ruleIndex, prefix) in candidates where rest.starts(with: prefix) {
+                if ruleIndex < 0 {
+                    if let (finding, range) = PrivateKeys.finding(rest, number: number, path: path, file: file, lineEnd: lineEnd, allowlist: allowlist) {
+                        findings.append(finding)
+                        claimed.insert(range)
+                        skipTo = max(skipTo, range.upperBound)
+                    }
+                    continue
+                }
+                let rule = ProviderRules.all[ruleIndex]
+                guard !binary || rule.strong else { continue }
+                // Leading characters that belong to the token (a fixed count range before the prefix).
+                var tokenStart = offset
+                while offset - tokenStart < rule.leading.upperBound, tokenStart > line.startIndex, rule.leadingCharset(line[tokenStart - 1]) { tokenStart -= 1 }
+                guard rule.leading.contains(offset - tokenStart) else { continue }
+                if tokenStart > line.startIndex {
+                    let before = line[tokenStart - 1]
+                    if Charset.alnum(prefix[0]) || rule.leading.lowerBound > 0, Charset.alnum(before) { continue }
+                    if rule.strictBoundary, before == 0x2b || before == 0x2f { continue }
+                }
+                var end = offset + prefix.count
+                while end < line.endIndex, end - tokenStart <= rule.length.upperBound, rule.charset(line[end]) { end += 1 }
+                guard rule.length.contains(end - tokenStart), end == line.endIndex || !rule.charset(line[end]) else { continue }
+                let token = Array(line[tokenStart..<end])
+                let body = rule.leading.upperBound > 0 ? token[...] : token[prefix.count...]
+                let valid = rule.validate(token)
+                guard valid || rule.strong else { continue }
+                // The rule has classified this span, whatever it decides about it.
+                claimed.insert(tokenStart..<end)
+                skipTo = max(skipTo, end)
+                // A checksum already rules out a typed placeholder; other formats get the check.
+                let placeholder = !rule.strong && TokenPlaceholders.isPlaceholder(body) && !Scanner.contains(token[...], Array("EXAMPLE".utf8))
+                guard valid, !reported.contains(ruleIndex), !placeholder else { continue }
+                // The line around the token, not all of it: a minified line holds many tokens.
+                let around = line[max(line.startIndex, tokenStart - 256)..<min(line.endIndex, end + 256)]
+                let verdict = rule.verdict(token, ProviderContext(path: path, line: around, file: file))
+                guard verdict != .harmless else { continue }
+                reported.insert(ruleIndex)
+                findings.append(ScanFinding(path: path, line: number, rule: rule.id, title: rule.title,
+                                            severity: verdict == .warn || Scanner.contains(token[...], Array("EXAMPLE".utf8)) ? .warn : .block,
+                                            preview: Redaction.preview(token), fix: Scanner.providerFix(path),
+                                            matchHash: allowlist.hash(rule: rule.id, match: token)))
+            }
+            offset = skipTo
         }
         return findings
     }

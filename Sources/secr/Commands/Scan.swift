@@ -19,10 +19,11 @@ let scanCommand = CommandSpec(
         --staged scans exactly what the next commit contains: the index ($GIT_INDEX_FILE when git
         sets it, as for `git commit -a`), added and renamed content only. --history scans commits
         (all, or RANGE as A..B or A); PATH… scans files and directories.
-        Layers: the values of this project's secrets you can decrypt, and their base64, base64url,
-        hex and URL-encoded forms (values under 8 characters warn); plaintext .env files, private
-        key and keystore files, and non-ciphertext files in the store; 47 provider credential
-        formats with validators (test keys warn); high-entropy password/secret/token assignments.
+        Layers: the values of this project's secrets you can decrypt, in their common encodings
+        (values under 8 characters warn); plaintext .env files, key and keystore files, and store
+        files that are not what secr writes; 108 provider credential formats with validators (test
+        keys warn, publishable keys pass), private keys in any layout and URLs with passwords;
+        credentials assigned to credential-named keys. README's scan section has the policy.
         Output never shows more than a few characters of a secret.
         Suppress deliberately: `secr:allow` on the line (not for secret values or .env files), or
         an entry in .secr/allow (rule, salted hash, path glob, reason). --baseline adds every

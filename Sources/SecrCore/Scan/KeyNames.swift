@@ -1,0 +1,157 @@
+/// What a key name says about the value assigned to it. The generic layer only judges values
+/// whose key names a credential; the kind sets how strong the value must look.
+enum KeyKind: Equatable {
+    /// A password: human-chosen values count from 8 characters.
+    case password
+    /// A token, secret, API key or credential: machine-made, so it must look random.
+    case secret
+    /// An Authorization header or an `auth` field: the value may be `Bearer …` or base64 `user:password`.
+    case authorization
+}
+
+/// Key names split into words (`DB_PASSWORD`, `authToken`, `checksum/secret`, `X-Api-Key`) and
+/// classified by word, not by substring: `tokenizer`, `max_tokens`, `passwordless` and
+/// `token_url` are not credentials; `_authToken`, `secret_key_base` and `APP_KEY` are.
+enum KeyNames {
+    /// Words that make a key a credential on their own.
+    static let passwordWords: Set<String> = ["password", "passwd", "passphrase", "pass", "pwd", "pw", "passcode", "pword",
+                                             "requirepass", "masterauth"]
+    static let secretWords: Set<String> = ["secret", "token", "credential", "credentials", "cred", "creds", "jwt", "apikey",
+                                           "accesskey", "secretkey", "privatekey", "authkey", "appkey", "masterkey", "authtoken",
+                                           "accesstoken", "refreshtoken", "apitoken", "apisecret", "clientsecret", "licensekey", "pat",
+                                           "identitytoken"]
+    static let authorizationWords: Set<String> = ["auth", "authorization", "bearer"]
+    /// Credential words that also end compound words (`dbpassword`, `clientsecret`, `mytoken`).
+    static let compoundEndings = ["password", "passwd", "secret", "token", "apikey"]
+    static let notCompounds: Set<String> = ["passwordless", "tokenizer", "tokenize", "tokens", "secrets", "secretary", "passport",
+                                            "passenger", "passive", "bypass", "compass", "overpass", "password_", "tokenless"]
+
+    /// After the credential word, these make the key describe a credential rather than hold
+    /// one (`token_url`, `secret_name`, `password_hash`, `api_key_id`); before it, these do too
+    /// (`hashed_secret`, `checksum/secret`, `encrypted_password`, `max_tokens`).
+    static let metadataWords: Set<String> = [
+        "id", "ids", "uuid", "guid", "name", "names", "type", "types", "kind", "url", "uri", "urls", "endpoint",
+        "endpoints", "path", "paths", "file", "files", "filename", "dir", "directory", "header", "headers", "env",
+        "var", "variable", "field", "param", "params", "length", "len", "size", "count", "max", "min", "limit", "ttl",
+        "expiry", "expires", "expired", "expiration", "exp", "lifetime", "timeout", "duration", "age", "version",
+        "ver", "rev", "revision", "hash", "hashes", "hashed", "digest", "sha", "sha1", "sha256", "sha512", "md5",
+        "checksum", "integrity", "commit", "fingerprint", "etag", "hint", "prompt", "label", "placeholder", "message",
+        "msg", "error", "errors", "text", "title", "description", "desc", "help", "format", "regex", "pattern",
+        "policy", "rule", "rules", "strength", "mode", "method", "scheme", "algorithm", "alg", "prefix", "suffix",
+        "index", "ref", "reference", "location", "provider", "enabled", "disabled", "required", "optional", "used",
+        "at", "date", "time", "created", "updated", "changed", "rotated", "last", "question", "slug", "domain",
+        "issuer", "audience", "scope", "scopes", "link", "button", "page", "route", "view", "template", "class",
+        "style", "color", "colour", "icon", "image", "font", "number", "num", "total", "ratio", "rate", "threshold",
+        "level", "strategy", "backend", "source", "target", "encrypted", "encryption_context", "masked", "mask",
+        "sample", "example", "dummy", "fake", "test_only", "show", "hide", "toggle", "forgot", "forgotten", "rotation",
+        "status", "state", "flag", "enable", "minimum", "maximum", "lookup", "arn", "kms", "vault", "manager", "store",
+        "refs", "secretref", "keyref", "selector", "mount", "volume", "annotation", "usage", "validity", "valid",
+        "invalid", "expire", "days", "hours", "seconds", "sent", "reset", "confirm", "confirmation", "input",
+        "visibility", "visible", "complexity", "attempts", "retries", "generator", "generate", "factory", "client_id",
+        "nonce", "salt_length", "settings", "configuration", "options", "preferences", "response", "signature", "comment",
+        "comments", "loader", "cls", "spec", "specs", "handler", "parser",
+    ]
+    /// Before the credential word, these make the key describe it (`hashed_secret`,
+    /// `checksum/secret`, `encrypted_password`, `max_tokens`).
+    static let modifierWords: Set<String> = [
+        "hash", "hashed", "digest", "sha", "sha1", "sha256", "sha512", "md5", "checksum", "integrity", "commit",
+        "etag", "fingerprint", "encrypted", "masked", "mask", "sample", "example", "dummy", "fake", "placeholder",
+        "max", "min", "num", "total", "count", "forgot", "forgotten", "show", "hide", "toggle", "no", "non", "without",
+        "test_only",
+    ]
+    /// Before `token`, these name tokens that are not credentials: AWS's pagination and
+    /// idempotency tokens (NextToken, ClientRequestToken, LockToken, ChangeToken …), update and
+    /// verification tokens that APIs hand out to be shown.
+    static let tokenModifiers: Set<String> = [
+        "next", "continuation", "pagination", "page", "idempotency", "idempotent", "lock", "change", "cursor", "sync",
+        "resume", "lifecycle", "update", "verification", "export", "import", "copy", "work", "unit", "task", "grant",
+        "client", "request", "subject", "marker", "cancel", "forward", "backward", "policy", "upload", "continue", "action",
+    ]
+    /// Browser-facing by convention (`NEXT_PUBLIC_*`, `publishable_key`, Supabase's anon key).
+    static let publicWords: Set<String> = ["public", "publishable", "pub", "anon"]
+    /// `key` is a credential only as the last word after a qualifier (`API_KEY`, `signing_key`),
+    /// and not after these (`cache_key`, `primary_key`, `sort_key`, `search_key`, `site_key`).
+    static let structuralKeyQualifiers: Set<String> = [
+        "primary", "foreign", "sort", "partition", "cache", "idempotency", "routing", "row", "object", "map", "lookup",
+        "unique", "natural", "composite", "i18n", "translation", "message", "locale", "cursor", "index", "group",
+        "dedupe", "dedup", "host", "trust", "item", "entry", "column", "table", "join", "hot", "short", "shortcut",
+        "option", "dict", "json", "yaml", "setting", "settings", "registry", "s3", "bucket", "name", "redis", "kv",
+        "shard", "range", "react", "vue", "list", "query", "sub", "parent", "child", "next", "prev", "previous",
+        "first", "foo", "bar", "hash", "keyboard", "config", "cfg", "property", "prop", "attribute", "attr", "event",
+        "metric", "label", "tag", "media", "music", "piano", "search", "site", "search_only", "local", "storage_name", "result", "output",
+        "input",
+    ]
+    /// Whole header names that carry a key without saying so.
+    static let credentialHeaders: Set<String> = ["x-honeycomb-team"]
+
+    /// Splits an identifier into lower-case words: separators `_ - . / : space` and case changes.
+    static func words(_ key: some Collection<UInt8>) -> [String] {
+        var words: [String] = []
+        var current: [UInt8] = []
+        let bytes = Array(key)
+        func flush() {
+            if !current.isEmpty { words.append(String(decoding: current, as: UTF8.self)) }
+            current.removeAll(keepingCapacity: true)
+        }
+        for (index, byte) in bytes.enumerated() {
+            guard Charset.alnum(byte) else { flush(); continue }
+            if !current.isEmpty {
+                let last = bytes[index - 1]
+                let lowerToUpper = (Charset.lower(last) || Charset.digit(last)) && Charset.upper(byte)
+                // "APIKey": the K starts a word when a lower-case letter follows it.
+                let acronymEnd = Charset.upper(last) && Charset.upper(byte) && index + 1 < bytes.count && Charset.lower(bytes[index + 1])
+                if lowerToUpper || acronymEnd { flush() }
+            }
+            current.append(Charset.lowercased(byte))
+        }
+        flush()
+        return words
+    }
+
+    static func kind(ofWord word: String) -> KeyKind? {
+        if passwordWords.contains(word) { return .password }
+        if authorizationWords.contains(word) { return .authorization }
+        if secretWords.contains(word) { return .secret }
+        guard !notCompounds.contains(word) else { return nil }
+        for ending in compoundEndings where word.count > ending.count && word.hasSuffix(ending) {
+            return ending.hasPrefix("pass") ? .password : .secret
+        }
+        return nil
+    }
+
+    /// The kind of credential a key names, or nil when it names none (or describes one).
+    /// `queryParameter`: the key is a URL query parameter, where `sig` and `key` are credentials.
+    static func classify(_ key: some Collection<UInt8>, queryParameter: Bool = false) -> KeyKind? {
+        let words = words(key)
+        guard !words.isEmpty, words.count <= 12 else { return nil }
+        if credentialHeaders.contains(String(decoding: key.map(Charset.lowercased), as: UTF8.self)) { return .secret }
+        var kinds: [KeyKind] = []
+        var lastCredential = -1
+        // PAT is a personal access token in an environment variable's name (GH_PAT), and short for
+        // "pattern" in code (open_pat).
+        let upperCaseKey = !key.contains(where: Charset.lower)
+        for (index, word) in words.enumerated() {
+            if word == "pat" && !upperCaseKey { continue }
+            if let kind = kind(ofWord: word) {
+                kinds.append(kind)
+                lastCredential = index
+            } else if word == "key", index > 0, !words[..<index].contains(where: structuralKeyQualifiers.contains),
+                      words[(index + 1)...].allSatisfy({ !metadataWords.contains($0) && kind(ofWord: $0) == nil && $0.count <= 8 }) {
+                kinds.append(.secret)
+                lastCredential = index
+            } else if queryParameter, words.count == 1, ["sig", "signature", "key", "apikey", "access_token"].contains(word) {
+                kinds.append(.secret)
+                lastCredential = index
+            }
+        }
+        // ConvertTo-SecureString: a command that takes the password itself.
+        if words.suffix(2) == ["secure", "string"] { kinds.append(.password); lastCredential = words.count - 1 }
+        guard let last = kinds.last else { return nil }
+        if words.contains(where: publicWords.contains) { return nil }
+        if words[(lastCredential + 1)...].contains(where: metadataWords.contains) { return nil }
+        if words[..<lastCredential].contains(where: modifierWords.contains) { return nil }
+        if words[lastCredential] == "token", lastCredential > 0, tokenModifiers.contains(words[lastCredential - 1]) { return nil }
+        // `DB_PASSWORD_TOKEN` is still a password; `authToken` is a token, `Authorization` a header.
+        return kinds.contains(.password) ? .password : last
+    }
+}
