@@ -14,6 +14,9 @@ usage:
   forge.py record-bytes STORE ENV IDENTITY_FILE KEY HEX            a record whose value is raw bytes
   forge.py bulk-roster STORE IDENTITY_FILE ENV MEMBERS KEYS         append MEMBERS viewer member-adds, then
         KEYS env-key entries for ENV, each correctly chained and signed (a long hostile roster)
+  forge.py cache OUT IDENTITY_FILE STORE ENV KEY   a verification cache (FORMAT.md §6) sealed with
+        IDENTITY's key that lists the signature of KEY's record in ENV as verified, whether or not
+        it verifies: what an attacker would plant to make an altered record pass
   forge.py open-with-old-key OLD_ENV_FILE NEW_ENV_FILE IDENTITY_FILE KEY
         unseal the environment key from an old copy of the file (as a removed reader kept it)
         and try to decrypt KEY's record in the new file: exit 0 and print it if that works
@@ -230,6 +233,30 @@ def open_with_old_key(old_file, new_file, identity_file, key):
     sys.exit("no record for " + key)
 
 
+def cache(out, identity_file, store, env, key):
+    lines = [l.strip() for l in open(identity_file, encoding="utf-8") if l.strip() and not l.startswith("#")]
+    _, seed = bech32_decode(lines[0])
+    pk, _ = b.crypto_sign_seed_keypair(seed)
+    roster = open(os.path.join(store, "roster"), encoding="utf-8").read().split("\n")[1]
+    project = dict(line_fields(roster)[1])["project"]
+    for line in open(os.path.join(store, "env", env + ".secr"), encoding="utf-8").read().split("\n")[2:]:
+        kind, fields = line_fields(line) if line else ("", [])
+        if kind in ("secret", "deleted") and dict(fields)["key"] == key:
+            f = dict(fields)
+            _, signer = bech32_decode(f["by"])
+            message = signed_message("secr-v1 record", [("project", project), ("env", env)], kind, fields, {"vk", "sig"})
+            digest = H(lp(b"secr-v2 verified signature") + lp(signer) + lp(b64(f["sig"], 64)) + lp(message))
+            plain = (1).to_bytes(4, "big") + digest + (0).to_bytes(4, "big")
+            cache_key = H(lp(b"secr-v2 cache key") + seed)
+            nonce = os.urandom(24)
+            sealed = b.crypto_aead_xchacha20poly1305_ietf_encrypt(plain, b"secr-v2 cache" + pk, nonce, cache_key)
+            with open(out, "wb") as fh:
+                fh.write(b"secr-cache v1\n" + nonce + sealed)
+            os.chmod(out, 0o600)
+            return
+    sys.exit("no record for " + key)
+
+
 if __name__ == "__main__":
     command = sys.argv[1]
     if command == "roster-append":
@@ -244,6 +271,8 @@ if __name__ == "__main__":
         record(sys.argv[2], sys.argv[3], sys.argv[4], sys.argv[5], bytes.fromhex(sys.argv[6]))
     elif command == "bulk-roster":
         bulk_roster(*sys.argv[2:7])
+    elif command == "cache":
+        cache(*sys.argv[2:7])
     elif command == "open-with-old-key":
         open_with_old_key(*sys.argv[2:6])
     else:

@@ -5,20 +5,20 @@
 ///
 ///     secr-allow v1 salt=<base64url>
 ///     allow rule=github-token hash=<base64url> path=Tests/** reason=fixture used by the tests
-public struct Allowlist: Sendable {
-    public struct Entry: Sendable {
-        public let rule: String
-        public let hash: String
-        public let path: String
-        public let reason: String
+package struct Allowlist: Sendable {
+    package struct Entry: Sendable {
+        package let rule: String
+        package let hash: String
+        package let path: String
+        package let reason: String
     }
 
-    public let salt: [UInt8]
-    public internal(set) var entries: [Entry]
+    package let salt: [UInt8]
+    package internal(set) var entries: [Entry]
 
-    public static func fresh() -> Allowlist { Allowlist(salt: SystemRandom().bytes(16), entries: []) }
+    package static func fresh() -> Allowlist { Allowlist(salt: SystemRandom().bytes(16), entries: []) }
 
-    public static func load(_ path: String) throws -> Allowlist {
+    package static func load(_ path: String) throws -> Allowlist {
         guard let bytes = try FileSystem.readIfExists(path) else { return .fresh() }
         return try parse(bytes, path: path)
     }
@@ -54,7 +54,7 @@ public struct Allowlist: Sendable {
         return Allowlist(salt: salt, entries: entries)
     }
 
-    public var text: String {
+    package var text: String {
         var lines = ["# secr allowlist: findings of `secr scan` accepted on purpose, one per line.",
                      "# Entries hold a salted hash of the match, never the match itself. Give each a real reason.",
                      "secr-allow v1 salt=\(Sodium.base64URL(salt))"]
@@ -75,7 +75,7 @@ public struct Allowlist: Sendable {
         entries.contains { $0.rule == finding.rule && $0.hash == finding.matchHash && Glob.matches($0.path, finding.path) }
     }
 
-    public mutating func add(_ finding: ScanFinding, reason: String) {
+    package mutating func add(_ finding: ScanFinding, reason: String) {
         guard !allows(finding) else { return }
         entries.append(Entry(rule: finding.rule, hash: finding.matchHash, path: finding.path, reason: reason))
     }

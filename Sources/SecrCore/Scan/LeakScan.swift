@@ -1,6 +1,6 @@
 /// `secr scan`: what it scans and with which secrets.
-public enum LeakScan {
-    public enum Mode: Sendable {
+package enum LeakScan {
+    package enum Mode: Sendable {
         /// What the next commit would add: the index against HEAD.
         case staged
         /// Every commit in `range` (`A..B`, `A` meaning A..HEAD, nil meaning all of history).
@@ -13,7 +13,7 @@ public enum LeakScan {
     /// managed-value layer, which is skipped with a note when it is nil or cannot read anything.
     /// `allowlist` is the store's (`Allowlist.load(location.allowlistPath)`); its salt keys the
     /// findings' hashes, so `--baseline` extends the very allowlist the scan used.
-    public static func run(_ mode: Mode, location: StoreLocation, allowlist: Allowlist, identity: Identity?,
+    package static func run(_ mode: Mode, location: StoreLocation, allowlist: Allowlist, identity: Identity?,
                            expected: RosterExpectation) throws -> ScanReport {
         var report = ScanReport()
         let managed = managedValues(location: location, identity: identity, expected: expected, notes: &report.notes)

@@ -1,11 +1,11 @@
 /// One file to scan: its path, its content as UTF-8 (UTF-16 text decoded), and which lines are
 /// new (nil: all of them).
-public struct ScanTarget {
-    public let path: String
-    public let bytes: [UInt8]
-    public let addedLines: Set<Int>?
+package struct ScanTarget {
+    package let path: String
+    package let bytes: [UInt8]
+    package let addedLines: Set<Int>?
 
-    public init(path: String, bytes: [UInt8], addedLines: Set<Int>?) {
+    package init(path: String, bytes: [UInt8], addedLines: Set<Int>?) {
         self.path = path
         self.bytes = bytes
         self.addedLines = addedLines

@@ -126,9 +126,13 @@ enum Values {
         if value.contains(where: { $0 >= 0x80 }) { return true }
         guard value.contains(0x20) else { return false }
         let words = value.split(separator: 0x20)
-        let alphabetic = words.filter { word in
+        // Quotes, brackets and Markdown marks around a word do not make it less of a word:
+        // "`git secret reveal`", "(see below)", "*not* set".
+        let wrappers: [UInt8] = [0x60, 0x27, 0x22, 0x28, 0x29, 0x5b, 0x5d, 0x7b, 0x7d, 0x2a, 0x5f]
+        let alphabetic = words.filter { raw in
+            let word = raw.drop { wrappers.contains($0) }
             let core = word.prefix { Charset.letter($0) || $0 == 0x27 || $0 == 0x2d }
-            return core.count >= 2 && word.dropFirst(core.count).allSatisfy { [0x2c, 0x2e, 0x21, 0x3f, 0x3a, 0x3b].contains($0) }
+            return core.count >= 2 && word.dropFirst(core.count).allSatisfy { [0x2c, 0x2e, 0x21, 0x3f, 0x3a, 0x3b].contains($0) || wrappers.contains($0) }
         }
         return alphabetic.count >= 2 && alphabetic.count * 2 >= words.count
     }

@@ -1,7 +1,7 @@
 /// `secr compare`: which keys exist in which environments, and — where the caller can read
 /// them — whether the values are the same. Values themselves are never part of it.
 package struct Comparison: Sendable {
-    package enum Values: String, Sendable {
+    package enum Agreement: String, Sendable {
         /// Two or more readable environments have the key, all with the same value.
         case same
         /// At least two readable environments have different values.
@@ -14,7 +14,7 @@ package struct Comparison: Sendable {
         package let key: String
         /// Environment → version of the live value, nil where the key is missing.
         package let versions: [String: Int?]
-        package let values: Values
+        package let values: Agreement
 
         package var missingFrom: [String] { versions.filter { $0.value == nil }.map(\.key).sorted() }
     }
@@ -50,7 +50,7 @@ package struct Comparison: Sendable {
                 versions[environment] = record.version
                 if let key = keys[environment] { values.append(try file.decrypt(record, with: key)) }
             }
-            let verdict: Values = values.count < 2 ? .unknown
+            let verdict: Agreement = values.count < 2 ? .unknown
                 : values.dropFirst().allSatisfy { $0.isEqual(to: values[0]) } ? .same : .different
             return Row(key: key, versions: versions, values: verdict)
         }

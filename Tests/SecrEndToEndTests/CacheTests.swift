@@ -1,0 +1,78 @@
+import Foundation
+import Testing
+
+/// The verification cache (docs/FORMAT.md §6, THREAT-MODEL.md): a warm cache changes how much
+/// cryptography a read does, never what it accepts.
+@Suite struct VerificationCacheTests {
+    func cacheFile(_ box: Sandbox) throws -> URL? {
+        let directory = box.path(".git/secr")
+        return try FileManager.default.contentsOfDirectory(atPath: directory.path).first { $0.hasPrefix("cache-") }
+            .map { directory.appendingPathComponent($0) }
+    }
+
+    func warm(_ box: Sandbox) throws {
+        #expect(try box.secr("get", "A", identity: "alice").stdout == "1\n")
+        #expect(try box.secr("get", "A", identity: "alice").stdout == "1\n")
+    }
+
+    @Test func aWarmCacheStillRefusesATamperedRecordAndARolledBackRoster() throws {
+        let box = try Sandbox()
+        try box.project(members: ["bob": "developer"])
+        #expect(try box.secr("set", "A=1", "B=2", identity: "alice").status == 0)
+        try warm(box)
+        let file = try #require(try cacheFile(box))
+        let attributes = try FileManager.default.attributesOfItem(atPath: file.path)
+        #expect((attributes[.posixPermissions] as? Int) == 0o600)
+        // A record whose signed time was changed: the signature no longer covers these bytes.
+        try box.editLine(".secr/env/development.secr", containing: " key=A ") { $0.replacingField("time", with: "2020-01-01T00:00:00Z") }
+        let tampered = try box.secr("get", "A", identity: "alice")
+        #expect(tampered.status == 4 && tampered.stderr.contains("signature does not verify"))
+        try box.git("checkout", "--", ".secr")
+        try warm(box)
+        // A roster cut back to before Bob was added, after the cache knew the longer one.
+        let older = try box.git("show", "HEAD~2:.secr/roster").stdout
+        try box.write(".secr/roster", older)
+        let rolledBack = try box.secr("get", "A", identity: "alice")
+        #expect(rolledBack.status == 4, "\(rolledBack.stderr)")
+        try box.git("checkout", "--", ".secr")
+        #expect(try box.secr("get", "A", identity: "alice").status == 0, "control: the real store reads")
+    }
+
+    @Test func anEditedOrPlantedCacheCannotMakeAnAlteredRecordPass() throws {
+        let box = try Sandbox()
+        try box.project()
+        _ = try box.keygen("mallory")
+        #expect(try box.secr("set", "A=1", identity: "alice").status == 0)
+        try warm(box)
+        let file = try #require(try cacheFile(box))
+        // An edited cache is ignored: reads verify everything and write a fresh one.
+        var bytes = try Data(contentsOf: file)
+        bytes[bytes.count - 5] ^= 0x01
+        try bytes.write(to: file)
+        #expect(try box.secr("get", "A", identity: "alice").stdout == "1\n")
+        #expect(try Data(contentsOf: file) != bytes, "rewritten")
+        // Alter A's record, then plant a cache that lists its (now invalid) signature as verified,
+        // sealed with a key that is not Alice's.
+        try box.editLine(".secr/env/development.secr", containing: " key=A ") { $0.replacingField("time", with: "2020-01-01T00:00:00Z") }
+        let planted = try box.forge("cache", file.path, box.identityPath("mallory"), box.path(".secr").path, "development", "A")
+        #expect(planted.status == 0, "\(planted.stderr)")
+        let refused = try box.secr("get", "A", identity: "alice")
+        #expect(refused.status == 4 && refused.stderr.contains("signature does not verify"))
+        // Control: the same plant sealed with Alice's own key would be believed, which shows the
+        // cache's key is what stops it (and that only Alice, who can sign anyway, can make one).
+        #expect(try box.forge("cache", file.path, box.identityPath("alice"), box.path(".secr").path, "development", "A").status == 0)
+        #expect(try box.secr("get", "A", identity: "alice").status == 0)
+    }
+
+    @Test func aCacheIsPerIdentityAndCommandsWithoutOneUseNone() throws {
+        let box = try Sandbox()
+        try box.project(members: ["bob": "developer"])
+        #expect(try box.secr("set", "A=1", identity: "alice").status == 0)
+        try warm(box)
+        #expect(try box.secr("get", "A", identity: "bob").stdout == "1\n")
+        let caches = try FileManager.default.contentsOfDirectory(atPath: box.path(".git/secr").path).filter { $0.hasPrefix("cache-") }
+        #expect(caches.count == 2, "one per identity: \(caches)")
+        #expect(try box.secr("verify").status == 0)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: box.path(".git/secr").path).filter { $0.hasPrefix("cache-") }.count == 2)
+    }
+}
