@@ -1,13 +1,20 @@
 #ifndef SECR_CSYSTEM_SHIM_H
 #define SECR_CSYSTEM_SHIM_H
+#include <sys/ioctl.h>
 #include <sys/prctl.h>
 #include <sys/random.h>
 
-/* prctl is variadic, which Swift cannot call: wrap the one use secr has for it. */
+/* prctl and ioctl are variadic, which Swift cannot call: wrap the uses secr has for them. */
 
 /* Makes this process undumpable: no core file, and no ptrace attach or /proc/PID/mem read by
    other processes of the same user. For commands that hold plaintext in memory (secr edit). */
 static inline int secr_set_undumpable(void) {
     return prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
+}
+
+/* The bytes written into the pipe `fd` that its reader has not read yet, or -1. */
+static inline int secr_unread_bytes(int fd) {
+    int count = 0;
+    return ioctl(fd, FIONREAD, &count) == 0 ? count : -1;
 }
 #endif

@@ -63,7 +63,7 @@ import Testing
         #expect(try complete(["secr", "member", ""]) == "add remove set-role set-key list")
         #expect(try complete(["secr", "-e", ""]) == "development staging production")
         #expect(try complete(["secr", "get", ""]) == "API_KEY DATABASE_URL")
-        #expect(try complete(["secr", "pull", "--format", ""]) == "dotenv json shell yaml keys")
+        #expect(try complete(["secr", "pull", "--format", ""]) == "dotenv json shell yaml nul keys")
         #expect(try complete(["secr", "member", "add", "x", "y", "--role", ""]) == "admin developer owner viewer")
         #expect(try complete(["secr", "pull", "--fo"]) == "--format")
         for shell in ["zsh", "fish"] {

@@ -1,6 +1,6 @@
 /// Finding the caller's identity: `--identity FILE`, else `$SECR_IDENTITY` (the key text, for
-/// CI), else `$SECR_IDENTITY_FILE`, else `$XDG_CONFIG_HOME/secr/identity` or
-/// `~/.config/secr/identity`. A passphrase-protected identity is opened with `$SECR_PASSPHRASE`,
+/// CI) or its other name `$SECR_TOKEN`, else `$SECR_IDENTITY_FILE`, else
+/// `$XDG_CONFIG_HOME/secr/identity` or `~/.config/secr/identity`. A passphrase-protected identity is opened with `$SECR_PASSPHRASE`,
 /// else the first line of `$SECR_PASSPHRASE_FILE`, else the caller's prompt (three tries).
 public enum IdentityLookup {
     /// Asks for a passphrase (the CLI prompts on /dev/tty); nil when there is no one to ask.
@@ -22,14 +22,21 @@ public enum IdentityLookup {
     /// The identity text and where it came from, in the documented order.
     package static func locate(explicitFile: String?) throws -> (text: String, source: String) {
         if let explicitFile { return (try read(file: explicitFile, origin: "--identity"), "identity file \(explicitFile)") }
-        if let text = Environment.nonEmpty("SECR_IDENTITY") { return (text, "$SECR_IDENTITY") }
+        for name in keyTextVariables {
+            if let text = Environment.nonEmpty(name) { return (text, "$" + name) }
+        }
         if let file = Environment.nonEmpty("SECR_IDENTITY_FILE") { return (try read(file: file, origin: "$SECR_IDENTITY_FILE"), "identity file \(file)") }
         let path = defaultPath
         guard FileSystem.exists(path) else {
-            throw SecrError.denied("no identity: \(path) does not exist and neither --identity, $SECR_IDENTITY nor $SECR_IDENTITY_FILE is set", hint: "create one with `secr keygen`")
+            throw SecrError.denied("no identity: \(path) does not exist and neither --identity, $SECR_IDENTITY, $SECR_TOKEN nor $SECR_IDENTITY_FILE is set", hint: "create one with `secr keygen`")
         }
         return (try read(file: path, origin: "the default identity"), "identity file \(path)")
     }
+
+    /// The variables that may hold the secret key text itself, in the order they are tried.
+    /// `SECR_TOKEN` is the name CI workflows use (docs/CI.md); `secr run` removes both from the
+    /// command's environment.
+    public static let keyTextVariables = ["SECR_IDENTITY", "SECR_TOKEN"]
 
     /// Parses identity text, unlocking it when it is passphrase-protected.
     package static func open(_ text: String, source: String, prompt: PassphrasePrompt?) throws -> Identity {

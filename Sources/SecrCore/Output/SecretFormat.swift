@@ -2,7 +2,7 @@ import CSodium
 
 /// The output formats of `secr pull` (docs/FORMATS.md of the README explains the quoting).
 package enum SecretFormat: String, CaseIterable, Sendable {
-    case dotenv, json, shell, yaml, keys
+    case dotenv, json, shell, yaml, nul, keys
 
     /// Renders decrypted values. The result holds plaintext: write it, then `wipe` it.
     package func render(_ values: [(key: String, value: SecretBytes)]) -> [UInt8] {
@@ -35,6 +35,13 @@ package enum SecretFormat: String, CaseIterable, Sendable {
                 value.withUnsafeBytes { JSONText.appendString($0, to: &out) }
             }
             out += Array((values.isEmpty ? "}\n" : "\n}\n").utf8)
+        case .nul:
+            // `KEY=value` ended by NUL, as `env -0` prints: no quoting, since no value holds a NUL.
+            for (key, value) in values {
+                out += Array(key.utf8) + [UInt8(ascii: "=")]
+                value.withUnsafeBytes { out += $0 }
+                out.append(0)
+            }
         case .yaml:
             if values.isEmpty { out += Array("{}\n".utf8) }
             for (key, value) in values {

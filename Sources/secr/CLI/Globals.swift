@@ -5,7 +5,7 @@ import SecrCore
 enum Global {
     static let env = Option<String>("-e", "--env", value: "ENV", help: "environment (default: $SECR_ENV, else development)", completion: .environment)
     static let directory = Option<String>("-C", value: "DIR", help: "run as if started in DIR", completion: .directory)
-    static let identity = Option<String>("--identity", value: "FILE", help: "identity file (default: $SECR_IDENTITY, $SECR_IDENTITY_FILE, ~/.config/secr/identity)", completion: .file)
+    static let identity = Option<String>("--identity", value: "FILE", help: "identity file (default: $SECR_IDENTITY or $SECR_TOKEN, $SECR_IDENTITY_FILE, ~/.config/secr/identity)", completion: .file)
     static let passphraseFile = Option<String>("--passphrase-file", value: "FILE", help: "read the identity's passphrase from FILE's first line (also $SECR_PASSPHRASE_FILE, $SECR_PASSPHRASE)", completion: .file)
     static let store = Option<String>("--store", value: "DIR", help: "store directory (default: $SECR_STORE, else <repository root>/.secr)", completion: .directory)
     static let expectRoot = Option<String>("--expect-root", value: "HASH", help: "the roster root this store must have (default: $SECR_ROSTER_ROOT, else this clone's pin)")

@@ -72,7 +72,7 @@ let manCommand = CommandSpec(
             """,
         sections: [
             ("Exit status", "0 ok, 1 error (I/O, git, bad input), 2 usage, 3 access denied, 4 integrity failure (bad signature, tampering, rollback), 5 leak found by a scan; secr run: 126 not executable, 127 not found."),
-            ("Environment", "SECR_ENV, SECR_IDENTITY, SECR_IDENTITY_FILE, SECR_STORE, SECR_ROSTER_ROOT, SECR_ROSTER_HEAD, SECR_EDITOR, SECR_LOCK_TIMEOUT, NO_COLOR."),
+            ("Environment", "SECR_ENV, SECR_IDENTITY, SECR_TOKEN, SECR_IDENTITY_FILE, SECR_STORE, SECR_ROSTER_ROOT, SECR_ROSTER_HEAD, SECR_EDITOR, SECR_LOCK_TIMEOUT, NO_COLOR; GITHUB_ACTIONS=true turns on masking of values in the log (get, pull, run)."),
             ("Files", "~/.config/secr/identity (your identity, mode 0600); .secr/ (the store); <git common dir>/secr/ (what this clone has seen)."),
             ("See also", "git(1). The file format: docs/FORMAT.md; the threat model: docs/THREAT-MODEL.md."),
         ])

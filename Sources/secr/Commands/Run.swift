@@ -21,7 +21,7 @@ enum NestedRun {
 }
 
 /// Variables a child never inherits from secr: the key and what unlocks it.
-let credentialVariables = ["SECR_IDENTITY", "SECR_IDENTITY_FILE", "SECR_PASSPHRASE", "SECR_PASSPHRASE_FILE", "SECR_NEW_PASSPHRASE"]
+let credentialVariables = IdentityLookup.keyTextVariables + ["SECR_IDENTITY_FILE", "SECR_PASSPHRASE", "SECR_PASSPHRASE_FILE", "SECR_NEW_PASSPHRASE"]
 
 let runCommand = CommandSpec(
     "run", summary: "run a command with an environment's secrets in its environment",
@@ -29,8 +29,9 @@ let runCommand = CommandSpec(
         Decrypts the environment, adds its secrets to the inherited environment (secrets win
         unless --no-override), and replaces secr with CMD, so CMD's exit status is secr's.
         Nothing is started when the secrets cannot be read. Exit 127: CMD not found; 126: not executable.
-        $SECR_IDENTITY, $SECR_IDENTITY_FILE and $SECR_PASSPHRASE* are removed from CMD's
-        environment: it gets the secrets, not your key.
+        $SECR_IDENTITY, $SECR_TOKEN, $SECR_IDENTITY_FILE and $SECR_PASSPHRASE* are removed from
+        CMD's environment: it gets the secrets, not your key. On GitHub Actions every value is
+        first registered for masking in the log (::add-mask:: lines on stderr; --no-mask to opt out).
         CMD gets $SECR_RUN_ENV (the environment injected) and $SECR_RUN_PROJECT (the roster root).
         A `secr run` inside it for the same project runs its command as it is, without an
         identity: without -e it uses the outer environment; with another -e it fails (exit 2),
@@ -39,7 +40,7 @@ let runCommand = CommandSpec(
         …: see README) are never injected unless an owner allowed that exact name
         (`secr policy inject allow NAME`); they are named in a warning instead.
         """,
-    options: [RunOptions.noOverride.spec], trailing: "CMD [ARGS…]"
+    options: [RunOptions.noOverride.spec, noMaskFlag.spec], trailing: "CMD [ARGS…]"
 ) { parsed in
     let context = Context(parsed)
     guard let command = parsed.trailing, let program = command.first else {
@@ -61,6 +62,7 @@ let runCommand = CommandSpec(
     if !withheld.isEmpty {
         context.console.warning("not injected: \(withheld.joined(separator: ", ")): \(withheld.count == 1 ? "this name steers" : "these names steer") how programs start, so anyone who may write \(context.environment) could run code in your session. Rename the key, or an owner allows the exact name with `secr policy inject allow NAME`")
     }
+    context.maskForLog(values.map(\.value))
     let override = !context.has(RunOptions.noOverride)
     // The command gets this environment's secrets, not the key to every environment the
     // identity can read.
