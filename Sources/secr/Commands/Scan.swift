@@ -52,7 +52,9 @@ let scanCommand = CommandSpec(
         let cwd = try FileSystem.currentDirectory()
         let location = (try? context.location()) ?? StoreLocation(directory: Path.join(cwd, ".secr"), repositoryRoot: nil)
         var allowlist = try Allowlist.load(location.allowlistPath)
-        let report = try LeakScan.run(mode, location: location, allowlist: allowlist, identity: try? context.identity(),
+        let identity = try? context.identity()
+        if let identity, location.exists { VerificationCache.shared.load(for: location, identity: identity) }
+        let report = try LeakScan.run(mode, location: location, allowlist: allowlist, identity: identity,
                                       expected: try context.expectation())
         if context.has(ScanOptions.baseline) {
             let path = location.allowlistPath
