@@ -275,24 +275,58 @@ enum Sodium {
 
     /// Strict decoding: no padding, no whitespace, and the text must be the canonical encoding
     /// of what it decodes to, so one value has exactly one spelling.
-    /// Canonical unpadded base64url only: libsodium's decoder refuses padding, characters
-    /// outside the alphabet, a length of 1 mod 4 and non-zero unused bits (FORMAT.md §1), so
-    /// no re-encoding is needed to check it.
+    /// Canonical unpadded base64url only (FORMAT.md §1): no padding, nothing outside the
+    /// alphabet, no length of 1 mod 4, no non-zero unused bits. Everything secr decodes this way
+    /// is public (signatures, nonces, ciphertexts, sealed boxes, public keys), so a table decoder
+    /// is used rather than libsodium's constant-time one, which costs several times more per
+    /// character on files with thousands of records.
     static func fromBase64URL(_ text: Substring) -> [UInt8]? {
-        _ = ready
-        func decode(_ input: UnsafeBufferPointer<UInt8>) -> [UInt8]? {
-            var out = [UInt8](repeating: 0, count: input.count * 3 / 4 + 1)
-            var length = 0
-            let status = input.withMemoryRebound(to: CChar.self) { c in
-                sodium_base642bin(&out, out.count, c.baseAddress, input.count, nil, &length, nil,
-                                  sodium_base64_VARIANT_URLSAFE_NO_PADDING)
-            }
-            guard status == 0 else { return nil }
-            out.removeLast(out.count - length)
-            return out
+        if let result = text.utf8.withContiguousStorageIfAvailable(fromBase64URL(bytes:)) { return result }
+        return Array(text.utf8).withUnsafeBufferPointer(fromBase64URL(bytes:))
+    }
+
+    private static let base64Table: [UInt8] = {
+        var table = [UInt8](repeating: 0xff, count: 256)
+        for (value, character) in "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_".utf8.enumerated() {
+            table[Int(character)] = UInt8(value)
         }
-        if let result = text.utf8.withContiguousStorageIfAvailable(decode) { return result }
-        return Array(text.utf8).withUnsafeBufferPointer(decode)
+        return table
+    }()
+
+    static func fromBase64URL(bytes input: UnsafeBufferPointer<UInt8>) -> [UInt8]? {
+        let remainder = input.count % 4
+        guard remainder != 1 else { return nil }
+        var out = [UInt8](repeating: 0, count: input.count / 4 * 3 + (remainder == 0 ? 0 : remainder - 1))
+        return base64Table.withUnsafeBufferPointer { table -> [UInt8]? in
+            var i = 0, o = 0
+            let whole = input.count - remainder
+            var bad: UInt8 = 0
+            out.withUnsafeMutableBufferPointer { dest in
+                while i < whole {
+                    let a = table[Int(input[i])], b = table[Int(input[i + 1])], c = table[Int(input[i + 2])], d = table[Int(input[i + 3])]
+                    bad |= a | b | c | d
+                    dest[o] = (a << 2) | (b >> 4)
+                    dest[o + 1] = (b << 4) | (c >> 2)
+                    dest[o + 2] = (c << 6) | d
+                    i += 4
+                    o += 3
+                }
+                if remainder >= 2 {
+                    let a = table[Int(input[i])], b = table[Int(input[i + 1])]
+                    bad |= a | b
+                    dest[o] = (a << 2) | (b >> 4)
+                    if remainder == 3 {
+                        let c = table[Int(input[i + 2])]
+                        bad |= c
+                        dest[o + 1] = (b << 4) | (c >> 2)
+                        if c & 0x03 != 0 { bad = 0xff }  // unused bits
+                    } else if b & 0x0f != 0 {
+                        bad = 0xff
+                    }
+                }
+            }
+            return bad & 0x80 == 0 ? out : nil  // 0xff marks a character outside the alphabet
+        }
     }
 
     static func hex(_ bytes: [UInt8]) -> String {

@@ -75,4 +75,25 @@ final class CryptoTests: XCTestCase {
         XCTAssertNil(Timestamp(parsing: "2026-02-30T00:00:00Z"))
         XCTAssertNil(Timestamp(parsing: "2026-11-29 02:03:43Z"))
     }
+
+    /// The table decoder agrees with libsodium's on canonical and non-canonical input alike.
+    func testBase64URLDecoderAgreesWithLibsodium() {
+        var generator = SystemRandomNumberGenerator()
+        let alphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_".utf8)
+        let others = Array("=+/ .\n*".utf8)
+        for round in 0..<5000 {
+            let length = Int.random(in: 0...40, using: &generator)
+            var bytes = (0..<length).map { _ in alphabet.randomElement(using: &generator)! }
+            if round % 5 == 0, !bytes.isEmpty { bytes[Int.random(in: 0..<bytes.count, using: &generator)] = others.randomElement(using: &generator)! }
+            var out = [UInt8](repeating: 0, count: length + 1)
+            var written = 0
+            let status = bytes.withUnsafeBufferPointer { p in
+                p.withMemoryRebound(to: CChar.self) { c in
+                    sodium_base642bin(&out, out.count, c.baseAddress, bytes.count, nil, &written, nil, sodium_base64_VARIANT_URLSAFE_NO_PADDING)
+                }
+            }
+            let expected: [UInt8]? = status == 0 ? Array(out.prefix(written)) : nil
+            XCTAssertEqual(Sodium.fromBase64URL(Substring(String(decoding: bytes, as: UTF8.self))), expected, String(decoding: bytes, as: UTF8.self))
+        }
+    }
 }
