@@ -168,20 +168,46 @@ struct FieldReader {
 
 /// Splits file text into lines; the file must end with a newline and contain no CR.
 func splitLines(_ bytes: [UInt8], file: String) throws -> [Substring] {
-    guard let text = String(validating: bytes, as: UTF8.self) else {
-        throw SecrError.integrity("\(file) is not UTF-8 text; it was corrupted (restore it with `git checkout -- \(file)`)")
-    }
-    guard bytes.last == 0x0a, !bytes.contains(0x0d) else {
-        throw SecrError.integrity("\(file) is not in secr's line format (it must end with a newline and use LF line ends)", hint: "restore it with `git checkout -- \(file)`")
-    }
-    var lines: [Substring] = []
+    let ranges = try bytes.withUnsafeBufferPointer { try lineRanges($0, file: file) }
+    let text = String(decoding: bytes, as: UTF8.self)
     let utf8 = text.utf8
-    var start = utf8.startIndex
-    for index in utf8.indices where utf8[index] == 0x0a {
-        lines.append(text[start..<index])
-        start = utf8.index(after: index)
+    var lines: [Substring] = []
+    lines.reserveCapacity(ranges.count)
+    var cursor = utf8.startIndex, offset = 0
+    for range in ranges {
+        let start = utf8.index(cursor, offsetBy: range.lowerBound - offset)
+        let end = utf8.index(start, offsetBy: range.count)
+        lines.append(text[start..<end])
+        (cursor, offset) = (end, range.upperBound)
     }
     return lines
+}
+
+/// The byte ranges of a file's lines (each without its LF), after checking that the file is
+/// UTF-8, ends with a newline and holds no CR. One pass; ASCII files (all of secr's) skip the
+/// UTF-8 decoder.
+func lineRanges(_ bytes: UnsafeBufferPointer<UInt8>, file: String) throws -> [Range<Int>] {
+    var ascii = true, carriageReturn = false
+    var ranges: [Range<Int>] = []
+    var start = 0
+    for index in 0..<bytes.count {
+        let byte = bytes[index]
+        if byte == 0x0a {
+            ranges.append(start..<index)
+            start = index + 1
+        } else if byte >= 0x80 {
+            ascii = false
+        } else if byte == 0x0d {
+            carriageReturn = true
+        }
+    }
+    if !ascii, String(validating: bytes, as: UTF8.self) == nil {
+        throw SecrError.integrity("\(file) is not UTF-8 text; it was corrupted (restore it with `git checkout -- \(file)`)")
+    }
+    guard bytes.last == 0x0a, !carriageReturn else {
+        throw SecrError.integrity("\(file) is not in secr's line format (it must end with a newline and use LF line ends)", hint: "restore it with `git checkout -- \(file)`")
+    }
+    return ranges
 }
 
 /// Git's conflict markers (`<<<<<<< `, `=======`, `>>>>>>> ` at a line start): what a merge

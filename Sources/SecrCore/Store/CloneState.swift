@@ -145,23 +145,40 @@ package struct CloneState: Sendable {
 
     private var branchDirectory: String? { branch.map { Path.join(seenDirectory, CloneState.shortHash($0)) } }
 
-    private func readLines(_ path: String, magic: String) -> [Substring]? {
-        guard let bytes = try? FileSystem.readIfExists(path) else { return nil }
-        var lines = String(decoding: bytes, as: UTF8.self).split(separator: "\n")[...]
-        guard lines.popFirst() == Substring(magic) else { return nil }
-        return Array(lines)
-    }
-
     /// The highest verified version of each key of `environment` on the checked-out branch,
     /// for the incarnation of that name that began at roster entry `incarnation` (an
     /// environment removed and added again starts afresh).
     func seenVersions(of environment: String, incarnation: Int) -> [String: Int] {
         guard let directory = branchDirectory,
-              let lines = readLines(Path.join(directory, environment), magic: "\(CloneState.seenMagic) added=\(incarnation)") else { return [:] }
+              let bytes = try? FileSystem.readIfExists(Path.join(directory, environment)) else { return [:] }
+        let magic = Array("\(CloneState.seenMagic) added=\(incarnation)\n".utf8)
+        guard bytes.starts(with: magic) else { return [:] }
+        // `KEY VERSION` lines, read on bytes: a large environment has thousands of them.
         var versions: [String: Int] = [:]
-        for line in lines {
-            let parts = line.split(separator: " ")
-            if parts.count == 2, let version = Int(parts[1]) { versions[String(parts[0])] = version }
+        bytes.withUnsafeBufferPointer { buffer in
+            var index = magic.count
+            while index < buffer.count {
+                let start = index
+                while index < buffer.count && buffer[index] != 0x20 && buffer[index] != 0x0a { index += 1 }
+                let keyEnd = index
+                guard index < buffer.count, buffer[index] == 0x20 else {
+                    while index < buffer.count && buffer[index] != 0x0a { index += 1 }
+                    index += 1
+                    continue
+                }
+                index += 1
+                var version = 0, digits = 0
+                while index < buffer.count && buffer[index] >= 0x30 && buffer[index] <= 0x39 && digits < 18 {
+                    version = version * 10 + Int(buffer[index] - 0x30)
+                    index += 1
+                    digits += 1
+                }
+                if digits > 0, index == buffer.count || buffer[index] == 0x0a, keyEnd > start {
+                    versions[String(decoding: UnsafeBufferPointer(rebasing: buffer[start..<keyEnd]), as: UTF8.self)] = version
+                }
+                while index < buffer.count && buffer[index] != 0x0a { index += 1 }
+                index += 1
+            }
         }
         return versions
     }

@@ -33,6 +33,12 @@ package struct EnvironmentFile {
     private(set) var header: Line
     private(set) var readers: [Reader]
     private(set) var records: [String: SecretRecord]
+    /// The version of every record line, parsed or not (a partial file parses only some).
+    private(set) var versions: [String: Int] = [:]
+    /// Parsed with a key filter: only those keys' records are here.
+    private(set) var isPartial = false
+    /// For a partial file: every key with a live value, parsed or not.
+    private var indexedLiveKeys: [String] = []
 
     let project: String
     let generation: Int
@@ -41,7 +47,9 @@ package struct EnvironmentFile {
     let headerSignature: Signature
 
     /// Key names with a live (not deleted) value, sorted.
-    package var keyNames: [String] { records.values.filter { !$0.isDeleted }.map(\.key).sorted() }
+    package var keyNames: [String] {
+        isPartial ? indexedLiveKeys : records.values.filter { !$0.isDeleted }.map(\.key).sorted()
+    }
 
     package var text: String {
         var lines = [EnvironmentFile.magic, header.text]
@@ -51,12 +59,24 @@ package struct EnvironmentFile {
     }
 
     /// Parses the file's structure. Signatures and permissions are checked by `verify…`.
-    static func parse(_ bytes: [UInt8], name: String, file: String) throws -> EnvironmentFile {
-        let lines = try splitLines(bytes, file: file)
-        guard lines.first == Substring(magic) else {
+    ///
+    /// With `keys`, only those records are parsed in full (`secr get`); every other record line
+    /// is checked only for its kind, key, order and version, which is what the version checks
+    /// of the clone state need. Such a file is partial: it can answer for `keys`, not be written.
+    static func parse(_ bytes: [UInt8], name: String, file: String, keys: Set<String>? = nil) throws -> EnvironmentFile {
+        try bytes.withUnsafeBufferPointer { buffer in try parse(buffer, name: name, file: file, keys: keys) }
+    }
+
+    private static let secretPrefix = Array("secret key=".utf8), deletedPrefix = Array("deleted key=".utf8)
+    private static let versionPrefix = Array(" v=".utf8)
+
+    private static func parse(_ buffer: UnsafeBufferPointer<UInt8>, name: String, file: String, keys: Set<String>?) throws -> EnvironmentFile {
+        let lines = try lineRanges(buffer, file: file)
+        func slice(_ range: Range<Int>) -> UnsafeBufferPointer<UInt8> { UnsafeBufferPointer(rebasing: buffer[range]) }
+        guard let first = lines.first, slice(first).elementsEqual(magic.utf8) else {
             throw SecrError.integrity("\(file) does not start with '\(magic)'; it is not a secr environment file or was altered (restore it with `git checkout -- \(file)`)")
         }
-        guard lines.count >= 2, let headerLine = Line.parse(lines[1]), headerLine.kind == "header" else {
+        guard lines.count >= 2, let headerLine = Line.parse(bytes: slice(lines[1])), headerLine.kind == "header" else {
             throw SecrError.integrity("\(file):2: missing or malformed header line; the file was altered or corrupted")
         }
         let h = FieldReader(line: headerLine, file: file, lineNumber: 2)
@@ -68,15 +88,26 @@ package struct EnvironmentFile {
         let headerSignature = try h.sized("sig", as: Signature.self)
         var readers: [Reader] = []
         var records: [String: SecretRecord] = [:]
+        var versions: [String: Int] = [:]
+        var liveKeys: [String] = []
         var lastKey = ""
-        for (index, text) in lines.enumerated().dropFirst(2) {
+        func malformed(_ number: Int) -> SecrError {
+            SecrError.integrity("\(file):\(number): not a valid line; the file was altered or corrupted (restore it with `git checkout -- \(file)`)")
+        }
+        for (index, range) in lines.enumerated().dropFirst(2) {
             let number = index + 1
-            guard let line = Line.parse(text) else {
-                throw SecrError.integrity("\(file):\(number): not a valid line; the file was altered or corrupted (restore it with `git checkout -- \(file)`)")
+            let bytes = slice(range)
+            if let keys, let (key, version, live) = try indexEntry(bytes, number: number, file: file), !keys.contains(key) {
+                guard key > lastKey else { throw SecrError.integrity("\(file):\(number): records are not sorted by key or repeat key \(key)") }
+                lastKey = key
+                versions[key] = version
+                if live { liveKeys.append(key) }
+                continue
             }
+            guard let line = Line.parse(bytes: bytes) else { throw malformed(number) }
             let reader = FieldReader(line: line, file: file, lineNumber: number)
             if line.kind == "reader" {
-                guard records.isEmpty else { throw reader.fail("reader lines must come before records") }
+                guard versions.isEmpty else { throw reader.fail("reader lines must come before records") }
                 try reader.expectFields([("name", true), ("key", true), ("box", true)])
                 let entry = Reader(name: try reader.string("name"), key: try reader.publicKey("key"),
                                    box: try reader.sized("box", as: SealedKey.self), line: line)
@@ -89,12 +120,46 @@ package struct EnvironmentFile {
                 guard record.key > lastKey else { throw reader.fail("records are not sorted by key or repeat key \(record.key)") }
                 lastKey = record.key
                 records[record.key] = record
+                versions[record.key] = record.version
+                if !record.isDeleted { liveKeys.append(record.key) }
             }
         }
-        return EnvironmentFile(name: name, file: file, header: headerLine, readers: readers, records: records,
-                               project: try h.string("project"), generation: try h.number("gen"),
-                               publicKey: try h.sized("pk", as: BoxPublicKey.self), headerSigner: try h.publicKey("by"),
-                               headerSignature: headerSignature)
+        var result = EnvironmentFile(name: name, file: file, header: headerLine, readers: readers, records: records,
+                                     project: try h.string("project"), generation: try h.number("gen"),
+                                     publicKey: try h.sized("pk", as: BoxPublicKey.self), headerSigner: try h.publicKey("by"),
+                                     headerSignature: headerSignature)
+        result.versions = versions
+        result.isPartial = keys != nil
+        if keys != nil { result.indexedLiveKeys = liveKeys }
+        return result
+    }
+
+    /// The key and version of a record line, read without parsing the rest; nil for a line
+    /// that is not a record (a reader line). A record line whose start is malformed is an error.
+    private static func indexEntry(_ bytes: UnsafeBufferPointer<UInt8>, number: Int, file: String) throws -> (String, Int, live: Bool)? {
+        let prefix: [UInt8]
+        if bytes.starts(with: secretPrefix) { prefix = secretPrefix } else if bytes.starts(with: deletedPrefix) { prefix = deletedPrefix } else {
+            guard bytes.starts(with: Array("reader ".utf8)) else {
+                throw SecrError.integrity("\(file):\(number): not a valid line; the file was altered or corrupted (restore it with `git checkout -- \(file)`)")
+            }
+            return nil
+        }
+        var i = prefix.count
+        while i < bytes.count && bytes[i] != 0x20 { i += 1 }
+        let key = String(decoding: UnsafeBufferPointer(rebasing: bytes[prefix.count..<i]), as: UTF8.self)
+        let rest = UnsafeBufferPointer(rebasing: bytes[i...])
+        guard KeyName.isValid(Substring(key)), rest.starts(with: versionPrefix) else {
+            throw SecrError.integrity("\(file):\(number): not a valid record line; the file was altered or corrupted (restore it with `git checkout -- \(file)`)")
+        }
+        var j = versionPrefix.count, version = 0
+        while j < rest.count && rest[j] >= 0x30 && rest[j] <= 0x39 && j < versionPrefix.count + 18 {
+            version = version * 10 + Int(rest[j] - 0x30)
+            j += 1
+        }
+        guard j > versionPrefix.count, j < rest.count, rest[j] == 0x20, version >= 1, rest[versionPrefix.count] != 0x30 else {
+            throw SecrError.integrity("\(file):\(number): the record of \(key) has no valid version; the file was altered or corrupted")
+        }
+        return (key, version, prefix == secretPrefix)
     }
 
     private init(name: String, file: String, header: Line, readers: [Reader], records: [String: SecretRecord],
@@ -266,13 +331,16 @@ package struct EnvironmentFile {
             key: key, value: value, version: previous.map { max($0.version, seen) + 1 } ?? 1,
             prev: previous?.hash(project: project, environment: name) ?? "-", from: from, project: project, environment: name,
             environmentPublicKey: publicKey, identity: identity, time: time, random: random)
-        records[key] = try SecretRecord(line: line, reader: FieldReader(line: line, file: file, lineNumber: 0))
+        setRecord(try SecretRecord(line: line, reader: FieldReader(line: line, file: file, lineNumber: 0)), for: key)
     }
 
     func record(_ key: String) -> SecretRecord? { records[key] }
 
     /// Puts a record (already signed, and sealed to this file's key) in place of the key's.
-    mutating func setRecord(_ record: SecretRecord?, for key: String) { records[key] = record }
+    mutating func setRecord(_ record: SecretRecord?, for key: String) {
+        records[key] = record
+        versions[key] = record?.version
+    }
 
     /// Reader lines taken from another version of this file with the same header.
     mutating func setReaders(_ lines: [Line]) throws {
@@ -299,9 +367,9 @@ package struct EnvironmentFile {
                                                      identity: identity, time: time, random: random, generation: next)
         for record in allRecords {
             if let line = try record.resealed(from: old, to: key.publicKey, random: random) {
-                file.records[record.key] = try SecretRecord(line: line, reader: FieldReader(line: line, file: self.file, lineNumber: record.lineNumber))
+                file.setRecord(try SecretRecord(line: line, reader: FieldReader(line: line, file: self.file, lineNumber: record.lineNumber)), for: record.key)
             } else if record.isDeleted {
-                file.records[record.key] = record
+                file.setRecord(record, for: record.key)
             } else {
                 throw integrity("\(record.key) (line \(record.lineNumber)): its value key does not open with the environment key or does not match its commitment; nothing was rotated")
             }

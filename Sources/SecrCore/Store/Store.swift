@@ -43,7 +43,9 @@ public final class Store {
 
     /// One verified, decrypted value.
     public func value(of key: String, in environment: String, identity: Identity) throws -> SecretBytes {
-        let file = try self.environment(environment)
+        // Only this key's record is parsed in full: `get` of one key stays fast in a file of
+        // thousands, while every line is still checked for its key, order and version.
+        let file = try Store.loadEnvironment(environment, location: location, state: state, clone: clone, keys: [key])
         let environmentKey = try file.unlock(with: identity, roster: state)
         let value = try file.value(of: key, with: environmentKey, roster: state)
         remember(file, keys: [key])
@@ -98,7 +100,8 @@ extension Store {
 extension Store {
     /// Reads and checks an environment file (shared with `StoreTransaction`): structure and
     /// header against the roster, then every key against the versions this clone has seen.
-    static func loadEnvironment(_ name: String, location: StoreLocation, state: RosterState, clone: CloneState) throws -> EnvironmentFile {
+    static func loadEnvironment(_ name: String, location: StoreLocation, state: RosterState, clone: CloneState,
+                                keys: Set<String>? = nil) throws -> EnvironmentFile {
         let path = location.environmentPath(name)
         guard state.hasEnvironment(name) else {
             if FileSystem.exists(path) {
@@ -111,7 +114,7 @@ extension Store {
             throw SecrError.integrity("\(location.display(path)) is missing although the roster lists environment '\(name)'", hint: "restore it with `git checkout -- \(location.display(path))`")
         }
         if hasConflictMarkers(bytes) { throw SecrError.conflicted(location.display(path)) }
-        let file = try EnvironmentFile.parse(bytes, name: name, file: location.display(path))
+        let file = try EnvironmentFile.parse(bytes, name: name, file: location.display(path), keys: keys)
         try file.verifyStructure(against: state)
         if let problem = file.versionProblems(seen: clone.seenVersions(of: name, incarnation: state.environmentAdded[name] ?? 0)).first {
             throw SecrError.integrity(problem)
@@ -138,11 +141,11 @@ extension EnvironmentFile {
     func versionProblems(seen: [String: Int]) -> [String] {
         seen.keys.sorted().compactMap { key in
             let highest = seen[key] ?? 0
-            guard let record = record(key) else {
+            guard let version = versions[key] else {
                 return "\(file): \(key) is missing, but this clone has verified it at v\(highest) on this branch: its record line was deleted (unset leaves a signed tombstone instead). Restore the file with `git checkout -- \(file)`; if the branch was rewritten on purpose, `secr pin --reset` forgets what this clone has seen"
             }
-            guard record.version >= highest else {
-                return "\(file): \(key) is v\(record.version) here, but this clone has verified v\(highest) on this branch: an older record was brought back (a rollback). Restore the newer one (`git log -p -- \(file)`); if the branch was rewritten on purpose, `secr pin --reset` forgets what this clone has seen"
+            guard version >= highest else {
+                return "\(file): \(key) is v\(version) here, but this clone has verified v\(highest) on this branch: an older record was brought back (a rollback). Restore the newer one (`git log -p -- \(file)`); if the branch was rewritten on purpose, `secr pin --reset` forgets what this clone has seen"
             }
             return nil
         }
