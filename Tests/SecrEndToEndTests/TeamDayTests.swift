@@ -226,7 +226,13 @@ final class Team: @unchecked Sendable {
         #expect(fromEnvironment.status == 0 && fromEnvironment.stdout.trimmingCharacters(in: .whitespacesAndNewlines) == key)
         let passphraseFile = box.root.appendingPathComponent("pass").path
         try "correct horse\n".write(toFile: passphraseFile, atomically: true, encoding: .utf8)
+        let readable = try box.secr("whoami", "--identity", file, "--passphrase-file", passphraseFile)
+        #expect(readable.status == 3 && readable.stderr.contains("chmod 600"), "a passphrase file others can read is refused")
+        try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: passphraseFile)
         #expect(try box.secr("whoami", "--identity", file, "--passphrase-file", passphraseFile).status == 0)
+        // The documented order: --passphrase-file, $SECR_PASSPHRASE_FILE, then $SECR_PASSPHRASE.
+        #expect(try box.secr("whoami", "--identity", file, "--passphrase-file", passphraseFile, env: ["SECR_PASSPHRASE": "wrong"]).status == 0)
+        #expect(try box.secr("whoami", "--identity", file, env: ["SECR_PASSPHRASE_FILE": passphraseFile, "SECR_PASSPHRASE": "wrong"]).status == 0)
         #expect(try box.secr("whoami", "--identity", file, env: ["SECR_PASSPHRASE_FILE": passphraseFile]).status == 0)
         // Wrong, or nobody to ask: access denied, with what to do.
         let wrong = try box.secr("whoami", "--identity", file, env: ["SECR_PASSPHRASE": "wrong"])
@@ -375,4 +381,108 @@ final class Team: @unchecked Sendable {
         try team.git(team.bob, "branch", "release", "HEAD~1")
         #expect(try team.secr(team.bob, "log", "release", as: "bob").stdout.contains("add member carol"))
     }
+}
+
+/// What an outside review found in the first version of these features (helper report 13).
+@Suite struct TeamDayReviewTests {
+    /// A member's own `member-key` entry with a `keep` list naming forged production records.
+    @Test func aKeepListCannotListRecordsTheMemberCouldNotWrite() throws {
+        let team = try Team()
+        let store = team.alice.appendingPathComponent(".secr").path
+        #expect(try team.secr(team.alice, "set", "PROD=real", "-e", "production", as: "alice").status == 0)
+        // Bob forges a production record, then lists it in a keep list of an entry of his own.
+        #expect(try team.box.forge("record", store, "production", team.box.identityPath("bob"), "PROD_EVIL", "attacker").status == 0)
+        let line = try #require(try team.box.recordLine("production", "PROD_EVIL"))
+        let hash = try recordHash(team.box, line: line, environment: "production")
+        let newKey = try team.box.keygen("bob-new")
+        #expect(try team.box.forge("roster-append", store, team.box.identityPath("bob"), "member-key", "member=bob", "key=\(newKey)",
+                                   "keep=production/PROD_EVIL@1:\(hash)", "exposed=-").status == 0)
+        let read = try team.secr(team.alice, "get", "PROD_EVIL", "-e", "production", as: "alice")
+        #expect(read.status == 4, "\(read.stdout) \(read.stderr)")
+        #expect(try team.secr(team.alice, "verify", as: "alice").status == 4)
+        try team.git(team.alice, "checkout", "--", ".secr")
+        // Through the CLI nobody replaces their own key.
+        let own = try team.secr(team.alice, "member", "set-key", "bob", newKey, as: "bob")
+        #expect(own.status == 3 && own.stderr.contains("may not replace their own key"))
+        // Control: the owner replaces it, and a key once Bob's can never be another member's.
+        #expect(try team.secr(team.alice, "member", "set-key", "bob", newKey, as: "alice").status == 0)
+        let reused = try team.secr(team.alice, "member", "add", "dave", try team.box.secr("whoami", identity: "bob").stdout.trimmingCharacters(in: .whitespacesAndNewlines),
+                                   "--role", "developer", as: "alice")
+        #expect(reused.status != 0 && reused.stderr.contains("a key never moves to another name"))
+    }
+
+    /// A merge that brings back an older record is shown by the default log.
+    @Test func theLogShowsAMergeThatLowersAVersion() throws {
+        let team = try Team(setupBob: true)
+        try team.git(team.alice, "checkout", "-q", "-b", "feature")
+        try "notes\n".write(to: team.alice.appendingPathComponent("NOTES"), atomically: true, encoding: .utf8)
+        try team.git(team.alice, "add", "NOTES")
+        try team.git(team.alice, "commit", "-qm", "notes")
+        try team.git(team.alice, "checkout", "-q", "main")
+        #expect(try team.secr(team.alice, "set", "A=rotated", as: "alice").status == 0)
+        // A hand-made merge that takes feature's (old) development file.
+        try team.git(team.alice, "merge", "-q", "--no-commit", "-s", "ours", "feature")
+        try team.git(team.alice, "checkout", "feature", "--", ".secr/env/development.secr")
+        try team.git(team.alice, "commit", "-qm", "merge feature")
+        let log = try team.secr(team.alice, "log", as: "alice")
+        #expect(log.stdout.contains("brought back older versions of A (v2 → v1)"), "\(log.stdout)")
+    }
+
+    /// `git merge --abort` after a read during the merge is not a rollback.
+    @Test func aReadDuringAMergeDoesNotMoveThePin() throws {
+        let team = try Team(setupBob: true)
+        let carol = try team.box.keygen("carol")
+        #expect(try team.secr(team.alice, "member", "add", "carol", carol, "--role", "viewer", as: "alice").status == 0)
+        #expect(try team.secr(team.alice, "set", "A=alice", as: "alice").status == 0)
+        try team.git(team.alice, "push", "-q")
+        #expect(try team.secr(team.bob, "set", "A=bob", as: "bob").status == 0)
+        #expect(try team.git(team.bob, "pull", "-q", "--no-rebase", expectSuccess: false).status != 0)
+        #expect(try team.secr(team.bob, "get", "B", as: "bob").status == 0)
+        try team.git(team.bob, "merge", "--abort")
+        let after = try team.secr(team.bob, "get", "A", as: "bob")
+        #expect(after.status == 0, "\(after.stderr)")
+        #expect(after.stdout == "bob\n")
+    }
+
+    /// A nested run takes the outer environment from SECR_ENV too, and strips credentials.
+    @Test func aNestedRunHonoursSecrEnvAndStripsCredentials() throws {
+        let box = try Sandbox()
+        try box.project()
+        #expect(try box.secr("set", "A=stg", "-e", "staging", identity: "alice").status == 0)
+        let changed = try box.secr("run", "-e", "staging", "--", "sh", "-c", "SECR_ENV=production \(Sandbox.binary.path) run -- echo ran", identity: "alice")
+        #expect(changed.status == 2 && !changed.stdout.contains("ran"))
+        let strip = try box.secr("run", "-e", "staging", "--", "sh", "-c",
+                                 "SECR_PASSPHRASE=x \(Sandbox.binary.path) run -- sh -c 'echo ${SECR_PASSPHRASE:-none}'", identity: "alice")
+        #expect(strip.stdout == "none\n")
+    }
+
+    /// A commit that drops the .gitattributes lines is noticed, and setup restores them.
+    @Test func missingAttributesAreNoticedAndRestored() throws {
+        let box = try Sandbox()
+        try box.project()
+        try box.write(".gitattributes", "")
+        let read = try box.secr("pull", "--format", "keys", identity: "alice")
+        #expect(read.stderr.contains("no .gitattributes lines"))
+        let setup = try box.secr("setup", identity: "alice")
+        #expect(setup.stderr.contains("restored the lines in .gitattributes"))
+        #expect(try box.read(".gitattributes").contains("*.secr diff=secr merge=secr"))
+        #expect(!(try box.secr("pull", "--format", "keys", identity: "alice").stderr.contains("not set up")))
+    }
+}
+
+/// The record hash of FORMAT.md §4, computed from the spec in Python (no secr code).
+func recordHash(_ box: Sandbox, line: String, environment: String) throws -> String {
+    let script = """
+        import sys; sys.path.insert(0, sys.argv[1])
+        from secr_reference import H, lp, signed_message
+        import base64
+        project, env, line = sys.argv[2], sys.argv[3], sys.argv[4]
+        parts = line.split(" "); kind = parts[0]; fields = [tuple(p.split("=", 1)) for p in parts[1:]]
+        m = signed_message("secr-v1 record", [("project", project), ("env", env)], kind, fields, {"vk", "sig"})
+        print(base64.urlsafe_b64encode(H(lp("secr-v1 record hash") + lp(m))).decode().rstrip("="), end="")
+        """
+    let roster = try box.read(".secr/roster").components(separatedBy: "\n")[1]
+    let project = roster.field("project") ?? ""
+    let run = try box.exec(URL(fileURLWithPath: "/usr/bin/env"), ["python3", "-c", script, Sandbox.referenceDirectory.path, project, environment, line])
+    return run.stdout
 }

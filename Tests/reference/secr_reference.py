@@ -174,8 +174,21 @@ def load_roster(text):
     if lines[0] != "secr-roster v2" or lines[-1] != "":
         raise Integrity("roster header")
     state = {"members": {}, "member_keys": {}, "roles": {r: [m, {}] for r, m in BUILT_IN.items()}, "envs": [],
-             "kept": set(), "keys": {}, "inject": set()}
+             "kept": set(), "keys": {}, "inject": set(), "ever": {}}
     prev = None
+
+    def check_lists(f, role):
+        keep, exposed = items(f["keep"]), items(f["exposed"])
+        if len(keep) > 100000 or len(exposed) > 100000:
+            raise Integrity("list too long")
+        perms = state["roles"][role][1]
+        for item in keep:
+            if "w" not in perms.get(item.split("/", 1)[0], ""):
+                raise Integrity("keep item outside what the member could write")
+        for item in exposed:
+            if "r" not in perms.get(item.split("/", 1)[0], ""):
+                raise Integrity("exposed item outside what the member could read")
+
     for seq, line in enumerate(lines[1:-1]):
         kind, fields = parse_line(line, ROSTER_LAYOUT)
         f = dict(fields)
@@ -195,6 +208,7 @@ def load_roster(text):
             state["project"] = f["project"]
             members[f["member"]] = (public_key(f["key"]), "owner")
             state["member_keys"][f["member"]] = f["key"]
+            state["ever"][public_key(f["key"])] = f["member"]
             continue
         actor = [r for k, r in members.values() if k == signer]
         actor_name = next((n for n, (k, _) in members.items() if k == signer), None)
@@ -239,11 +253,15 @@ def load_roster(text):
                 need(2)
             if f["member"] in members or any(k == public_key(f["key"]) for k, _ in members.values()):
                 raise Integrity("member exists")
+            if state["ever"].get(public_key(f["key"]), f["member"]) != f["member"]:
+                raise Integrity("member-add: the key was another member's")
             members[f["member"]] = (public_key(f["key"]), f["role"])
             state["member_keys"][f["member"]] = f["key"]
+            state["ever"][public_key(f["key"])] = f["member"]
         elif kind in ("member-remove", "member-role"):
             need(1)
             key, old = members[f["member"]]
+            check_lists(f, old)
             owners = [n for n, (_, r) in members.items() if is_owner(r)]
             new = f.get("role")
             if is_owner(old) or (new and is_owner(new)):
@@ -258,15 +276,18 @@ def load_roster(text):
             state["kept"].update((key, item) for item in items(f["keep"]))
         elif kind == "member-key":
             key, role = members[f["member"]]
-            if actor_name != f["member"]:
-                need(1)
-                if is_owner(role):
-                    need(2)
+            if actor_name == f["member"]:
+                raise Integrity("member-key: nobody replaces their own key")
+            need(1)
+            if is_owner(role):
+                need(2)
             new = public_key(f["key"])
-            if any(k == new for k, _ in members.values()):
-                raise Integrity("member-key: the key is a member's already")
+            if new in state["ever"]:
+                raise Integrity("member-key: the key was a member's before")
+            check_lists(f, role)
             members[f["member"]] = (new, role)
             state["member_keys"][f["member"]] = f["key"]
+            state["ever"][new] = f["member"]
             state["kept"].update((key, item) for item in items(f["keep"]))
         elif kind == "exposure-ack":
             need(1)

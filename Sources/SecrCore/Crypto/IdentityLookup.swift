@@ -39,8 +39,13 @@ public enum IdentityLookup {
     public static let keyTextVariables = ["SECR_IDENTITY", "SECR_TOKEN"]
 
     /// Parses identity text, unlocking it when it is passphrase-protected.
-    package static func open(_ text: String, source: String, prompt: PassphrasePrompt?) throws -> Identity {
+    /// Sources in order: `passphraseFile` (--passphrase-file), `$SECR_PASSPHRASE_FILE`,
+    /// `$SECR_PASSPHRASE`, then `prompt` (three tries).
+    package static func open(_ text: String, source: String, passphraseFile: String? = nil, prompt: PassphrasePrompt?) throws -> Identity {
         guard Identity.isProtected(text) else { return try Identity.parse(text, source: source) }
+        if let passphraseFile {
+            return try Identity.unlock(text, passphrase: try passphrase(fromFile: passphraseFile, origin: "--passphrase-file"), source: source)
+        }
         if let passphrase = try passphraseFromEnvironment() {
             return try Identity.unlock(text, passphrase: passphrase, source: source)
         }
@@ -58,15 +63,21 @@ public enum IdentityLookup {
         throw SecrError.denied("wrong passphrase for \(source)")
     }
 
-    /// `$SECR_PASSPHRASE`, else the first line of the file `$SECR_PASSPHRASE_FILE` names.
+    /// The first line of the file `$SECR_PASSPHRASE_FILE` names, else `$SECR_PASSPHRASE`.
     package static func passphraseFromEnvironment() throws -> SecretBytes? {
-        if let value = Environment.get("SECR_PASSPHRASE"), !value.isEmpty { return SecretBytes(copying: Array(value.utf8)) }
-        guard let file = Environment.nonEmpty("SECR_PASSPHRASE_FILE") else { return nil }
-        return try passphrase(fromFile: file, origin: "$SECR_PASSPHRASE_FILE")
+        if let file = Environment.nonEmpty("SECR_PASSPHRASE_FILE") { return try passphrase(fromFile: file, origin: "$SECR_PASSPHRASE_FILE") }
+        guard let value = Environment.get("SECR_PASSPHRASE"), !value.isEmpty else { return nil }
+        return SecretBytes(copying: Array(value.utf8))
     }
 
     /// The first line of a passphrase file (without its newline); refused when empty.
     package static func passphrase(fromFile file: String, origin: String) throws -> SecretBytes {
+        guard let mode = FileSystem.mode(file) else {
+            throw SecrError.denied("passphrase file \(file) (\(origin)) does not exist")
+        }
+        guard mode & 0o077 == 0 else {
+            throw SecrError.denied("passphrase file \(file) is accessible by group or others (mode \(String(mode, radix: 8)))", hint: "run `chmod 600 \(file)`")
+        }
         guard var bytes = try FileSystem.readIfExists(file) else {
             throw SecrError.denied("passphrase file \(file) (\(origin)) does not exist")
         }

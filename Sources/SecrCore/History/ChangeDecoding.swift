@@ -126,9 +126,18 @@ enum EnvironmentEvents {
                 if let old, old.hash(project: project, environment: environment) == new.hash(project: project, environment: environment) {
                     continue  // only re-sealed by a rotation
                 }
+                // Brought in by the merge from the side that made it: reported there. Only a
+                // change forward is: a version that goes down is shown here whatever the sides hold.
                 let newHash = new.hash(project: project, environment: environment)
-                if others.contains(where: { record($0.records[bytes])?.hash(project: project, environment: environment) == newHash }) {
-                    continue  // brought in by the merge from the side that made it
+                if new.version > old?.version ?? 0,
+                   others.contains(where: { record($0.records[bytes])?.hash(project: project, environment: environment) == newHash }) {
+                    continue
+                }
+                if let old, new.version < old.version {
+                    group = Group(action: "rollback", signer: nil, permitted: false, from: nil)
+                    if groups[group] == nil { order.append(group) }
+                    groups[group, default: []].append(AuditEvent.KeyVersion(key: key, from: old.version, to: new.version))
+                    continue
                 }
                 version = new.version
                 let verified = new.signatureIsValid(project: project, environment: environment)
@@ -137,7 +146,6 @@ enum EnvironmentEvents {
                 group = Group(action: new.isDeleted ? "unset" : from == nil ? "set" : "promote",
                               signer: verified ? name(of: new.signer) : nil, permitted: permitted, from: from)
             } else {
-                if others.contains(where: { $0.records[bytes] == nil }) { continue }  // reported on the side that removed it
                 group = Group(action: "remove", signer: nil, permitted: false, from: nil)
             }
             if groups[group] == nil { order.append(group) }
@@ -151,6 +159,7 @@ enum EnvironmentEvents {
             case "unset": summary = "unset \(list) in \(environment)"
             case "promote": summary = "promote \(list) to \(environment) from \((group.from ?? "?").replacingOccurrences(of: "@", with: " v"))"
             case "remove": summary = "removed \(list) from \(environment) without a tombstone"
+            case "rollback": summary = "brought back older versions of \(changed.map { "\($0.key) (v\($0.from ?? 0) → v\($0.to))" }.joined(separator: ", ")) in \(environment)"
             case "corrupt": summary = "wrote unreadable records for \(list) in \(environment)"
             default: summary = "set \(list) in \(environment)"
             }

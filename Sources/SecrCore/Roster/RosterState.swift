@@ -28,6 +28,9 @@ package struct RosterState: Sendable {
     package private(set) var members: [String: Member] = [:]
     /// Member name by key: signers are looked up once per entry and record, so this stays O(1).
     private var memberNames: [PublicKey: String] = [:]
+    /// Every key a member has ever held, with that member's name: a key never moves to another
+    /// name, so a signer's name is the same whichever roster state names it.
+    private var keyOwners: [PublicKey: String] = [:]
     package internal(set) var roles: [String: Role] = [:]
     package internal(set) var environments: [String] = []
     /// Records that stay valid although their signer may no longer write (by signer key).
@@ -65,6 +68,7 @@ package struct RosterState: Sendable {
         if let old { memberNames[old.key] = nil }
         members[member.name] = member
         memberNames[member.key] = member.name
+        keyOwners[member.key] = member.name
         updateReaderSets(removing: old, adding: member)
     }
 
@@ -258,6 +262,9 @@ package struct RosterState: Sendable {
             if let existing = member(withKey: key) {
                 throw SecrError.failure("that public key belongs to member '\(existing.name)' already", hint: "each member has their own identity; `secr keygen` makes one")
             }
+            if formatVersion >= 2, let owner = keyOwners[key], owner != name {
+                throw SecrError.failure("that public key was member '\(owner)'s; a key never moves to another name", hint: "each member has their own identity; `secr keygen` makes one")
+            }
             setMember(Member(name: name, key: key, role: role))
 
         case let .removeMember(name, keep, exposed):
@@ -267,6 +274,7 @@ package struct RosterState: Sendable {
                 try requireLevel(.all, "remove an owner")
                 guard owners.count > 1 else { throw SecrError.failure("\(name) is the last owner and cannot be removed", hint: "make someone else owner first (`secr member set-role NAME owner`)") }
             }
+            try checkLists(keep: keep, exposed: exposed, of: target)
             removeMember(named: name)
             record(keep: keep, exposed: exposed, for: target, seq: seq, time: time)
 
@@ -281,6 +289,7 @@ package struct RosterState: Sendable {
             if manageLevel(of: target) == .all && newRole.manage != .all && owners.count <= 1 {
                 throw SecrError.failure("\(name) is the last owner and cannot be demoted", hint: "make someone else owner first (`secr member set-role NAME owner`)")
             }
+            try checkLists(keep: keep, exposed: exposed, of: target)
             setMember(Member(name: name, key: target.key, role: role))
             record(keep: keep, exposed: exposed, for: target, seq: seq, time: time)
 
@@ -325,14 +334,21 @@ package struct RosterState: Sendable {
 
         case let .setKey(name, key, keep, exposed):
             let target = try requireMember(name)
-            if signer.name != name {
-                try requireLevel(.members, "replace another member's key")
-                if manageLevel(of: target) == .all { try requireLevel(.all, "replace an owner's key") }
+            // Never one's own: the entry is signed with the key it retires, and every re-key
+            // after it must be signed by someone who still reads.
+            guard signer.name != name else {
+                throw SecrError.denied("\(name) may not replace their own key", hint: "ask an admin or owner (another owner, for an owner's key) to run `secr member set-key \(name) NEWKEY`")
             }
+            try requireLevel(.members, "replace another member's key")
+            if manageLevel(of: target) == .all { try requireLevel(.all, "replace an owner's key") }
             if let existing = member(withKey: key) {
                 throw SecrError.failure(existing.name == name ? "\(name) has that key already; nothing to change"
                                         : "that public key belongs to member '\(existing.name)' already", hint: "each member has their own identity; `secr keygen` makes one")
             }
+            if let owner = keyOwners[key] {
+                throw SecrError.failure("that public key was \(owner == name ? "\(name)'s before" : "member '\(owner)'s"); a replacement key must be new", hint: "make one with `secr keygen`")
+            }
+            try checkLists(keep: keep, exposed: exposed, of: target)
             setMember(Member(name: name, key: key, role: target.role))
             record(keep: keep, exposed: exposed, for: target, seq: seq, time: time)
 
@@ -368,6 +384,26 @@ package struct RosterState: Sendable {
                 throw SecrError.failure("role '\(name)' is held by \(holders.joined(separator: ", "))", hint: "give them another role first (`secr member set-role NAME ROLE`)")
             }
             roles[name] = nil
+        }
+    }
+
+    /// At most this many items in one entry's `keep` or `exposed` list: a legitimate list names
+    /// one member's records or the values they could read, and an append-only roster must not
+    /// be made unusable by one huge entry.
+    static let maximumListItems = 100_000
+
+    /// What a membership entry may list: records the member signed in environments they could
+    /// write, values of environments they could read, both in the state before the entry.
+    /// Otherwise one's own `keep` list could make a forged production record valid.
+    private func checkLists(keep: [RecordID], exposed: [Exposure], of target: Member) throws {
+        guard keep.count <= RosterState.maximumListItems, exposed.count <= RosterState.maximumListItems else {
+            throw SecrError.integrity("a keep or exposed list has more than \(RosterState.maximumListItems) items")
+        }
+        for item in keep where !permission(of: target, in: item.environment).contains(.write) {
+            throw SecrError.integrity("keep lists \(item.text.prefix(120)), but \(target.name) could not write '\(item.environment.prefix(64))'; only their own writable records can be kept")
+        }
+        for item in exposed where !permission(of: target, in: item.environment).contains(.read) {
+            throw SecrError.integrity("exposed lists \(item.text.prefix(120)), but \(target.name) could not read '\(item.environment.prefix(64))'")
         }
     }
 

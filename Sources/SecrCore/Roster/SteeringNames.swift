@@ -41,6 +41,21 @@ package enum SteeringNames {
         "GEM_PATH": "decides which ruby gems load",
         "BUNDLE_GEMFILE": "decides which Gemfile bundler runs",
         "GOFLAGS": "changes every go command (e.g. -toolexec)",
+        "GOTOOLCHAIN": "makes go download and run another toolchain",
+        "GOPROXY": "decides where go downloads modules from",
+        "GOSUMDB": "decides which checksum database go trusts for modules",
+        "GONOSUMDB": "turns off go's checksum database for modules",
+        "GONOSUMCHECK": "turns off go's module checksums",
+        "GOINSECURE": "lets go download modules without TLS",
+        "GOPRIVATE": "turns off go's checksum database for modules",
+        "GONOPROXY": "decides which modules go downloads directly",
+        "HTTP_PROXY": "routes a program's traffic through another host",
+        "HTTPS_PROXY": "routes a program's traffic through another host",
+        "ALL_PROXY": "routes a program's traffic through another host",
+        "NO_PROXY": "decides which hosts skip the proxy",
+        "PSQLRC": "is a file of commands psql runs (\\! runs shell commands)",
+        "MYSQL_HOME": "decides which option files mysql reads",
+        "SQLITE_HISTORY": "decides where sqlite writes its history",
         "LESSOPEN": "is a command less runs on every file",
         "LESSCLOSE": "is a command less runs on every file",
         "PAGER": "is a command programs run to show text",
@@ -169,6 +184,9 @@ package enum SteeringNames {
         if let why = exact[upper] { return why }
         if let (_, why) = prefixes.first(where: { upper.hasPrefix($0.0) }) { return why }
         if upper.hasSuffix("_PRELOAD") { return "makes a loader or runtime load other code" }
+        // Every tool's own pager and editor (AWS_PAGER, GH_PAGER, PSQL_PAGER, KUBE_EDITOR, …).
+        if upper.hasSuffix("_PAGER") { return "is a command a program runs to show text" }
+        if upper.hasSuffix("_EDITOR") { return "is a command a program runs to edit" }
         return nil
     }
 

@@ -91,7 +91,7 @@ package enum LeakScan {
     static func managedValues(location: StoreLocation, identity: Identity?, expected: RosterExpectation, notes: inout [String]) -> ManagedValues? {
         guard location.exists else { return nil }
         guard let identity else {
-            notes.append("no identity: the values of this project's secrets were not checked (set SECR_IDENTITY or run `secr keygen`)")
+            notes.append("no identity opened: the values of this project's secrets were not checked (give one with --identity, $SECR_IDENTITY or the default file; `secr keygen` makes one)")
             return nil
         }
         guard let store = try? Store(location: location, expected: expected), let member = store.member(for: identity) else {

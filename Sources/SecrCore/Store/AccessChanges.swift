@@ -125,7 +125,9 @@ extension StoreTransaction {
         }
         var files: [String: EnvironmentFile] = [:]
         for environment in before.environments { files[environment] = try self.environment(environment) }
-        let keep = before.environments.flatMap { environment in
+        // Records signed with the old key in environments NAME may write stay valid; elsewhere
+        // they were kept already, under the old key, by the entry that took the write away.
+        let keep = before.environments.filter { before.permission(of: target, in: $0).contains(.write) }.flatMap { environment in
             (files[environment]?.allRecords ?? []).filter { $0.signer == target.key }.map { $0.id(project: before.projectID, environment: environment) }
         }
         let exposed = try readable.flatMap { environment -> [Exposure] in

@@ -28,6 +28,9 @@ package struct CloneState: Sendable {
     let legacyPins: String?
     /// The root of the roster being read: seen versions belong to one project.
     var root = ""
+    /// A merge, rebase, cherry-pick or revert is in progress: the work tree may hold the other
+    /// side's files, and `git merge --abort` can take them back, so nothing moves forward.
+    var merging = false
 
     /// The same clone state, for the roster with `root`.
     func forRoot(_ root: String) -> CloneState {
@@ -44,9 +47,13 @@ package struct CloneState: Sendable {
 
     package static func of(_ location: StoreLocation) -> CloneState {
         if let root = location.repositoryRoot, let git = GitDirectory.find(workTree: root) {
-            return CloneState(directory: Path.join(git.common, "secr"),
-                              storeKey: Path.relative(location.directory, to: root) ?? location.directory,
-                              branch: git.currentBranch, defaultBranch: git.defaultBranch, legacyPins: Path.join(git.own, "secr-pins"))
+            var state = CloneState(directory: Path.join(git.common, "secr"),
+                                   storeKey: Path.relative(location.directory, to: root) ?? location.directory,
+                                   branch: git.currentBranch, defaultBranch: git.defaultBranch, legacyPins: Path.join(git.own, "secr-pins"))
+            state.merging = ["MERGE_HEAD", "CHERRY_PICK_HEAD", "REVERT_HEAD", "rebase-merge", "rebase-apply"].contains {
+                FileSystem.exists(Path.join(git.own, $0))
+            }
+            return state
         }
         return CloneState(directory: Path.parent(IdentityLookup.defaultPath), storeKey: location.directory, branch: "",
                           defaultBranch: "", legacyPins: nil)
@@ -126,6 +133,7 @@ package struct CloneState: Sendable {
 
     /// Moves the checked-out branch's pin (a detached HEAD keeps none, but the root is pinned).
     package func savePin(_ pin: Pin) throws {
+        if merging, pinnedRoot() != nil { return }
         let mine = branch ?? ""
         if branch == nil, pinnedRoot() != nil { return }
         var lines = pinLines().filter { line in PinLine(line).map { !($0.store == pinKey && $0.branch == mine) } ?? false }
@@ -191,7 +199,7 @@ package struct CloneState: Sendable {
 
     /// Raises the seen versions on this branch where they are higher.
     func raiseSeen(_ versions: [String: Int], of environment: String, incarnation: Int) throws {
-        guard let directory = branchDirectory else { return }
+        guard !merging, let directory = branchDirectory else { return }
         var merged = seenVersions(of: environment, incarnation: incarnation)
         var changed = false
         for (key, version) in versions where version > merged[key] ?? 0 {

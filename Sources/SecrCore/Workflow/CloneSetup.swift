@@ -6,7 +6,20 @@ package enum CloneSetup {
     package struct Status: Sendable {
         package let drivers: Bool
         package let hook: Bool
-        package var isComplete: Bool { drivers && hook }
+        /// Whether the repository's attributes route `.secr` files to the drivers (a commit that
+        /// tidies `.gitattributes` turns them off in every clone).
+        package var attributes = true
+        package var isComplete: Bool { drivers && hook && attributes }
+    }
+
+    /// The attribute lines the drivers need, in the work tree's `.gitattributes` or the git
+    /// directory's `info/attributes`.
+    static func hasAttributes(workTree: String, git: GitDirectory) -> Bool {
+        let texts = [Path.join(workTree, ".gitattributes"), Path.join(git.common, "info/attributes")].compactMap {
+            (try? FileSystem.readIfExists($0)).flatMap { $0 }.map { String(decoding: $0, as: UTF8.self) }
+        }
+        let present = Set(texts.flatMap { $0.split(separator: "\n").map { String($0.trimmingSpaces()) } })
+        return StoreInitializer.attributesLines.prefix(2).allSatisfy(present.contains)
     }
 
     /// Read from the config file and hooks directory without libgit2, so commands on the read
@@ -30,7 +43,9 @@ package enum CloneSetup {
         }
         let hooks = hooksPath.map { Path.absolute($0, from: workTree) } ?? Path.join(git.common, "hooks")
         let script = (try? FileSystem.readIfExists(Path.join(hooks, "pre-commit"))).flatMap { $0 }.map { String(decoding: $0, as: UTF8.self) } ?? ""
-        return Status(drivers: merge && diff, hook: script.contains(PreCommitHook.marker))
+        var status = Status(drivers: merge && diff, hook: script.contains(PreCommitHook.marker))
+        if FileSystem.exists(Path.join(workTree, ".secr")) { status.attributes = hasAttributes(workTree: workTree, git: git) }
+        return status
     }
 
     /// Registers the drivers and installs the hook; says what it did. Running it again changes
@@ -39,8 +54,14 @@ package enum CloneSetup {
         let had = status(workTree: repository.workdir)
         try GitDrivers.install(in: repository)
         let hook = try PreCommitHook.install(in: repository)
-        return [had?.drivers == true ? "the diff and merge drivers are registered already" : "registered the diff and merge drivers in this clone's git config",
-                hook]
+        var said = [had?.drivers == true ? "the diff and merge drivers are registered already" : "registered the diff and merge drivers in this clone's git config",
+                    hook]
+        if had?.attributes == false,
+           try StoreInitializer.ensureLines(StoreInitializer.attributesLines, in: Path.join(repository.workdir, ".gitattributes"),
+                                            comment: "# secr: review and merge environment files with secr") {
+            said.append("restored the lines in .gitattributes that send .secr files to secr's drivers; commit .gitattributes")
+        }
+        return said
     }
 
     /// The notice for a clone that lacks the drivers or the hook, said once by every secr
@@ -51,7 +72,8 @@ package enum CloneSetup {
         if let ci = Environment.nonEmpty("CI"), ci != "0", ci.lowercased() != "false" { return nil }
         guard let root = location.repositoryRoot, let status = status(workTree: root), !status.isComplete else { return nil }
         let missing = [status.drivers ? nil : "no merge and diff drivers (a merge of .secr files conflicts on ciphertext)",
-                       status.hook ? nil : "no pre-commit hook (nothing stops a plaintext .env being committed)"].compactMap { $0 }
+                       status.hook ? nil : "no pre-commit hook (nothing stops a plaintext .env being committed)",
+                       status.attributes ? nil : "no .gitattributes lines sending .secr files to the drivers (someone removed them; merges of .secr files run as text)"].compactMap { $0 }
         return "this clone is not set up for secr: \(missing.joined(separator: ", and ")); run `secr setup` once in it"
     }
 }

@@ -55,17 +55,14 @@ struct Context {
     func identity() throws -> Identity {
         if let resolvedIdentity { return resolvedIdentity }
         let (text, source) = try IdentityLookup.locate(explicitFile: value(Global.identity))
-        let identity = try IdentityLookup.open(text, source: source, prompt: passphrasePrompt)
+        let identity = try IdentityLookup.open(text, source: source, passphraseFile: value(Global.passphraseFile), prompt: passphrasePrompt)
         resolvedIdentity = identity
         return identity
     }
 
-    /// --passphrase-file when given, else a hidden prompt on /dev/tty.
+    /// A hidden prompt on /dev/tty (after --passphrase-file and the environment).
     var passphrasePrompt: IdentityLookup.PassphrasePrompt {
-        if let file = value(Global.passphraseFile) {
-            return { _ in try IdentityLookup.passphrase(fromFile: file, origin: "--passphrase-file") }
-        }
-        return { question in try SecretInput.promptTerminal(question) }
+        { question in try SecretInput.promptTerminal(question) }
     }
 
     var writeOptions: WriteOptions {

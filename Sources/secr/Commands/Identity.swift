@@ -32,7 +32,12 @@ let identityCommand = CommandSpec(
             }
             // Read from exactly the file that is written back, whatever else the environment names.
             let (text, source) = try IdentityLookup.locate(explicitFile: path)
-            let identity = try IdentityLookup.open(text, source: source, prompt: context.passphrasePrompt)
+            guard !FileSystem.isSymbolicLink(path) else {
+                throw SecrError(.failure, "\(path) is a symbolic link; rewriting it would leave the key where it points in its old form",
+                                hint: "give the real file with --identity \(FileSystem.realPath(path) ?? "PATH")")
+            }
+            let identity = try IdentityLookup.open(text, source: source, passphraseFile: context.value(Global.passphraseFile),
+                                                   prompt: context.passphrasePrompt)
             let passphrase = context.has(IdentityOptions.remove)
                 ? nil : try newPassphrase(context, for: path, newFile: context.value(IdentityOptions.newFile), environmentFirst: "SECR_NEW_PASSPHRASE")
             try IdentityLookup.write(identity, to: path, replacing: true, passphrase: passphrase,

@@ -60,8 +60,8 @@ let memberCommand = CommandSpec(
                 decrypts nothing written from now on; NAME's records signed with the old key stay valid,
                 and anything the old key signs later does not. The exposure report lists every value the
                 old key could decrypt: rotate those at their provider. Admins and owners replace others'
-                keys (owners' keys only owners); any member may replace their own. You must be able to
-                read every environment NAME reads.
+                keys (owners' keys only owners); nobody replaces their own. The new key must never have
+                been a member's. You must be able to read every environment NAME reads.
                 """,
             arguments: [ArgumentSpec("NAME", completion: .member), ArgumentSpec("PUBKEY")], options: [jsonFlag.spec]
         ) { parsed in

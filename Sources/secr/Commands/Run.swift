@@ -32,9 +32,9 @@ let runCommand = CommandSpec(
         $SECR_IDENTITY, $SECR_TOKEN, $SECR_IDENTITY_FILE and $SECR_PASSPHRASE* are removed from
         CMD's environment: it gets the secrets, not your key. On GitHub Actions every value is
         first registered for masking in the log (::add-mask:: lines on stderr; --no-mask to opt out).
-        CMD gets $SECR_RUN_ENV (the environment injected) and $SECR_RUN_PROJECT (the roster root).
+        CMD gets $SECR_RUN_ENV and $SECR_ENV (the environment injected) and $SECR_RUN_PROJECT (the roster root).
         A `secr run` inside it for the same project runs its command as it is, without an
-        identity: without -e it uses the outer environment; with another -e it fails (exit 2),
+        identity: without -e it uses the outer environment; with another -e or $SECR_ENV it fails (exit 2),
         because the values around it are the outer environment's.
         Keys whose names steer how programs start (PATH, LD_*, GIT_*, NODE_OPTIONS, PYTHON*, SECR_*,
         …: see README) are never injected unless an owner allowed that exact name
@@ -50,12 +50,15 @@ let runCommand = CommandSpec(
     // open with its verification cache.
     if Environment.nonEmpty(NestedRun.environmentVariable) == nil { _ = try context.identity() }
     let store = try context.store()
-    let explicit = context.value(Global.env)
+    // The outer run sets SECR_ENV to what it injected, so an inherited one agrees with it; a
+    // different one was set on purpose in between, like -e.
+    let explicit = context.value(Global.env) ?? Environment.nonEmpty("SECR_ENV")
     if let outer = NestedRun.outer(project: store.roster.rootHash) {
         guard explicit == nil || explicit == outer else {
             throw SecrError(.usage, "this secr run for \(explicit!) is inside a secr run for \(outer), whose values it would mix with \(explicit!)'s",
                                 hint: "run it outside (for example `secr run -e \(explicit!) -- …` from the shell), or drop -e to use \(outer)")
         }
+        for name in credentialVariables { unsetenv(name) }
         return try exec(command, context: context)
     }
     let (values, withheld) = try store.deliverableValues(in: context.environment, identity: try context.identity())
@@ -68,6 +71,7 @@ let runCommand = CommandSpec(
     // identity can read.
     for name in credentialVariables { unsetenv(name) }
     setenv(NestedRun.environmentVariable, context.environment, 1)
+    setenv("SECR_ENV", context.environment, 1)
     setenv(NestedRun.projectVariable, store.roster.rootHash, 1)
     for (key, value) in values {
         var bytes = value.withUnsafeBytes { Array($0) } + [0]

@@ -52,7 +52,16 @@ let scanCommand = CommandSpec(
         let cwd = try FileSystem.currentDirectory()
         let location = (try? context.location()) ?? StoreLocation(directory: Path.join(cwd, ".secr"), repositoryRoot: nil)
         var allowlist = try Allowlist.load(location.allowlistPath)
-        let identity = try? context.identity()
+        var identity: Identity?
+        do {
+            identity = try context.identity()
+        } catch {
+            // An identity that exists but cannot be opened here (a passphrase and no terminal, as
+            // in a GUI git client) leaves the managed-value layer out: said even with --quiet.
+            if location.exists, (try? IdentityLookup.locate(explicitFile: context.value(Global.identity))) != nil {
+                context.console.warning("the values of this project's secrets were not checked: \((error as? SecrError)?.message ?? "\(error)"). Other layers ran. For git clients without a terminal, set SECR_PASSPHRASE_FILE in their environment")
+            }
+        }
         if let identity, location.exists { VerificationCache.shared.load(for: location, identity: identity) }
         let report = try LeakScan.run(mode, location: location, allowlist: allowlist, identity: identity,
                                       expected: try context.expectation())
