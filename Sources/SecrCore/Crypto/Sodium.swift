@@ -234,6 +234,25 @@ enum Sodium {
     }
 
     /// BLAKE2b of `prefix ‖ secret`, without copying the secret into an array.
+    /// `H(lp(a) ‖ lp(b) ‖ …)` without building the concatenation.
+    static func blake2b(lengthPrefixed parts: [UInt8]...) -> [UInt8] {
+        _ = ready
+        let stateSize = crypto_generichash_statebytes()
+        let state = UnsafeMutableRawPointer.allocate(byteCount: stateSize, alignment: 64)
+        defer { state.deallocate() }
+        let handle = OpaquePointer(state)
+        var out = [UInt8](repeating: 0, count: 32)
+        crypto_generichash_init(handle, nil, 0, 32)
+        for part in parts {
+            let n = UInt32(part.count)
+            let length: [UInt8] = [UInt8(n >> 24), UInt8((n >> 16) & 0xff), UInt8((n >> 8) & 0xff), UInt8(n & 0xff)]
+            crypto_generichash_update(handle, length, 4)
+            crypto_generichash_update(handle, part, UInt64(part.count))
+        }
+        crypto_generichash_final(handle, &out, 32)
+        return out
+    }
+
     static func blake2b(_ secret: SecretBytes, prefix: [UInt8], outputLength: Int = 32) -> [UInt8] {
         _ = ready
         let stateSize = crypto_generichash_statebytes()

@@ -21,7 +21,7 @@ package final class VerificationCache: Sendable {
     /// The process's cache: empty, and not written anywhere, until `load` names a file.
     package static let shared = VerificationCache()
 
-    /// At most this many facts are kept; past it, the file keeps only what this run used.
+    /// At most this many facts are kept; past it, the file keeps only what this run added.
     static let capacity = 400_000
     static let magic = Array("secr-cache v1\n".utf8)
     static let keyDomain = "secr-v2 cache key"
@@ -29,30 +29,44 @@ package final class VerificationCache: Sendable {
     static let signatureDomain = Array("secr-v2 verified signature".utf8)
     static let valueKeyDomain = Array("secr-v2 sealed value key".utf8)
 
+    /// A 32-byte digest as four words: hashable without a heap allocation.
     struct DigestKey: Hashable, Sendable {
         let a: UInt64, b: UInt64, c: UInt64, d: UInt64
 
         init(_ bytes: [UInt8]) {
-            func word(_ offset: Int) -> UInt64 {
-                var value: UInt64 = 0
-                for i in 0..<8 { value |= UInt64(bytes[offset + i]) << (8 * i) }
-                return value
-            }
+            self = bytes.withUnsafeBufferPointer { DigestKey(UnsafeRawBufferPointer($0)) }
+        }
+
+        init(_ raw: UnsafeRawBufferPointer) {
+            func word(_ offset: Int) -> UInt64 { UInt64(bigEndian: raw.loadUnaligned(fromByteOffset: offset, as: UInt64.self)) }
             (a, b, c, d) = (word(0), word(8), word(16), word(24))
         }
 
+        /// Byte order, so sorted files can be searched.
+        static func < (x: DigestKey, y: DigestKey) -> Bool { (x.a, x.b, x.c, x.d) < (y.a, y.b, y.c, y.d) }
+
         func append(to out: inout [UInt8]) {
-            for value in [a, b, c, d] { for i in 0..<8 { out.append(UInt8(truncatingIfNeeded: value >> (8 * i))) } }
+            for value in [a, b, c, d] { for i in (0..<8).reversed() { out.append(UInt8(truncatingIfNeeded: value >> (8 * i))) } }
         }
+    }
+
+    /// What the file held, kept as it was decrypted: sorted digests (then sorted digest and
+    /// value key pairs), searched in place, so loading costs one decryption however large.
+    private struct Loaded: Sendable {
+        let plain: SecretBytes
+        let signatureCount: Int
+        let signaturesOffset: Int
+        let valueKeyCount: Int
+        let valueKeysOffset: Int
     }
 
     private struct Contents: ~Copyable {
         var path: String?
         var key: SecretBytes?
         var context: [UInt8] = []
+        var loaded: Loaded?
         var signatures: Set<DigestKey> = []
         var valueKeys: [DigestKey: SecretBytes] = [:]
-        var used: Set<DigestKey> = []
         var dirty = false
     }
 
@@ -67,21 +81,22 @@ package final class VerificationCache: Sendable {
         let key = SecretBytes(copying: derived)
         wipe(&derived)
         let context = Array(VerificationCache.fileDomain.utf8) + identity.publicKey.bytes
-        var signatures: Set<DigestKey> = [], valueKeys: [DigestKey: SecretBytes] = [:]
+        var loaded: Loaded?
         if let bytes = try? FileSystem.readIfExists(path, followLinks: false),
            bytes.count > VerificationCache.magic.count + Nonce.size, bytes.starts(with: VerificationCache.magic) {
             let nonce = Nonce(uncheckedBytes: Array(bytes[VerificationCache.magic.count..<(VerificationCache.magic.count + Nonce.size)]))
             let sealed = Array(bytes[(VerificationCache.magic.count + Nonce.size)...])
             if let plain = Sodium.decrypt(sealed, key: key, nonce: nonce, additionalData: context) {
-                plain.withUnsafeBytes { raw in VerificationCache.decode(raw, signatures: &signatures, valueKeys: &valueKeys) }
+                loaded = VerificationCache.layout(plain)
             }
         }
         contents.withLock {
             $0.path = path
             $0.key = key
             $0.context = context
-            $0.signatures = signatures
-            $0.valueKeys = valueKeys
+            $0.loaded = loaded
+            $0.signatures = []
+            $0.valueKeys = [:]
         }
     }
 
@@ -91,18 +106,45 @@ package final class VerificationCache: Sendable {
         let snapshot: (path: String, key: SecretBytes, context: [UInt8], plain: SecretBytes)? = contents.withLock { state in
             guard state.dirty, let path = state.path, let key = state.key else { return nil }
             state.dirty = false
-            let total = state.signatures.count + state.valueKeys.count
-            let keep: (DigestKey) -> Bool = total > VerificationCache.capacity ? { [used = state.used] in used.contains($0) } : { _ in true }
-            let signatures = state.signatures.filter(keep), valueKeys = state.valueKeys.filter { keep($0.key) }
+            var signatures = Array(state.signatures)
+            var valueKeys = state.valueKeys.map { ($0.key, $0.value) }
+            // Past the capacity the file keeps only what this run added.
+            if let loaded = state.loaded, loaded.signatureCount + loaded.valueKeyCount + signatures.count + valueKeys.count <= VerificationCache.capacity {
+                loaded.plain.withUnsafeBytes { raw in
+                    for i in 0..<loaded.signatureCount {
+                        signatures.append(DigestKey(UnsafeRawBufferPointer(rebasing: raw[(loaded.signaturesOffset + 32 * i)...].prefix(32))))
+                    }
+                    for i in 0..<loaded.valueKeyCount {
+                        let at = loaded.valueKeysOffset + 64 * i
+                        valueKeys.append((DigestKey(UnsafeRawBufferPointer(rebasing: raw[at..<(at + 32)])),
+                                          SecretBytes(copying: raw[(at + 32)..<(at + 64)])))
+                    }
+                }
+            }
+            signatures.sort(by: <)
+            valueKeys.sort { $0.0 < $1.0 }
             var out: [UInt8] = []
             out.reserveCapacity(8 + signatures.count * 32 + valueKeys.count * 64)
             VerificationCache.appendCount(signatures.count, to: &out)
-            for digest in signatures { digest.append(to: &out) }
+            var previous: DigestKey?
+            var unique = 0
+            for digest in signatures where digest != previous {
+                digest.append(to: &out)
+                previous = digest
+                unique += 1
+            }
+            VerificationCache.setCount(unique, at: 0, in: &out)
+            let keysCountOffset = out.count
             VerificationCache.appendCount(valueKeys.count, to: &out)
-            for (digest, valueKey) in valueKeys {
+            previous = nil
+            unique = 0
+            for (digest, valueKey) in valueKeys where digest != previous {
                 digest.append(to: &out)
                 valueKey.withUnsafeBytes { out.append(contentsOf: $0) }
+                previous = digest
+                unique += 1
             }
+            VerificationCache.setCount(unique, at: keysCountOffset, in: &out)
             defer { wipe(&out) }
             return (path, key, state.context, SecretBytes(copying: out))
         }
@@ -117,17 +159,13 @@ package final class VerificationCache: Sendable {
     /// Ed25519 verification, answered from the cache when these exact bytes verified before.
     func verify(_ signature: Signature, message: [UInt8], publicKey: [UInt8]) -> Bool {
         guard contents.withLock({ $0.key != nil }) else { return Sodium.verify(signature, message: message, publicKey: publicKey) }
-        let digest = DigestKey(Sodium.blake2b(VerificationCache.lengthPrefixed(VerificationCache.signatureDomain)
-            + VerificationCache.lengthPrefixed(publicKey) + VerificationCache.lengthPrefixed(signature.bytes) + VerificationCache.lengthPrefixed(message)))
+        let digest = DigestKey(Sodium.blake2b(lengthPrefixed: VerificationCache.signatureDomain, publicKey, signature.bytes, message))
         if contents.withLock({ state in
-            guard state.signatures.contains(digest) else { return false }
-            state.used.insert(digest)
-            return true
+            state.signatures.contains(digest) || state.loaded.map { VerificationCache.find(digest, in: $0, values: false) != nil } ?? false
         }) { return true }
         guard Sodium.verify(signature, message: message, publicKey: publicKey) else { return false }
         contents.withLock { state in
             state.signatures.insert(digest)
-            state.used.insert(digest)
             state.dirty = true
         }
         return true
@@ -136,20 +174,49 @@ package final class VerificationCache: Sendable {
     /// Opens a record's sealed value key, answered from the cache when this box opened before.
     func openValueKey(_ sealed: [UInt8], publicKey: BoxPublicKey, secretKey: SecretBytes) -> SecretBytes? {
         guard contents.withLock({ $0.key != nil }) else { return Sodium.openSealed(sealed, publicKey: publicKey, secretKey: secretKey) }
-        let digest = DigestKey(Sodium.blake2b(VerificationCache.lengthPrefixed(VerificationCache.valueKeyDomain)
-            + VerificationCache.lengthPrefixed(publicKey.bytes) + VerificationCache.lengthPrefixed(sealed)))
+        let digest = DigestKey(Sodium.blake2b(lengthPrefixed: VerificationCache.valueKeyDomain, publicKey.bytes, sealed))
         if let known = contents.withLock({ state -> SecretBytes? in
-            guard let key = state.valueKeys[digest] else { return nil }
-            state.used.insert(digest)
-            return key
+            if let key = state.valueKeys[digest] { return key }
+            guard let loaded = state.loaded, let at = VerificationCache.find(digest, in: loaded, values: true) else { return nil }
+            return loaded.plain.withUnsafeBytes { SecretBytes(copying: $0[(at + 32)..<(at + 64)]) }
         }) { return known }
         guard let opened = Sodium.openSealed(sealed, publicKey: publicKey, secretKey: secretKey) else { return nil }
         contents.withLock { state in
             state.valueKeys[digest] = opened
-            state.used.insert(digest)
             state.dirty = true
         }
         return opened
+    }
+
+    /// Where the loaded file holds `digest` (the byte offset of its entry), by binary search.
+    private static func find(_ digest: DigestKey, in loaded: Loaded, values: Bool) -> Int? {
+        let (count, offset, stride) = values ? (loaded.valueKeyCount, loaded.valueKeysOffset, 64) : (loaded.signatureCount, loaded.signaturesOffset, 32)
+        return loaded.plain.withUnsafeBytes { raw -> Int? in
+            var low = 0, high = count
+            while low < high {
+                let middle = (low + high) / 2
+                let at = offset + middle * stride
+                let candidate = DigestKey(UnsafeRawBufferPointer(rebasing: raw[at..<(at + 32)]))
+                if candidate == digest { return at }
+                if candidate < digest { low = middle + 1 } else { high = middle }
+            }
+            return nil
+        }
+    }
+
+    /// Checks the counts of a decrypted file against its length; nil when they do not fit (a
+    /// bug, not an attack: the file was authenticated).
+    private static func layout(_ plain: SecretBytes) -> Loaded? {
+        plain.withUnsafeBytes { raw -> Loaded? in
+            func count(at offset: Int) -> Int? {
+                guard offset + 4 <= raw.count else { return nil }
+                return Int(raw[offset]) << 24 | Int(raw[offset + 1]) << 16 | Int(raw[offset + 2]) << 8 | Int(raw[offset + 3])
+            }
+            guard let signatures = count(at: 0), signatures <= capacity else { return nil }
+            let keysAt = 4 + 32 * signatures
+            guard let keys = count(at: keysAt), keys <= capacity, keysAt + 4 + 64 * keys == raw.count else { return nil }
+            return Loaded(plain: plain, signatureCount: signatures, signaturesOffset: 4, valueKeyCount: keys, valueKeysOffset: keysAt + 4)
+        }
     }
 
     // MARK: Encoding
@@ -164,31 +231,11 @@ package final class VerificationCache: Sendable {
         out += [UInt8(n >> 24), UInt8((n >> 16) & 0xff), UInt8((n >> 8) & 0xff), UInt8(n & 0xff)]
     }
 
-    /// Reads what `save` wrote; anything malformed leaves what was read so far (the file was
-    /// authenticated, so malformed means a bug, not an attack).
-    static func decode(_ raw: UnsafeRawBufferPointer, signatures: inout Set<DigestKey>, valueKeys: inout [DigestKey: SecretBytes]) {
-        var offset = 0
-        func count() -> Int? {
-            guard offset + 4 <= raw.count else { return nil }
-            defer { offset += 4 }
-            return Int(raw[offset]) << 24 | Int(raw[offset + 1]) << 16 | Int(raw[offset + 2]) << 8 | Int(raw[offset + 3])
-        }
-        func digest() -> DigestKey? {
-            guard offset + 32 <= raw.count else { return nil }
-            defer { offset += 32 }
-            return DigestKey(Array(raw[offset..<(offset + 32)]))
-        }
-        guard let signatureCount = count(), signatureCount <= capacity else { return }
-        signatures.reserveCapacity(signatureCount)
-        for _ in 0..<signatureCount {
-            guard let d = digest() else { return }
-            signatures.insert(d)
-        }
-        guard let keyCount = count(), keyCount <= capacity else { return }
-        for _ in 0..<keyCount {
-            guard let d = digest(), offset + 32 <= raw.count else { return }
-            valueKeys[d] = SecretBytes(copying: raw[offset..<(offset + 32)])
-            offset += 32
-        }
+    static func setCount(_ count: Int, at offset: Int, in out: inout [UInt8]) {
+        let n = UInt32(count)
+        out[offset] = UInt8(n >> 24)
+        out[offset + 1] = UInt8((n >> 16) & 0xff)
+        out[offset + 2] = UInt8((n >> 8) & 0xff)
+        out[offset + 3] = UInt8(n & 0xff)
     }
 }

@@ -1,3 +1,5 @@
+import Glibc
+
 /// One line of a secr file: a kind word, then `name=value` fields separated by single spaces.
 ///
 /// Every roster entry, environment header, reader and record is such a line (docs/FORMAT.md §2).
@@ -78,6 +80,10 @@ struct Line: Equatable {
     /// field except those in `excluding`, each as a length-prefixed name and value.
     func signedMessage(domain: String, context: [(String, String)] = [], excluding: Set<String>) -> [UInt8] {
         var message = CanonicalEncoder()
+        var size = 4 * (2 + context.count * 2 + fields.count * 2) + domain.utf8.count + kind.utf8.count
+        for (name, value) in context { size += name.utf8.count + value.utf8.count }
+        for field in fields { size += field.name.utf8.count + field.value.utf8.count }
+        message.bytes.reserveCapacity(size)
         message.append(domain)
         for (name, value) in context {
             message.append(name)
@@ -97,12 +103,23 @@ struct Line: Equatable {
 struct CanonicalEncoder {
     var bytes: [UInt8] = []
 
-    mutating func append(_ text: String) { append(Array(text.utf8)) }
+    mutating func append(_ text: String) {
+        let utf8 = text.utf8
+        appendLength(utf8.count)
+        if utf8.withContiguousStorageIfAvailable({ bytes.append(contentsOf: $0) }) == nil { bytes.append(contentsOf: utf8) }
+    }
 
     mutating func append(_ data: [UInt8]) {
-        let n = UInt32(data.count)
-        bytes += [UInt8(n >> 24), UInt8((n >> 16) & 0xff), UInt8((n >> 8) & 0xff), UInt8(n & 0xff)]
-        bytes += data
+        appendLength(data.count)
+        bytes.append(contentsOf: data)
+    }
+
+    private mutating func appendLength(_ count: Int) {
+        let n = UInt32(count)
+        bytes.append(UInt8(n >> 24))
+        bytes.append(UInt8((n >> 16) & 0xff))
+        bytes.append(UInt8((n >> 8) & 0xff))
+        bytes.append(UInt8(n & 0xff))
     }
 }
 
@@ -187,24 +204,27 @@ func splitLines(_ bytes: [UInt8], file: String) throws -> [Substring] {
 /// UTF-8, ends with a newline and holds no CR. One pass; ASCII files (all of secr's) skip the
 /// UTF-8 decoder.
 func lineRanges(_ bytes: UnsafeBufferPointer<UInt8>, file: String) throws -> [Range<Int>] {
-    var ascii = true, carriageReturn = false
     var ranges: [Range<Int>] = []
-    var start = 0
-    for index in 0..<bytes.count {
-        let byte = bytes[index]
-        if byte == 0x0a {
-            ranges.append(start..<index)
-            start = index + 1
-        } else if byte >= 0x80 {
-            ascii = false
-        } else if byte == 0x0d {
-            carriageReturn = true
-        }
+    guard let base = bytes.baseAddress else {
+        throw SecrError.integrity("\(file) is not in secr's line format (it must end with a newline and use LF line ends)", hint: "restore it with `git checkout -- \(file)`")
     }
-    if !ascii, String(validating: bytes, as: UTF8.self) == nil {
+    // Newlines by memchr; CR and non-ASCII bytes by one OR-and-compare pass the compiler
+    // vectorises. ASCII files (all of secr's) skip the UTF-8 decoder.
+    var start = 0
+    while start < bytes.count, let newline = memchr(base + start, 0x0a, bytes.count - start) {
+        let end = base.distance(to: newline.assumingMemoryBound(to: UInt8.self))
+        ranges.append(start..<end)
+        start = end + 1
+    }
+    var high: UInt8 = 0, carriageReturns = 0
+    for byte in bytes {
+        high |= byte
+        carriageReturns &+= byte == 0x0d ? 1 : 0
+    }
+    if high & 0x80 != 0, String(validating: bytes, as: UTF8.self) == nil {
         throw SecrError.integrity("\(file) is not UTF-8 text; it was corrupted (restore it with `git checkout -- \(file)`)")
     }
-    guard bytes.last == 0x0a, !carriageReturn else {
+    guard bytes.last == 0x0a, carriageReturns == 0 else {
         throw SecrError.integrity("\(file) is not in secr's line format (it must end with a newline and use LF line ends)", hint: "restore it with `git checkout -- \(file)`")
     }
     return ranges
@@ -213,16 +233,22 @@ func lineRanges(_ bytes: UnsafeBufferPointer<UInt8>, file: String) throws -> [Ra
 /// Git's conflict markers (`<<<<<<< `, `=======`, `>>>>>>> ` at a line start): what a merge
 /// without secr's merge driver leaves in a store file.
 package func hasConflictMarkers(_ bytes: [UInt8]) -> Bool {
-    var atLineStart = true
-    var index = 0
-    while index < bytes.count {
-        if atLineStart {
-            for marker in [Array("<<<<<<< ".utf8), Array(">>>>>>> ".utf8)] where bytes[index...].starts(with: marker) { return true }
+    bytes.withUnsafeBufferPointer { buffer in
+        guard let base = buffer.baseAddress else { return false }
+        let open = Array("<<<<<<< ".utf8), close = Array(">>>>>>> ".utf8)
+        var index = 0
+        // Line starts found with memchr: a store file has thousands of lines.
+        while index < buffer.count {
+            let first = buffer[index]
+            if first == 0x3c || first == 0x3e {
+                let rest = UnsafeBufferPointer(rebasing: buffer[index...])
+                if rest.starts(with: open) || rest.starts(with: close) { return true }
+            }
+            guard let newline = memchr(base + index, 0x0a, buffer.count - index) else { return false }
+            index = base.distance(to: newline.assumingMemoryBound(to: UInt8.self)) + 1
         }
-        atLineStart = bytes[index] == 0x0a
-        index += 1
+        return false
     }
-    return false
 }
 
 extension SecrError {
