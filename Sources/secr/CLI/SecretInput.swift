@@ -30,26 +30,7 @@ enum SecretInput {
 
     /// Prompts on stderr and reads one line from the terminal with echo off.
     static func prompt(_ text: String) throws -> SecretBytes {
-        Console.write(STDERR_FILENO, Array(text.utf8))
-        var saved = termios()
-        let canHide = tcgetattr(STDIN_FILENO, &saved) == 0
-        if canHide {
-            var hidden = saved
-            hidden.c_lflag &= ~tcflag_t(ECHO)
-            tcsetattr(STDIN_FILENO, TCSAFLUSH, &hidden)
-        }
-        defer {
-            if canHide { tcsetattr(STDIN_FILENO, TCSAFLUSH, &saved) }
-            Console.write(STDERR_FILENO, [0x0a])
-        }
-        var line: [UInt8] = []
-        defer { wipe(&line) }
-        var byte: UInt8 = 0
-        while read(STDIN_FILENO, &byte, 1) == 1, byte != 0x0a {
-            line.append(byte)
-        }
-        if line.last == 0x0d { line.removeLast() }
-        return SecretBytes(copying: line)
+        hiddenLine(asking: text, on: STDIN_FILENO, echoTo: STDERR_FILENO)
     }
 }
 
@@ -60,23 +41,29 @@ extension SecretInput {
         let tty = open("/dev/tty", O_RDWR | O_NOCTTY | O_CLOEXEC)
         guard tty >= 0 else { return nil }
         defer { close(tty) }
-        Console.write(tty, Array(question.utf8))
+        return hiddenLine(asking: question, on: tty, echoTo: tty)
+    }
+
+    /// Writes `question` to `out`, then reads one line from `input` with the terminal's echo
+    /// off (when it is a terminal), and restores the echo whatever happens.
+    private static func hiddenLine(asking question: String, on input: Int32, echoTo out: Int32) -> SecretBytes {
+        Console.write(out, Array(question.utf8))
         var saved = termios()
-        let canHide = tcgetattr(tty, &saved) == 0
+        let canHide = tcgetattr(input, &saved) == 0
         if canHide {
             var hidden = saved
             hidden.c_lflag &= ~tcflag_t(ECHO)
-            tcsetattr(tty, TCSAFLUSH, &hidden)
+            tcsetattr(input, TCSAFLUSH, &hidden)
         }
         defer {
-            if canHide { tcsetattr(tty, TCSAFLUSH, &saved) }
-            Console.write(tty, [0x0a])
+            if canHide { tcsetattr(input, TCSAFLUSH, &saved) }
+            Console.write(out, [0x0a])
         }
         var line: [UInt8] = []
         defer { wipe(&line) }
         var byte: UInt8 = 0
         while true {
-            let n = read(tty, &byte, 1)
+            let n = read(input, &byte, 1)
             if n < 0 && errno == EINTR { continue }
             guard n == 1, byte != 0x0a else { break }
             line.append(byte)
