@@ -428,6 +428,24 @@ final class Team: @unchecked Sendable {
         #expect(log.stdout.contains("brought back older versions of A (v2 → v1)"), "\(log.stdout)")
     }
 
+    /// A back-dated commit on a merged branch is listed with its branch, not below the genesis.
+    @Test func theLogKeepsABackDatedCommitAboveItsAncestors() throws {
+        let team = try Team()
+        try team.git(team.alice, "checkout", "-q", "-b", "side")
+        #expect(try team.secr(team.alice, "set", "C=side", "--no-commit", as: "alice").status == 0)
+        let old = ["GIT_AUTHOR_DATE": "2001-01-01T00:00:00Z", "GIT_COMMITTER_DATE": "2001-01-01T00:00:00Z"]
+        #expect(try team.box.exec(URL(fileURLWithPath: "/usr/bin/git"), ["commit", "-qm", "old"], env: old, directory: team.alice).status == 0)
+        try team.git(team.alice, "checkout", "-q", "main")
+        #expect(try team.secr(team.alice, "set", "D=main", as: "alice").status == 0)
+        try team.git(team.alice, "merge", "-q", "--no-edit", "side")
+        let log = try team.secr(team.alice, "log", "--json", as: "alice")
+        let summaries = (try JSONSerialization.jsonObject(with: log.stdoutData) as? [[String: Any]] ?? []).compactMap { $0["summary"] as? String }
+        let side = try #require(summaries.firstIndex { $0.hasPrefix("set C") })
+        let genesis = try #require(summaries.firstIndex { $0.hasPrefix("create project") })
+        #expect(side < genesis, "\(summaries)")
+        #expect(try team.secr(team.alice, "log", "-n", "3", as: "alice").stdout.contains("set C"))
+    }
+
     /// `git merge --abort` after a read during the merge is not a rollback.
     @Test func aReadDuringAMergeDoesNotMoveThePin() throws {
         let team = try Team(setupBob: true)

@@ -54,9 +54,11 @@ final class StoreHistory {
 
     func forEachChange(from tip: String? = nil, excluding: Set<String> = [], _ body: (StoreChange) throws -> Void) throws {
         guard let head = tip ?? history.head(), !excluding.contains(head) else { return }
-        // Pass 1, newest first by commit time: the commits whose store subtree differs from
-        // their first parent's. The walk follows parents itself, so a shallow clone's missing
-        // parents mark the boundary instead of failing the walk.
+        // Pass 1, children before parents (newest first among commits that are ready, as
+        // `git log --date-order`): the commits whose store subtree differs from their first
+        // parent's. Commit times are whatever the committer set, so a back-dated commit must not
+        // sort below its own ancestors. The walk follows parents itself, so a shallow clone's
+        // missing parents mark the boundary instead of failing the walk.
         var changed: [(commit: GitCommit, parentTree: String?, otherTrees: [String?])] = []
         var commits: [String: GitCommit?] = [:]
         func lookup(_ id: String) throws -> GitCommit? {
@@ -65,11 +67,29 @@ final class StoreHistory {
             commits[id] = commit
             return commit
         }
+        func parents(of commit: GitCommit) -> [String] {
+            (firstParentOnly ? Array(commit.parents.prefix(1)) : commit.parents).filter { !excluding.contains($0) }
+        }
+        // How many of each commit's children are still to come.
+        var waiting: [String: Int] = [:]
+        var reached: Set<String> = [head], stack = [head]
+        while let id = stack.popLast() {
+            guard let commit = try lookup(id) else { continue }
+            for parent in parents(of: commit) {
+                waiting[parent, default: 0] += 1
+                if reached.insert(parent).inserted { stack.append(parent) }
+            }
+        }
         var frontier: [GitCommit] = try lookup(head).map { [$0] } ?? []
-        var queued: Set<String> = [head]
         while let index = frontier.indices.max(by: { frontier[$0].time < frontier[$1].time }) {
             let commit = frontier.remove(at: index)
             commitsExamined += 1
+            defer {
+                for parent in parents(of: commit) {
+                    waiting[parent, default: 1] -= 1
+                    if waiting[parent] == 0, let next = try? lookup(parent) { frontier.append(next) }
+                }
+            }
             var parentTree: String?
             if let parent = commit.parents.first {
                 guard let parentCommit = try lookup(parent) else {
@@ -82,10 +102,6 @@ final class StoreHistory {
             if commit.storeTree != parentTree {
                 let others = firstParentOnly ? [] : try commit.parents.dropFirst().compactMap { try lookup($0) }.map(\.storeTree)
                 changed.append((commit, parentTree, others))
-            }
-            for parent in firstParentOnly ? Array(commit.parents.prefix(1)) : commit.parents where !queued.contains(parent) && !excluding.contains(parent) {
-                queued.insert(parent)
-                if let next = try lookup(parent) { frontier.append(next) }
             }
         }
 
