@@ -1,6 +1,7 @@
 #ifndef SECR_CSYSTEM_SHIM_H
 #define SECR_CSYSTEM_SHIM_H
 #include <sys/ioctl.h>
+#include <unistd.h>
 #include <sys/prctl.h>
 #include <sys/random.h>
 
@@ -16,5 +17,14 @@ static inline int secr_set_undumpable(void) {
 static inline int secr_unread_bytes(int fd) {
     int count = 0;
     return ioctl(fd, FIONREAD, &count) == 0 ? count : -1;
+}
+
+/* execvp with an environment of its own (glibc's execvpe is a GNU extension the module does
+   not export): `secr run` builds the child's environment in one array, since setenv per value
+   scans the whole environment each time. Searches PATH as execvp does. */
+extern char **__environ;  /* glibc's own name for environ, not exported to Swift twice */
+static inline int secr_execvpe(const char *file, char *const argv[], char *const envp[]) {
+    __environ = (char **)envp;
+    return execvp(file, argv);
 }
 #endif

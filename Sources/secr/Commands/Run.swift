@@ -1,3 +1,4 @@
+import CSystem
 import Glibc
 import SecrCLI
 import SecrCore
@@ -73,24 +74,56 @@ let runCommand = CommandSpec(
     setenv(NestedRun.environmentVariable, context.environment, 1)
     setenv("SECR_ENV", context.environment, 1)
     setenv(NestedRun.projectVariable, store.roster.rootHash, 1)
-    for (key, value) in values {
-        var bytes = value.withUnsafeBytes { Array($0) } + [0]
-        bytes.withUnsafeBufferPointer { buffer in
-            buffer.withMemoryRebound(to: CChar.self) { chars in
-                if let text = chars.baseAddress { _ = setenv(key, text, override ? 1 : 0) }
-            }
-        }
-        wipe(&bytes)
+    // One new environment array, not a setenv per value: glibc's setenv scans the whole
+    // environment each time, which made 10,000 values quadratic.
+    var injected: [String: SecretBytes] = [:]
+    for (key, value) in values { injected[key] = value }
+    var entries: [UnsafeMutablePointer<CChar>?] = []
+    var present: Set<String> = []
+    var owned: [(UnsafeMutablePointer<CChar>, Int)] = []
+    var entry = environ
+    while let pointer = entry.pointee {
+        let name = String(cString: pointer).prefix { $0 != "=" }
+        present.insert(String(name))
+        if !(override && injected[String(name)] != nil) { entries.append(pointer) }
+        entry += 1
     }
-    return try exec(command, context: context)
+    for (key, value) in values where override || !present.contains(key) {
+        let size = key.utf8.count + 1 + value.count + 1
+        let buffer = UnsafeMutablePointer<CChar>.allocate(capacity: size)
+        var offset = 0
+        for byte in key.utf8 { buffer[offset] = CChar(bitPattern: byte); offset += 1 }
+        buffer[offset] = CChar(bitPattern: 0x3d)
+        offset += 1
+        value.withUnsafeBytes { raw in
+            for byte in raw { buffer[offset] = CChar(bitPattern: byte); offset += 1 }
+        }
+        buffer[offset] = 0
+        owned.append((buffer, size))
+        entries.append(buffer)
+    }
+    entries.append(nil)
+    defer {
+        // Reached only when exec failed: the values do not outlive secr in memory.
+        for (buffer, size) in owned {
+            buffer.update(repeating: 0, count: size)
+            buffer.deallocate()
+        }
+    }
+    return try entries.withUnsafeMutableBufferPointer { list in try exec(command, environment: list.baseAddress, context: context) }
 }
 
 /// Replaces secr with the command; returns only when that fails (127 not found, 126 otherwise).
-private func exec(_ command: [String], context: Context) throws -> Int32 {
+/// `environment` replaces the process environment (nil: keep it).
+private func exec(_ command: [String], environment: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>? = nil, context: Context) throws -> Int32 {
     let program = command[0]
     VerificationCache.shared.save()  // exec never returns to main's save
     var argv: [UnsafeMutablePointer<CChar>?] = command.map { strdup($0) } + [nil]
-    execvp(program, &argv)
+    if let environment {
+        secr_execvpe(program, &argv, environment)
+    } else {
+        execvp(program, &argv)
+    }
     let code = errno
     if code == ENOENT {
         context.console.error("\(program): command not found (check the name and your PATH)")
