@@ -49,14 +49,7 @@ extension StoreTransaction {
             throw SecrError.failure("you would lose read access to \(lostRead.joined(separator: ", ")), which must be rotated by someone who keeps it", hint: "ask another admin or owner to make this change")
         }
         let affected = lostRead + gainedRead
-        let cannotRead = affected.filter { !before.permission(of: actor, in: $0).contains(.read) }
-        guard cannotRead.isEmpty else {
-            let able = before.members.values.filter { member in
-                member.name != name && before.manageLevel(of: member) > .none
-                    && affected.allSatisfy { before.permission(of: member, in: $0).contains(.read) }
-            }.map(\.name).sorted()
-            throw SecrError.denied("this change must re-key \(affected.joined(separator: ", ")), and \(actor.name) cannot read \(cannotRead.joined(separator: ", ")); nothing was changed. \(able.isEmpty ? "No manager can read all of them." : "Ask \(able.joined(separator: " or ")).")")
-        }
+        try requireReader(of: affected, actor: actor, notCounting: name, in: before, change: "this change must re-key")
 
         // Load every file before the roster changes: they verify against the old state.
         var files: [String: EnvironmentFile] = [:]
@@ -92,6 +85,19 @@ extension StoreTransaction {
         return (summary, ExposureReport(member: name, exposures: exposed, rotatedEnvironments: lostRead, likelyPublic: likelyPublic))
     }
 
+    /// A change that re-keys `environments` needs an actor who reads them all; otherwise it names
+    /// the managers (other than the member concerned) who could make it.
+    private func requireReader(of environments: [String], actor: Member, notCounting name: String, in before: RosterState,
+                               change: String) throws {
+        let cannotRead = environments.filter { !before.permission(of: actor, in: $0).contains(.read) }
+        guard !cannotRead.isEmpty else { return }
+        let able = before.members.values.filter { member in
+            member.name != name && before.manageLevel(of: member) > .none
+                && environments.allSatisfy { before.permission(of: member, in: $0).contains(.read) }
+        }.map(\.name).sorted()
+        throw SecrError.denied("\(change) \(environments.joined(separator: ", ")), and \(actor.name) cannot read \(cannotRead.joined(separator: ", ")); nothing was changed. \(able.isEmpty ? "No manager can read all of them." : "Ask \(able.joined(separator: " or ")).")")
+    }
+
     /// Which exposed values look like configuration rather than credentials.
     private func triage(_ exposed: [Exposure], files: [String: EnvironmentFile], keys: [String: EnvironmentKey]) throws -> [Exposure: String] {
         var result: [Exposure: String] = [:]
@@ -116,13 +122,7 @@ extension StoreTransaction {
         var probe = before
         try probe.apply(.setKey(name: name, key: key, keep: [], exposed: []), by: actor, seq: roster.lines.count, time: time)
         let readable = before.environments.filter { before.permission(of: target, in: $0).contains(.read) }
-        let cannotRead = readable.filter { !before.permission(of: actor, in: $0).contains(.read) }
-        guard cannotRead.isEmpty else {
-            let able = before.members.values.filter { member in
-                member.name != name && before.manageLevel(of: member) > .none && readable.allSatisfy { before.permission(of: member, in: $0).contains(.read) }
-            }.map(\.name).sorted()
-            throw SecrError.denied("replacing \(name)'s key re-keys \(readable.joined(separator: ", ")), and \(actor.name) cannot read \(cannotRead.joined(separator: ", ")); nothing was changed. \(able.isEmpty ? "No manager can read all of them." : "Ask \(able.joined(separator: " or ")).")")
-        }
+        try requireReader(of: readable, actor: actor, notCounting: name, in: before, change: "replacing \(name)'s key re-keys")
         var files: [String: EnvironmentFile] = [:]
         for environment in before.environments { files[environment] = try self.environment(environment) }
         // Records signed with the old key in environments NAME may write stay valid; elsewhere
