@@ -8,9 +8,10 @@ import Synchronization
 ///   lp(signature) ‖ lp(message))`. A hit skips the curve arithmetic and nothing else: every
 ///   roster rule, permission, freshness and version check still runs on every read, so a hit
 ///   means only that these very bytes were verified before. A changed byte is a miss.
-/// - a value key unsealed: `H(lp("secr-v2 sealed value key") ‖ lp(environment public key) ‖
-///   lp(sealed box))` → the 32-byte key the box opened to. The key commitment and the AEAD still
-///   check it on every use.
+/// - a sealed box opened: `H(lp("secr-v2 sealed value key") ‖ lp(recipient public key) ‖
+///   lp(sealed box))` → the 32 bytes it opened to: a record's value key (the key commitment and
+///   the AEAD still check it on every use), or the environment key in the identity's own reader
+///   line (still checked against the header's public key on every use).
 ///
 /// The file lives in the clone state directory, mode 0600, encrypted and authenticated with
 /// XChaCha20-Poly1305 under a key derived from the identity's secret seed: only that identity
@@ -171,8 +172,9 @@ package final class VerificationCache: Sendable {
         return true
     }
 
-    /// Opens a record's sealed value key, answered from the cache when this box opened before.
-    func openValueKey(_ sealed: [UInt8], publicKey: BoxPublicKey, secretKey: SecretBytes) -> SecretBytes? {
+    /// Opens a sealed box (a record's value key, or the environment key in the caller's reader
+    /// line), answered from the cache when this box opened before.
+    func openSealed(_ sealed: [UInt8], publicKey: BoxPublicKey, secretKey: SecretBytes) -> SecretBytes? {
         guard contents.withLock({ $0.key != nil }) else { return Sodium.openSealed(sealed, publicKey: publicKey, secretKey: secretKey) }
         let digest = DigestKey(Sodium.blake2b(lengthPrefixed: VerificationCache.valueKeyDomain, publicKey.bytes, sealed))
         if let known = contents.withLock({ state -> SecretBytes? in

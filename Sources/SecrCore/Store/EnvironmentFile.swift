@@ -268,7 +268,7 @@ package struct EnvironmentFile {
             let who = roster.grantors(of: name)
             throw integrity("has no reader line for \(member.name), although the roster lets them read it; \(who.joined(separator: " or ")) can re-grant access with `secr rotate -e \(name)`")
         }
-        guard let secret = Sodium.openSealed(line.box.bytes, publicKey: try identity.publicKey.boxPublicKey(), secretKey: identity.boxSecretKey),
+        guard let secret = VerificationCache.shared.openSealed(line.box.bytes, publicKey: try identity.publicKey.boxPublicKey(), secretKey: identity.boxSecretKey),
               secret.count == Sodium.boxSecretKeyBytes,
               try Sodium.boxPublicKey(ofSecretKey: secret) == publicKey else {
             throw integrity("the reader line for \(member.name) does not open to the environment key in the header; the line or header was altered")
