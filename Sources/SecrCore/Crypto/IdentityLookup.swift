@@ -60,7 +60,7 @@ public enum IdentityLookup {
                 continue
             }
         }
-        throw SecrError.denied("wrong passphrase for \(source)")
+        throw SecrError.denied("wrong passphrase for \(source)", hint: "check $SECR_PASSPHRASE / --passphrase-file and try again; a forgotten passphrase cannot be recovered: make a new identity (`secr keygen`) and ask an admin to run `secr member set-key NAME NEWKEY`")
     }
 
     /// The first line of the file `$SECR_PASSPHRASE_FILE` names, else `$SECR_PASSPHRASE`.

@@ -77,7 +77,7 @@ extension Identity {
         }
         let key = try Sodium.passwordKey(passphrase, salt: salt, operations: ops, memory: mem * 1024)
         guard let seed = Sodium.secretboxOpen(box, key: key, nonce: Nonce(uncheckedBytes: nonce)) else {
-            throw SecrError.denied("wrong passphrase for \(source) (or the file was altered)")
+            throw SecrError.denied("wrong passphrase for \(source) (or the file was altered)", hint: "check $SECR_PASSPHRASE / --passphrase-file and try again; a forgotten passphrase cannot be recovered: make a new identity (`secr keygen`) and ask an admin to run `secr member set-key NAME NEWKEY`")
         }
         return try Identity(seed: seed)
     }

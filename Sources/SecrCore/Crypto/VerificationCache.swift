@@ -157,9 +157,13 @@ package final class VerificationCache: Sendable {
         try? FileSystem.writeAtomically(snapshot.path, VerificationCache.magic + nonce + sealed, mode: 0o600)
     }
 
+    /// Whether `load` named a file: before that (commands without an identity) every check goes
+    /// straight to libsodium and nothing is remembered.
+    private var isLoaded: Bool { contents.withLock { $0.key != nil } }
+
     /// Ed25519 verification, answered from the cache when these exact bytes verified before.
     func verify(_ signature: Signature, message: [UInt8], publicKey: [UInt8]) -> Bool {
-        guard contents.withLock({ $0.key != nil }) else { return Sodium.verify(signature, message: message, publicKey: publicKey) }
+        guard isLoaded else { return Sodium.verify(signature, message: message, publicKey: publicKey) }
         let digest = DigestKey(Sodium.blake2b(lengthPrefixed: VerificationCache.signatureDomain, publicKey, signature.bytes, message))
         if contents.withLock({ state in
             state.signatures.contains(digest) || state.loaded.map { VerificationCache.find(digest, in: $0, values: false) != nil } ?? false
@@ -175,7 +179,7 @@ package final class VerificationCache: Sendable {
     /// Opens a sealed box (a record's value key, or the environment key in the caller's reader
     /// line), answered from the cache when this box opened before.
     func openSealed(_ sealed: [UInt8], publicKey: BoxPublicKey, secretKey: SecretBytes) -> SecretBytes? {
-        guard contents.withLock({ $0.key != nil }) else { return Sodium.openSealed(sealed, publicKey: publicKey, secretKey: secretKey) }
+        guard isLoaded else { return Sodium.openSealed(sealed, publicKey: publicKey, secretKey: secretKey) }
         let digest = DigestKey(Sodium.blake2b(lengthPrefixed: VerificationCache.valueKeyDomain, publicKey.bytes, sealed))
         if let known = contents.withLock({ state -> SecretBytes? in
             if let key = state.valueKeys[digest] { return key }
