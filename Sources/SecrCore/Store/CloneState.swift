@@ -1,3 +1,5 @@
+import Synchronization
+
 /// What this clone has seen of a store, kept outside the repository so that no push can change
 /// it (docs/FORMAT.md §6):
 /// - the root of the store's roster (its genesis), one per store;
@@ -224,7 +226,18 @@ package struct GitDirectory: Sendable {
     /// `origin/HEAD`'s branch as a local ref, else `refs/heads/main` or `refs/heads/master`.
     package let defaultBranch: String?
 
+    /// Found once per work tree and process: a command asks for it several times (the clone
+    /// state, the setup notice, merge sides), and nothing secr does moves HEAD to another branch.
+    private static let found = Mutex<[String: GitDirectory?]>([:])
+
     package static func find(workTree root: String) -> GitDirectory? {
+        if let known = found.withLock({ $0[root] }) { return known }
+        let result = locate(workTree: root)
+        found.withLock { $0[root] = result }
+        return result
+    }
+
+    private static func locate(workTree root: String) -> GitDirectory? {
         let dotGit = Path.join(root, ".git")
         let own: String
         if FileSystem.isDirectory(dotGit) {
