@@ -446,6 +446,26 @@ final class Team: @unchecked Sendable {
         #expect(try team.secr(team.alice, "log", "-n", "3", as: "alice").stdout.contains("set C"))
     }
 
+    /// A change staged into a merge verifies what it builds on, like any change: a forged record
+    /// left in the merged file by the other side stops it, and nothing is staged.
+    @Test func aChangeDuringAMergeRefusesAForgedFileItBuildsOn() throws {
+        let team = try Team(setupBob: true)
+        _ = try team.box.keygen("mallory")
+        #expect(try team.secr(team.alice, "set", "A=alice", as: "alice").status == 0)
+        try team.git(team.alice, "push", "-q")
+        #expect(try team.secr(team.bob, "set", "A=bob", as: "bob").status == 0)
+        #expect(try team.git(team.bob, "pull", "-q", "--no-rebase", expectSuccess: false).status != 0)
+        let store = team.bob.appendingPathComponent(".secr").path
+        #expect(try team.box.forge("record", store, "development", team.box.identityPath("mallory"), "B", "planted").status == 0)
+        let refused = try team.secr(team.bob, "set", "A=agreed", as: "bob")
+        #expect(refused.status == 4, "\(refused.stderr)")
+        #expect(try team.git(team.bob, "ls-files", "-u").stdout.contains("development.secr"), "still unmerged: nothing was staged")
+        // Control: resolved again from git's own stages, the same change is staged into the merge.
+        #expect(try team.secr(team.bob, "resolve", as: "bob").status == 1, "A still differs on both sides")
+        let staged = try team.secr(team.bob, "set", "A=agreed", as: "bob")
+        #expect(staged.status == 0 && staged.stderr.contains("staged into it"), "\(staged.stderr)")
+    }
+
     /// `git merge --abort` after a read during the merge is not a rollback.
     @Test func aReadDuringAMergeDoesNotMoveThePin() throws {
         let team = try Team(setupBob: true)
