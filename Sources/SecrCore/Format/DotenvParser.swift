@@ -18,6 +18,8 @@ package enum DotenvParser {
 
     package static func parse(_ bytes: [UInt8], file: String) throws -> Result {
         var parser = Cursor(bytes: bytes, file: file)
+        // A UTF-8 byte-order mark, as Windows editors write it, is not part of the first key.
+        if bytes.starts(with: [0xef, 0xbb, 0xbf]) { parser.position = 3 }
         var entries: [Entry] = [], warnings: [String] = []
         while true {
             parser.skip { $0 == 0x20 || $0 == 0x09 || $0 == 0x0a || $0 == 0x0d }
@@ -26,7 +28,7 @@ package enum DotenvParser {
                 parser.skipLine()
                 continue
             }
-            let line = parser.line
+            let line = parser.currentLine()
             if parser.hasPrefix("export ") || parser.hasPrefix("export\t") {
                 parser.position += 6
                 parser.skip { $0 == 0x20 || $0 == 0x09 }
@@ -84,8 +86,20 @@ package enum DotenvParser {
             UInt8(ascii: "t"): 0x09, UInt8(ascii: "v"): 0x0b,
         ]
 
+        /// The line at `counted`; `currentLine()` counts on from there, so numbering every
+        /// entry costs one pass over the file, not one per entry.
+        var counted = 0, countedLine = 1
+
         var peek: UInt8? { position < bytes.count ? bytes[position] : nil }
-        var line: Int { bytes[..<position].reduce(1) { $1 == 0x0a ? $0 + 1 : $0 } }
+
+        /// The 1-based line of `position`, which only moves forward.
+        mutating func currentLine() -> Int {
+            while counted < position {
+                if bytes[counted] == 0x0a { countedLine += 1 }
+                counted += 1
+            }
+            return countedLine
+        }
 
         func hasPrefix(_ text: String) -> Bool { bytes[position...].starts(with: text.utf8) }
 
@@ -135,14 +149,20 @@ package enum DotenvParser {
             let start = position
             skip { $0 != 0x0a && $0 != 0x0d }
             var end = position
+            // One pass: at each run of blanks, look at the byte after the run (not after each blank).
             var index = start
             while index < end {
-                if (bytes[index] == 0x20 || bytes[index] == 0x09), let hash = bytes[index..<end].firstIndex(where: { $0 != 0x20 && $0 != 0x09 }),
-                   bytes[hash] == UInt8(ascii: "#") {
+                guard bytes[index] == 0x20 || bytes[index] == 0x09 else {
+                    index += 1
+                    continue
+                }
+                var after = index
+                while after < end, bytes[after] == 0x20 || bytes[after] == 0x09 { after += 1 }
+                if after < end, bytes[after] == UInt8(ascii: "#") {
                     end = index
                     break
                 }
-                index += 1
+                index = after
             }
             while end > start, bytes[end - 1] == 0x20 || bytes[end - 1] == 0x09 { end -= 1 }
             return SecretBytes(copying: bytes[start..<end])

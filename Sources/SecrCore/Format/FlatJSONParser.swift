@@ -65,12 +65,44 @@ package enum FlatJSONParser {
             return Array(bytes[start..<position])
         }
 
+        /// Exactly four hex digits (no sign, no spaces: `UInt32(_:radix:)` would take `+041`).
         mutating func hex4() throws -> UInt32 {
-            guard position + 4 <= bytes.count, let value = UInt32(String(decoding: bytes[position..<position + 4], as: UTF8.self), radix: 16) else {
-                throw fail("bad \\u escape")
+            guard position + 4 <= bytes.count else { throw fail("bad \\u escape: four hex digits must follow") }
+            var value: UInt32 = 0
+            for byte in bytes[position..<position + 4] {
+                let digit: UInt8
+                switch byte {
+                case UInt8(ascii: "0")...UInt8(ascii: "9"): digit = byte - UInt8(ascii: "0")
+                case UInt8(ascii: "a")...UInt8(ascii: "f"): digit = byte - UInt8(ascii: "a") + 10
+                case UInt8(ascii: "A")...UInt8(ascii: "F"): digit = byte - UInt8(ascii: "A") + 10
+                default: throw fail("bad \\u escape: four hex digits must follow")
+                }
+                value = value << 4 | UInt32(digit)
             }
             position += 4
             return value
+        }
+
+        /// The scalar of a `\u` escape whose four digits are next; a high surrogate must be
+        /// followed by a `\u` low surrogate, and a low one may not stand alone.
+        mutating func unicodeEscape() throws -> UnicodeScalar {
+            let first = try hex4()
+            switch first {
+            case 0xd800..<0xdc00:
+                guard bytes[position...].starts(with: [0x5c, UInt8(ascii: "u")]) else {
+                    throw fail("bad \\u escape: a high surrogate must be followed by a \\u low surrogate")
+                }
+                position += 2
+                let low = try hex4()
+                guard (0xdc00..<0xe000).contains(low) else {
+                    throw fail("bad \\u escape: a high surrogate must be followed by a \\u low surrogate")
+                }
+                return UnicodeScalar(0x10000 + ((first - 0xd800) << 10) + (low - 0xdc00))!
+            case 0xdc00..<0xe000:
+                throw fail("bad \\u escape: a low surrogate without a high one")
+            default:
+                return UnicodeScalar(first)!
+            }
         }
 
         mutating func string() throws -> [UInt8] {
@@ -90,15 +122,9 @@ package enum FlatJSONParser {
                     case UInt8(ascii: "b"): out.append(0x08)
                     case UInt8(ascii: "f"): out.append(0x0c)
                     case UInt8(ascii: "u"):
-                        var scalar = try hex4()
-                        if (0xd800..<0xdc00).contains(scalar), bytes[position...].starts(with: [0x5c, UInt8(ascii: "u")]) {
-                            position += 2
-                            let low = try hex4()
-                            scalar = 0x10000 + ((scalar - 0xd800) << 10) + (low - 0xdc00)
-                        }
-                        guard let unicode = UnicodeScalar(scalar) else { throw fail("bad \\u escape") }
-                        out += Array(String(Character(unicode)).utf8)
-                    default: out.append(escape)
+                        out += Array(String(Character(try unicodeEscape())).utf8)
+                    case UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "/"): out.append(escape)
+                    default: throw fail("unknown escape \(escape > 0x20 && escape < 0x7f ? "\\" + String(UnicodeScalar(escape)) : "byte \(escape)") in a string (JSON has \\\\ \\\" \\/ \\b \\f \\n \\r \\t \\u)")
                     }
                 default:
                     guard byte >= 0x20 else { throw fail("control character in a string") }
