@@ -60,7 +60,7 @@ package final class GitRepository {
         }
     }
 
-    private func relative(_ path: String) throws -> String {
+    func relative(_ path: String) throws -> String {
         guard let relative = Path.relative(path, to: workdir) else {
             throw SecrError.failure("\(path) is outside the work tree \(workdir)")
         }
@@ -92,9 +92,11 @@ package final class GitRepository {
     package func commit(_ paths: [String], message: String, fallbackAuthor: String) throws -> String {
         try checkCommittable()
         let repo = repository.pointer
-        // The index is updated after the commit; a held index lock would fail that half way.
-        if let git = GitDirectory.find(workTree: workdir), FileSystem.exists(Path.join(git.own, "index.lock")) {
-            throw SecrError.failure("another git process is running in this repository (\(Path.join(git.own, "index.lock")) exists); wait for it to finish, or remove that file if no git is running, then run secr again")
+        // The index is updated after the commit, and the branch's ref is moved by it: a lock
+        // held on either would fail the commit half way.
+        if let held = lockFiles.first(where: FileSystem.exists) {
+            throw SecrError.failure("another git process is running in this repository (\(held) exists); nothing was changed",
+                                    hint: "wait for it to finish, or remove that file if no git is running, then run secr again")
         }
 
         var parent: OpaquePointer?
@@ -280,4 +282,42 @@ extension GitRepository {
 
     /// Whether a merge (of any kind: merge, rebase, cherry-pick, revert) is in progress.
     package var isMerging: Bool { git_repository_state(handle) != Int32(GIT_REPOSITORY_STATE_NONE.rawValue) }
+}
+
+extension GitRepository {
+    /// The lock files a commit takes: the index's and the checked-out branch's.
+    var lockFiles: [String] {
+        guard let git = GitDirectory.find(workTree: workdir) else { return [] }
+        return [Path.join(git.own, "index.lock")] + (git.currentBranch.map { [Path.join(git.common, $0 + ".lock")] } ?? [])
+    }
+
+    /// Removes those lock files that were made at or after `time` (ns since the epoch): what a
+    /// secr killed inside its commit left. Older ones are someone else's and stay.
+    func removeLocks(madeSince time: Int64) {
+        for lock in lockFiles {
+            if let made = FileSystem.fingerprint(lock)?.modified, made >= time { try? FileSystem.remove(lock) }
+        }
+    }
+
+    /// Whether HEAD's tree holds the work tree file at `path` exactly (for a file that does not
+    /// exist: holds nothing there). How a recovering secr tells that a commit landed.
+    package func headHoldsFile(at path: String) -> Bool {
+        guard let relativePath = try? relative(path) else { return false }
+        var headOid = git_oid()
+        var commit: OpaquePointer?, tree: OpaquePointer?, entry: OpaquePointer?
+        defer {
+            if let entry { git_tree_entry_free(entry) }
+            if let tree { git_tree_free(tree) }
+            if let commit { git_commit_free(commit) }
+        }
+        guard git_reference_name_to_id(&headOid, handle, "HEAD") == 0, git_commit_lookup(&commit, handle, &headOid) == 0,
+              git_commit_tree(&tree, commit) == 0 else { return false }
+        let found = git_tree_entry_bypath(&entry, tree, relativePath) == 0
+        guard FileSystem.exists(path) else { return !found }
+        guard found, let entry, let stored = git_tree_entry_id(entry) else { return false }
+        var onDisk = git_oid()
+        guard git_odb_hashfile(&onDisk, path, GIT_OBJECT_BLOB) == 0 else { return false }
+        var expected = stored.pointee
+        return git_oid_equal(&onDisk, &expected) == 1
+    }
 }

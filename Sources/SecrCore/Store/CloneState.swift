@@ -76,7 +76,7 @@ package struct CloneState: Sendable {
         return String(decoding: out, as: UTF8.self)
     }
 
-    private static func shortHash(_ text: String) -> String { Sodium.hex(Array(Sodium.blake2b(Array(text.utf8)).prefix(8))) }
+    static func shortHash(_ text: String) -> String { Sodium.hex(Array(Sodium.blake2b(Array(text.utf8)).prefix(8))) }
 
     var pinsPath: String { Path.join(directory, "pins") }
     var storeSeenDirectory: String { Path.join(directory, "seen-\(CloneState.shortHash(storeKey))") }

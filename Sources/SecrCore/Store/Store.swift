@@ -18,13 +18,15 @@ public final class Store {
     public init(location: StoreLocation, expected: RosterExpectation = RosterExpectation()) throws {
         self.location = location
         try location.checkContained()
+        StoreReads.willRead(location.rosterPath, of: location)
         guard let bytes = try FileSystem.readIfExists(location.rosterPath, followLinks: false) else {
             throw SecrError.failure("no secr store at \(location.display(location.directory))", hint: "run `secr init` in your repository, or point at a store with --store DIR")
         }
         if hasConflictMarkers(bytes) { throw SecrError.conflicted(location.display(location.rosterPath)) }
         roster = try Roster.load(bytes, file: location.display(location.rosterPath), expectedRoot: expected.root)
         clone = CloneState.of(location).forRoot(roster.rootHash)
-        notices = try RosterPin.check(roster, location: location, clone: clone, expected: expected)
+        notices = try RosterPin.check(roster, location: location, clone: clone, expected: expected,
+                                      mayAdvance: Store.mayAdvance(on: location.rosterPath, of: location))
     }
 
     /// The environment's file, parsed and checked against the roster (public data only) and
@@ -79,6 +81,7 @@ public final class Store {
     /// the caller has verified. A clone state that cannot be written weakens rollback
     /// protection but does not stop a read; it is said once.
     func remember(_ file: EnvironmentFile, keys: [String]?) {
+        guard Store.mayAdvance(on: location.environmentPath(file.name), of: location) else { return }
         if let problem = Store.remember(file, keys: keys, state: state, clone: clone), !notices.contains(problem) {
             notices.append(problem)
         }
@@ -98,6 +101,13 @@ extension Store {
 }
 
 extension Store {
+    /// Whether what was read of `path` may move this clone's pin or seen versions forward: not
+    /// while a change is in flight (or was cut off by a crash), nor when the file read is no
+    /// longer in place — a commit that failed, or a recovery, may have taken it back.
+    static func mayAdvance(on path: String, of location: StoreLocation) -> Bool {
+        !StoreJournal.of(location).isPending && StoreReads.isUnchanged(path)
+    }
+
     /// Reads and checks an environment file (shared with `StoreTransaction`): structure and
     /// header against the roster, then every key against the versions this clone has seen.
     static func loadEnvironment(_ name: String, location: StoreLocation, state: RosterState, clone: CloneState,
@@ -110,6 +120,7 @@ extension Store {
             throw SecrError.usage("no environment '\(name.prefix(64))' in this project; environments: \(state.environments.joined(separator: ", "))")
                 .unknown(name, among: state.environments)
         }
+        StoreReads.willRead(path, of: location)
         guard let bytes = try FileSystem.readIfExists(path, followLinks: false) else {
             throw SecrError.integrity("\(location.display(path)) is missing although the roster lists environment '\(name)'", hint: "restore it with `git checkout -- \(location.display(path))`")
         }

@@ -70,26 +70,84 @@ package enum FileSystem {
     /// Writes `bytes` to `path` so that readers see either the old file or the whole new one:
     /// a temporary file beside it, fsync, rename, fsync of the directory.
     package static func writeAtomically(_ path: String, _ bytes: [UInt8], mode: mode_t = 0o644) throws {
+        let temporary = try writeTemporary(for: path, bytes, mode: mode)
+        guard Glibc.rename(temporary, path) == 0 else {
+            let code = errno
+            unlink(temporary)
+            throw SecrError.failure("cannot replace \(path): \(errorText(code))")
+        }
+        syncDirectory(Path.parent(path))
+    }
+
+    /// The prefix of the temporary files secr writes beside `path` (`.NAME.tmp-`), and so the
+    /// mark by which `removeStaleTemporaries` knows one that a killed writer left.
+    static let temporaryMark = ".tmp-"
+
+    /// Writes `bytes` to a new temporary file beside `path` (`.NAME.tmp-PID-HEX`), synced to
+    /// disk, and returns its path; the caller renames it into place or removes it. Nothing is
+    /// left behind when writing fails (a full disk, say).
+    package static func writeTemporary(for path: String, _ bytes: [UInt8], mode: mode_t = 0o644) throws -> String {
         let directory = Path.parent(path)
-        let temporary = Path.join(directory, ".\(Path.lastComponent(path)).tmp-\(getpid())-\(uniqueSuffix())")
+        let temporary = Path.join(directory, ".\(Path.lastComponent(path))\(temporaryMark)\(getpid())-\(uniqueSuffix())")
         let fd = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode)
         guard fd >= 0 else { throw SecrError.failure("cannot write \(path): \(errorText())") }
         var ok = false
         defer {
+            close(fd)
             if !ok { unlink(temporary) }
         }
-        do {
-            defer { close(fd) }
-            // The umask may have narrowed `mode`; set it exactly.
-            fchmod(fd, mode)
-            try writeAll(fd, bytes, path: path)
-            guard fsync(fd) == 0 else { throw SecrError.failure("cannot write \(path): fsync: \(errorText())") }
-        }
-        guard Glibc.rename(temporary, path) == 0 else {
-            throw SecrError.failure("cannot replace \(path): \(errorText())")
-        }
+        // The umask may have narrowed `mode`; set it exactly.
+        fchmod(fd, mode)
+        try writeAll(fd, bytes, path: path)
+        guard fsync(fd) == 0 else { throw SecrError.failure("cannot write \(path): fsync: \(errorText())") }
         ok = true
-        syncDirectory(directory)
+        return temporary
+    }
+
+    /// Removes the temporary files of writers that were killed before renaming them into
+    /// place (`.NAME.tmp-PID-HEX` in `directory`). Only safe under the lock of the directory's
+    /// writers. Returns the names removed.
+    @discardableResult
+    package static func removeStaleTemporaries(in directory: String) -> [String] {
+        list(directory).filter { name in
+            name.hasPrefix(".") && name.contains(temporaryMark) && !isDirectory(Path.join(directory, name))
+                && unlink(Path.join(directory, name)) == 0
+        }
+    }
+
+    /// Makes `backup` another name of `path`'s file (a hard link, no copy), else a synced copy
+    /// when links cannot cross to where `backup` is. False when `path` does not exist.
+    package static func preserve(_ path: String, as backup: String) throws -> Bool {
+        if link(path, backup) == 0 {
+            syncDirectory(Path.parent(backup))
+            return true
+        }
+        if errno == ENOENT { return false }
+        guard let bytes = try readIfExists(path, followLinks: false) else { return false }
+        let temporary = try writeTemporary(for: backup, bytes, mode: mode(path).map { mode_t($0) } ?? 0o644)
+        try rename(temporary, to: backup)
+        return true
+    }
+
+    /// What identifies a file's content for a reader that wants to know whether it was
+    /// replaced since: device, inode, size and modification time (an atomic write renames a
+    /// new inode into place).
+    package struct Fingerprint: Equatable, Sendable {
+        let device: UInt64, inode: UInt64, size: Int64, modified: Int64
+
+        init(_ info: stat) {
+            device = UInt64(info.st_dev)
+            inode = UInt64(info.st_ino)
+            size = Int64(info.st_size)
+            modified = Int64(info.st_mtim.tv_sec) &* 1_000_000_000 &+ Int64(info.st_mtim.tv_nsec)
+        }
+    }
+
+    /// The file's fingerprint now, nil when it does not exist.
+    package static func fingerprint(_ path: String) -> Fingerprint? {
+        var info = stat()
+        guard lstat(path, &info) == 0 else { return nil }
+        return Fingerprint(info)
     }
 
     static func writeAll(_ fd: Int32, _ bytes: [UInt8], path: String) throws {
