@@ -56,8 +56,20 @@ public final class Store {
 
     /// Every live value of the environment, sorted by key, each verified and decrypted.
     public func values(in environment: String, identity: Identity) throws -> [(key: String, value: SecretBytes)] {
+        try values(in: environment, identity: identity, checkingSizes: nil)
+    }
+
+    /// `checkingSizes` sees each live value's size in bytes (known from its ciphertext) before
+    /// anything is decrypted, and may refuse them all.
+    func values(in environment: String, identity: Identity, checkingSizes: (([(key: String, size: Int)]) throws -> Void)?) throws
+        -> [(key: String, value: SecretBytes)] {
         let file = try self.environment(environment)
         try file.verifyAllRecords(against: state)
+        if let checkingSizes {
+            try checkingSizes(file.allRecords.compactMap { record in
+                record.value.map { (record.key, $0.ciphertext.count - Sodium.aeadTagBytes) }
+            })
+        }
         let environmentKey = try file.unlock(with: identity, roster: state)
         let values = try file.keyNames.compactMap { key in
             try file.record(key).map { (key, try file.decrypt($0, with: environmentKey)) }
@@ -69,9 +81,14 @@ public final class Store {
     /// The values a process may be given (`run`, `pull`): every live value except those under
     /// names that steer processes (`SteeringNames`) and that no owner allowed; those are named
     /// in `withheld` so the caller can say so.
-    public func deliverableValues(in environment: String, identity: Identity) throws
+    /// `checkingSizes` sees the sizes of the values to deliver before any is decrypted (`run`
+    /// checks them against the kernel's limits on a process environment).
+    public func deliverableValues(in environment: String, identity: Identity,
+                                  checkingSizes: (([(key: String, size: Int)]) throws -> Void)? = nil) throws
         -> (values: [(key: String, value: SecretBytes)], withheld: [String]) {
-        let all = try values(in: environment, identity: identity)
+        let all = try values(in: environment, identity: identity, checkingSizes: checkingSizes.map { check in
+            { sizes in try check(sizes.filter { self.state.mayInject($0.key) }) }
+        })
         return (all.filter { state.mayInject($0.key) }, all.map(\.key).filter { !state.mayInject($0) })
     }
 
