@@ -306,6 +306,45 @@ func encodedForms(of value: String) -> [String: String] {
         #expect(!markdown.contains("\u{1b}") && !markdown.contains("\u{202e}"))
     }
 
+    /// A file that does not verify is shown as such, with its reason, and the rest of the page
+    /// is still there; exit 0, since the page was written (verify is the gate).
+    @Test func anEnvironmentThatDoesNotVerifyIsShownNotHidden() throws {
+        let store = try ReportStore()
+        try store.box.editLine(".secr/env/staging.secr", containing: "secret key=SAME_EVERYWHERE ") { $0.replacingField("sig", with: flipped($0.field("sig") ?? "")) }
+        let run = try store.report(as: "alice")
+        #expect(run.status == 0, "\(run.stderr)")
+        let dom = try store.dom(run.stdout)
+        let cells = matrix(dom)
+        #expect(cells["SAME_EVERYWHERE"]?["staging"]?["state"] as? String == "unverified")
+        #expect(cells["SAME_EVERYWHERE"]?["production"]?["state"] as? String == "value")
+        #expect(run.stdout.contains("staging could not be compared: .secr/env/staging.secr: SAME_EVERYWHERE"))
+        #expect((dom["verification"] as? String)?.hasPrefix("1 integrity problem") == true)
+        let findings = dom["findings"] as? [[String: Any]] ?? []
+        #expect(findings.first?["severity"] as? String == "error")
+        #expect((dom["access"] as? [String: Any])?.count == 3, "the rest of the page is there")
+    }
+
+    /// The pin as the clone had it before the report read the store: first use, then matching,
+    /// or the root the operator gave; a store outside git (pinned in the user's config) too.
+    @Test func integritySaysWhatThePinWasBeforeThisRead() throws {
+        let store = try ReportStore()
+        let root = try store.box.secr("pin").stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+        #expect(try store.dom(try store.report(as: nil).stdout)["pin"] as? String == "matches this clone's pin (root and head)")
+        let expected = try store.box.secr("report", "--expect-root", root, env: ["SECR_IDENTITY_FILE": "/nonexistent"])
+        #expect((try store.dom(expected.stdout)["pin"] as? String)?.hasPrefix("matches the root the operator expects") == true)
+        #expect(try store.box.secr("report", "--expect-root", String(root.reversed())).status == 4, "a roster that is not the expected one is refused")
+
+        let outside = try Sandbox(gitRepository: false)
+        let copy = outside.root.appendingPathComponent("store")
+        try FileManager.default.copyItem(at: store.box.path(".secr"), to: copy)
+        let first = try outside.secr("--store", copy.path, "report", "--format", "markdown", directory: outside.root)
+        #expect(first.status == 0, "\(first.stderr)")
+        #expect(first.stdout.contains("this clone had pinned nothing: pinned now, on first use"))
+        #expect(first.stdout.contains("the store is not in a git repository, so there is no history to show"))
+        let second = try outside.secr("--store", copy.path, "report", "--format", "markdown", directory: outside.root)
+        #expect(second.stdout.contains("- this clone's pin: matches this clone's pin"), "\(second.stdout)")
+    }
+
     @Test func reportIsDocumentedInHelpAndManPage() throws {
         let box = try Sandbox(gitRepository: false)
         let help = try box.secr("report", "--help")

@@ -51,8 +51,6 @@ package struct ProjectReport: Sendable {
         case rootOnly
         /// Nothing was pinned: this read pinned it (trust on first use).
         case firstUse
-        /// A store outside git keeps its pin in no clone.
-        case outsideGit
     }
 
     package struct Integrity: Sendable {
@@ -94,8 +92,7 @@ package struct ProjectReport: Sendable {
         let store = try Store(location: location, expected: expected)
         let state = store.state
         let roster = store.roster
-        let pin: PinStatus = location.repositoryRoot == nil && pinnedRoot == nil && expected.root == nil ? .outsideGit
-            : expected.root != nil ? .expectedRoot
+        let pin: PinStatus = expected.root != nil ? .expectedRoot
             : pinnedRoot == nil ? .firstUse
             : pinned.map { $0.seq == roster.count - 1 ? .matches : .extends(seenSeq: $0.seq) } ?? .rootOnly
 
@@ -138,9 +135,16 @@ package struct ProjectReport: Sendable {
             eventsNote = "the store is not in a git repository, so there is no history to show"
         }
 
+        // Doctor stops at a file it cannot verify; the page still shows the rest, and says so.
+        let examined: [Finding]
+        do {
+            examined = try Doctor.examine(location: location, expected: expected, identity: identity, identityFile: identityFile)
+        } catch let error as SecrError {
+            examined = [Finding(severity: .error, check: "doctor", message: "the checks stopped: \(error.message)",
+                                fix: "`secr verify` names every integrity problem; then `secr doctor`", scope: .project)]
+        }
         // Errors first, then the project's own before this clone's; doctor's order otherwise.
-        let findings = try Doctor.examine(location: location, expected: expected, identity: identity, identityFile: identityFile)
-            .filter { $0.scope != .values }.enumerated()
+        let findings = examined.filter { $0.scope != .values }.enumerated()
             .sorted { ($0.element.severity == .error ? 0 : 1, $0.element.scope == .project ? 0 : 1, $0.offset)
                 < ($1.element.severity == .error ? 0 : 1, $1.element.scope == .project ? 0 : 1, $1.offset) }
             .map(\.element)

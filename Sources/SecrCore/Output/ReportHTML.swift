@@ -171,7 +171,9 @@ package enum ReportHTML {
         page.add("<dt>signatures</dt><dd id=\"verification\" class=\"\(clean ? "good" : "bad")\">\(e(ReportWords.verification(integrity, environments: report.environments.count)))</dd>")
         page.add("</dl>")
         if !clean {
-            page.add("<ul class=\"problems\">" + integrity.problems.map { "<li><code>\(e($0.file))</code>: \(e($0.message))</li>" }.joined() + "</ul>")
+            page.add("<ul class=\"problems\">" + integrity.problems.map(ReportWords.problem).map { problem in
+                "<li>" + (problem.file.map { "<code>\(e($0))</code>: " } ?? "") + e(problem.message) + "</li>"
+            }.joined() + "</ul>")
         }
         page.add("<p class=\"legend\">Pin the root in CI with <code>--expect-root</code> or <code>$SECR_ROSTER_ROOT</code> (docs/CI.md), "
                  + "so a fresh runner refuses a replaced store.</p></section>")

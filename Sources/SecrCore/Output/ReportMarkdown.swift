@@ -27,7 +27,8 @@ package enum ReportMarkdown {
     private static func keys(_ report: ProjectReport) -> [String] {
         var lines = ["### Keys × environments", ""]
         let incomplete = report.keys.filter(\.isIncomplete).count, developmentOnly = report.keys.filter(\.developmentOnly).count
-        lines.append("\(report.keys.count) key\(report.keys.count == 1 ? "" : "s"); **\(incomplete) missing from some environment**; "
+        let missing = "\(incomplete) missing from some environment"
+        lines.append("\(report.keys.count) key\(report.keys.count == 1 ? "" : "s"); \(incomplete > 0 ? "**\(missing)**" : missing); "
                      + "\(developmentOnly) only in development.")
         for (environment, reason) in report.comparison.failures.sorted(by: { $0.key < $1.key }) {
             lines.append("")
@@ -104,8 +105,8 @@ package enum ReportMarkdown {
         if let head = integrity.expectedHead { lines.append("- expected head: holds entry \(head)") }
         let verification = MarkdownText.escape(ReportWords.verification(integrity, environments: report.environments.count))
         lines.append("- signatures: " + (integrity.problems.isEmpty ? verification : "**\(verification)**"))
-        for problem in integrity.problems {
-            lines.append("  - " + MarkdownText.code(problem.file) + ": " + MarkdownText.escape(problem.message))
+        for problem in integrity.problems.map(ReportWords.problem) {
+            lines.append("  - " + (problem.file.map { MarkdownText.escape($0) + ": " } ?? "") + MarkdownText.escape(problem.message))
         }
         return lines
     }

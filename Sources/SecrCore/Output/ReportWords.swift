@@ -102,14 +102,18 @@ package enum ReportWords {
         case .extends(let seen): "extends this clone's pin (it had seen entry \(seen); the pin moved forward)"
         case .rootOnly: "the root matches this clone's pin; this branch had no head pinned yet"
         case .firstUse: "this clone had pinned nothing: pinned now, on first use (compare the root with a teammate)"
-        case .outsideGit: "the store is outside git, so no clone pins it: pass --expect-root"
         }
     }
 
     package static func verification(_ integrity: ProjectReport.Integrity, environments: Int) -> String {
         let checked = "\(integrity.records) record\(integrity.records == 1 ? "" : "s") in \(environments) environment\(environments == 1 ? "" : "s")"
         return integrity.problems.isEmpty ? "every signature verifies: \(checked), no problems"
-            : "\(integrity.problems.count) integrity problem\(integrity.problems.count == 1 ? "" : "s") (\(checked)): see Problems"
+            : "\(integrity.problems.count) integrity problem\(integrity.problems.count == 1 ? "" : "s") (\(checked))"
+    }
+
+    /// An integrity problem without its file named twice (most messages start with it).
+    package static func problem(_ problem: VerificationProblem) -> (file: String?, message: String) {
+        problem.message.hasPrefix(problem.file) ? (nil, problem.message) : (problem.file, problem.message)
     }
 
     /// Doctor's own checks of values (live credentials outside production) are left out.

@@ -24,6 +24,8 @@ let reportCommand = CommandSpec(
         `secr compare`, so it can be shared. Needs no identity: without one, the verdicts say
         unknown. --format markdown gives the same report for a pull-request comment or a CI
         job summary: secr report --format markdown >> "$GITHUB_STEP_SUMMARY".
+        Exit 0 once the report is written, whatever it shows (an environment that does not
+        verify is shown as such); `secr verify` and `secr doctor` are the checks that fail.
         """,
     options: [ReportOptions.output.spec, ReportOptions.format.spec, ReportOptions.events.spec]
 ) { parsed in
