@@ -63,8 +63,8 @@ package enum ReportHTML {
             let classes = [row.isIncomplete ? "incomplete" : nil, row.developmentOnly ? "development-only" : nil].compactMap { $0 }
             page.add("<tr data-key=\"\(e(row.key))\"\(classes.isEmpty ? "" : " class=\"\(classes.joined(separator: " "))\"")>")
             let flags = ReportWords.flags(row).map { flag in
-                let kind = flag.hasPrefix("never-promote") ? "policy" : flag.hasPrefix("exposed") || flag.hasPrefix("missing") ? "bad" : "warn"
-                return "<span class=\"flag \(kind)\">\(e(flag))</span>"
+                let kind = switch flag.kind { case .problem: "bad"; case .notice: "warn"; case .policy: "policy" }
+                return "<span class=\"flag \(kind)\">\(e(flag.text))</span>"
             }
             page.add("<th scope=\"row\"><code>\(e(row.key))</code>\(flags.isEmpty ? "" : "<br>" + flags.joined(separator: " "))</th>")
             for environment in environments {
@@ -110,7 +110,7 @@ package enum ReportHTML {
             page.add("<td>\(role)</td><td>\(e(ReportWords.manage(member.manage)))</td>")
             for environment in report.environments {
                 let permission = member.access[environment] ?? .none
-                let code = permission == .none ? "none" : permission == .readWrite ? "read-write" : permission == .read ? "read" : "write-only"
+                let code = ReportWords.permissionCode(permission)
                 page.add("<td data-env=\"\(e(environment))\" data-access=\"\(code)\" class=\"access \(code)\">\(e(ReportWords.permission(permission)))</td>")
             }
             page.add("</tr>")

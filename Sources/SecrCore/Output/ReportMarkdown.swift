@@ -37,7 +37,7 @@ package enum ReportMarkdown {
         lines.append("")
         let header = ["key"] + report.environments.map { MarkdownText.escape($0) + (report.comparison.readable.contains($0) ? "" : " (values unknown)") }
         let rows = report.keys.map { row -> [String] in
-            let flags = ReportWords.flags(row).map { "**\(MarkdownText.escape($0))**" }
+            let flags = ReportWords.flags(row).map { $0.kind == .policy ? MarkdownText.escape($0.text) : "**\(MarkdownText.escape($0.text))**" }
             return [([MarkdownText.code(row.key)] + flags).joined(separator: "<br>")] + report.environments.map { environment in
                 let words = ReportWords.cell(row, in: environment)
                 let live = row.row.cells[environment]?.isLive == true

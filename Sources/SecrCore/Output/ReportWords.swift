@@ -39,20 +39,39 @@ package enum ReportWords {
                          provenance: cell.promotedFrom.map { "promoted from " + $0.replacingOccurrences(of: "@", with: " v") })
     }
 
-    /// How the row's key stands out: `missing in production`, `development only`, …
-    package static func flags(_ row: ProjectReport.KeyRow) -> [String] {
-        var flags: [String] = []
-        if row.developmentOnly {
-            flags.append("development only")
-        } else if row.isIncomplete {
-            flags.append("missing in " + row.row.missingFrom.joined(separator: ", "))
+    /// A mark on a key's row, and how loudly it is shown.
+    package struct Flag: Sendable {
+        package enum Kind: String, Sendable {
+            /// Something to fix: missing somewhere, exposed and not rotated.
+            case problem
+            /// Worth a look: development only, no value anywhere.
+            case notice
+            /// The never-promote policy applies.
+            case policy
         }
-        if !row.row.isLive { flags.append("no value anywhere (unset)") }
-        if let pattern = row.neverPromote { flags.append("never-promote (\(pattern))") }
+        package let text: String
+        package let kind: Kind
+    }
+
+    /// How the row's key stands out: `missing in production`, `development only`, …
+    package static func flags(_ row: ProjectReport.KeyRow) -> [Flag] {
+        var flags: [Flag] = []
+        if row.developmentOnly {
+            flags.append(Flag(text: "development only", kind: .notice))
+        } else if row.isIncomplete {
+            flags.append(Flag(text: "missing in " + row.row.missingFrom.joined(separator: ", "), kind: .problem))
+        }
+        if !row.row.isLive { flags.append(Flag(text: "no value anywhere (unset)", kind: .notice)) }
+        if let pattern = row.neverPromote { flags.append(Flag(text: "never-promote (\(pattern))", kind: .policy)) }
         for (environment, members) in row.exposedTo.sorted(by: { $0.key < $1.key }) {
-            flags.append("exposed in \(environment) to \(members.joined(separator: ", ")), not rotated")
+            flags.append(Flag(text: "exposed in \(environment) to \(members.joined(separator: ", ")), not rotated", kind: .problem))
         }
         return flags
+    }
+
+    /// `read-write`, `read`, `write-only`, `none`: a permission as a class or attribute value.
+    package static func permissionCode(_ permission: Permission) -> String {
+        permission == .none ? "none" : permission == .readWrite ? "read-write" : permission == .read ? "read" : "write-only"
     }
 
     package static func permission(_ permission: Permission) -> String {
