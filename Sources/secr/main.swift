@@ -8,7 +8,7 @@ let commands: [CommandSpec] = [
     keygenCommand, identityCommand, whoamiCommand, initCommand, setCommand, getCommand, unsetCommand, pullCommand, runCommand,
     memberCommand, roleCommand, envCommand, exposureCommand, rotateCommand, verifyCommand, pinCommand, logCommand,
     reviewCommand, diffCommand, mergeCommand, resolveCommand, setupCommand, setupGitCommand, promoteCommand, policyCommand,
-    compareCommand, importCommand, exportCommand, editCommand, doctorCommand, upgradeCommand,
+    compareCommand, reportCommand, importCommand, exportCommand, editCommand, doctorCommand, upgradeCommand,
     scanCommand, hooksCommand, completionCommand, helpCommand, completeCommand, manCommand,
 ]
 
