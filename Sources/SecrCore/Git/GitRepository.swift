@@ -119,6 +119,15 @@ package final class GitRepository {
             try gitCheck(git_tree_lookup(&baseline, repo, &emptyOid), "git_tree_lookup")
         }
 
+        // Objects this attempt adds; a commit that fails takes them out again, so that retries
+        // on a full disk do not each leave a blob behind and eat the space that was freed.
+        var added: [git_oid] = []
+        var committed = false
+        defer { if !committed { removeLooseObjects(added) } }
+        var odb: OpaquePointer?
+        try gitCheck(git_repository_odb(&odb, repo), "git_repository_odb")
+        defer { git_odb_free(odb) }
+
         var updates: [git_tree_update] = []
         let cPaths = try paths.map { strdup(try relative($0)) }
         defer { cPaths.forEach { free($0) } }
@@ -127,7 +136,10 @@ package final class GitRepository {
             update.path = UnsafePointer(cPath)
             if FileSystem.exists(path) {
                 var blob = git_oid()
+                var known = git_oid()
+                let existed = git_odb_hashfile(&known, path, GIT_OBJECT_BLOB) == 0 && git_odb_exists(odb, &known) == 1
                 try gitCheck(git_blob_create_from_workdir(&blob, repo, cPath), "git_blob_create_from_workdir")
+                if !existed { added.append(blob) }
                 update.action = GIT_TREE_UPDATE_UPSERT
                 update.id = blob
                 update.filemode = GIT_FILEMODE_BLOB
@@ -138,6 +150,9 @@ package final class GitRepository {
         }
         var treeOid = git_oid()
         try gitCheck(git_tree_create_updated(&treeOid, repo, baseline, updates.count, &updates), "git_tree_create_updated")
+        // The trees on the way to a new blob are new too (they hold it); trees of a change that
+        // only removes files may have existed before, so they stay.
+        if !added.isEmpty { added += treesOnPaths(treeOid, paths: paths.compactMap { try? relative($0) }) }
         var tree: OpaquePointer?
         try gitCheck(git_tree_lookup(&tree, repo, &treeOid), "git_tree_lookup")
         defer { git_tree_free(tree) }
@@ -152,6 +167,7 @@ package final class GitRepository {
         var parents: [OpaquePointer?] = parent.map { [$0] } ?? []
         try gitCheck(git_commit_create(&commitOid, repo, "HEAD", signature, signature, nil, message, tree,
                                        parents.count, &parents), "git_commit_create")
+        committed = true
         try stage(paths)
         var hex = [CChar](repeating: 0, count: 41)
         git_oid_tostr(&hex, hex.count, &commitOid)
@@ -319,5 +335,45 @@ extension GitRepository {
         guard git_odb_hashfile(&onDisk, path, GIT_OBJECT_BLOB) == 0 else { return false }
         var expected = stored.pointee
         return git_oid_equal(&onDisk, &expected) == 1
+    }
+}
+
+extension GitRepository {
+    /// Where a loose object lives (`objects/ab/cdef…` in the common git directory).
+    func looseObjectPath(_ oid: git_oid) -> String? {
+        guard let git = GitDirectory.find(workTree: workdir) else { return nil }
+        var copy = oid
+        let hex = GitHistory.hex(&copy)
+        return Path.join(Path.join(Path.join(git.common, "objects"), String(hex.prefix(2))), String(hex.dropFirst(2)))
+    }
+
+    /// The ids of `root` and of every tree below it on the way to `paths`.
+    func treesOnPaths(_ root: git_oid, paths: [String]) -> [git_oid] {
+        var found: [String: git_oid] = [:]
+        var rootCopy = root
+        found[GitHistory.hex(&rootCopy)] = root
+        for path in paths {
+            let directories = path.split(separator: "/").dropLast()
+            var prefix = ""
+            for directory in directories {
+                prefix += (prefix.isEmpty ? "" : "/") + directory
+                var tree: OpaquePointer?, entry: OpaquePointer?
+                var lookup = root
+                guard git_tree_lookup(&tree, handle, &lookup) == 0 else { break }
+                defer { git_tree_free(tree) }
+                guard git_tree_entry_bypath(&entry, tree, prefix) == 0, let entry else { break }
+                defer { git_tree_entry_free(entry) }
+                guard let id = git_tree_entry_id(entry) else { break }
+                found[GitHistory.hex(id)] = id.pointee
+            }
+        }
+        return Array(found.values)
+    }
+
+    /// Removes loose objects a failed commit wrote (nothing refers to them).
+    func removeLooseObjects(_ oids: [git_oid]) {
+        for oid in oids {
+            if let path = looseObjectPath(oid) { try? FileSystem.remove(path) }
+        }
     }
 }
