@@ -30,6 +30,9 @@ package struct EnvironmentFile {
 
     package let name: String
     package let file: String
+    /// The versions this clone had seen of the file's keys when it was loaded (`Store`), so
+    /// that remembering a read that raises nothing needs no second look at the clone state.
+    var seenAtLoad: [String: Int]?
     private(set) var header: Line
     private(set) var readers: [Reader]
     private(set) var records: [String: SecretRecord]

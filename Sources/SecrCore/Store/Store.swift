@@ -142,11 +142,13 @@ extension Store {
             throw SecrError.integrity("\(location.display(path)) is missing although the roster lists environment '\(name)'", hint: "restore it with `git checkout -- \(location.display(path))`")
         }
         if hasConflictMarkers(bytes) { throw SecrError.conflicted(location.display(path)) }
-        let file = try EnvironmentFile.parse(bytes, name: name, file: location.display(path), keys: keys)
+        var file = try EnvironmentFile.parse(bytes, name: name, file: location.display(path), keys: keys)
         try file.verifyStructure(against: state)
-        if let problem = file.versionProblems(seen: clone.seenVersions(of: name, incarnation: state.environmentAdded[name] ?? 0)).first {
+        let seen = clone.seenVersions(of: name, incarnation: state.environmentAdded[name] ?? 0)
+        if let problem = file.versionProblems(seen: seen).first {
             throw SecrError.integrity(problem)
         }
+        file.seenAtLoad = seen
         return file
     }
 
@@ -156,7 +158,7 @@ extension Store {
         var versions: [String: Int] = [:]
         for record in keys.map({ $0.compactMap(file.record) }) ?? file.allRecords { versions[record.key] = record.version }
         do {
-            try clone.raiseSeen(versions, of: file.name, incarnation: state.environmentAdded[file.name] ?? 0)
+            try clone.raiseSeen(versions, of: file.name, incarnation: state.environmentAdded[file.name] ?? 0, known: file.seenAtLoad)
             return nil
         } catch {
             return "cannot record the versions this clone has seen in \(clone.directory) (\((error as? SecrError)?.message ?? "\(error)")): rollbacks of values go unnoticed here"
@@ -167,15 +169,20 @@ extension Store {
 extension EnvironmentFile {
     /// Keys that are below a version this clone verified before, or gone without a tombstone.
     func versionProblems(seen: [String: Int]) -> [String] {
-        seen.keys.sorted().compactMap { key in
-            let highest = seen[key] ?? 0
-            guard let version = versions[key] else {
-                return "\(file): \(key) is missing, but this clone has verified it at v\(highest) on this branch: its record line was deleted (unset leaves a signed tombstone instead). Restore the file with `git checkout -- \(file)`; if the branch was rewritten on purpose, `secr pin --reset` forgets what this clone has seen"
-            }
-            guard version >= highest else {
-                return "\(file): \(key) is v\(version) here, but this clone has verified v\(highest) on this branch: an older record was brought back (a rollback). Restore the newer one (`git log -p -- \(file)`); if the branch was rewritten on purpose, `secr pin --reset` forgets what this clone has seen"
-            }
-            return nil
+        // Checked in the dictionary's order; only the problems are sorted (a store of 10,000
+        // keys sorted them all on every read).
+        seen.compactMap { key, highest -> (String, String)? in
+            problem(key, highest).map { (key, $0) }
+        }.sorted { $0.0 < $1.0 }.map(\.1)
+    }
+
+    private func problem(_ key: String, _ highest: Int) -> String? {
+        guard let version = versions[key] else {
+            return "\(file): \(key) is missing, but this clone has verified it at v\(highest) on this branch: its record line was deleted (unset leaves a signed tombstone instead). Restore the file with `git checkout -- \(file)`; if the branch was rewritten on purpose, `secr pin --reset` forgets what this clone has seen"
         }
+        guard version >= highest else {
+            return "\(file): \(key) is v\(version) here, but this clone has verified v\(highest) on this branch: an older record was brought back (a rollback). Restore the newer one (`git log -p -- \(file)`); if the branch was rewritten on purpose, `secr pin --reset` forgets what this clone has seen"
+        }
+        return nil
     }
 }

@@ -18,18 +18,29 @@ package enum FileSystem {
             throw SecrError.failure("cannot read \(path): \(errorText())")
         }
         defer { close(fd) }
-        var out: [UInt8] = []
-        var chunk = [UInt8](repeating: 0, count: 65536)
+        // Read straight into an array of the file's size (a store file of 10,000 secrets is
+        // megabytes: chunks appended were a copy too many); a file that grows while it is read
+        // is read on to its end.
+        var info = stat()
+        let expected = fstat(fd, &info) == 0 && (info.st_mode & S_IFMT) == S_IFREG ? Int(info.st_size) : 0
+        guard expected <= limit else { throw SecrError.failure("\(path) is larger than \(limit >> 20) MiB, more than secr reads; is it the right file?") }
+        var out = [UInt8](repeating: 0, count: expected + 1)
+        var filled = 0
         while true {
-            let n = Glibc.read(fd, &chunk, chunk.count)
+            if filled == out.count {
+                guard out.count <= limit else { throw SecrError.failure("\(path) is larger than \(limit >> 20) MiB, more than secr reads; is it the right file?") }
+                out += [UInt8](repeating: 0, count: max(65536, out.count))
+            }
+            let n = out.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress! + filled, $0.count - filled) }
             if n < 0 {
                 if errno == EINTR { continue }
                 throw SecrError.failure("cannot read \(path): \(errorText())")
             }
             if n == 0 { break }
-            out.append(contentsOf: chunk[0..<n])
-            guard out.count <= limit else { throw SecrError.failure("\(path) is larger than \(limit >> 20) MiB, more than secr reads; is it the right file?") }
+            filled += n
         }
+        guard filled <= limit else { throw SecrError.failure("\(path) is larger than \(limit >> 20) MiB, more than secr reads; is it the right file?") }
+        out.removeLast(out.count - filled)
         return out
     }
 
