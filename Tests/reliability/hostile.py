@@ -94,6 +94,11 @@ for name, content in cases.items():
     expect_error(name, run(box, "import", str(path), "-e", "development"))
     intact(box, values, name)
 
+# 55 MB of values: the environment file would pass 64 MiB (base64), more than readers read.
+(box.root / "large.env").write_bytes(b"".join(b"L%d=%s\n" % (i, b"v" * 1_000_000) for i in range(55)))
+expect_error("import: values that would make the file larger than readers read", run(box, "import", str(box.root / "large.env"), "-e", "development"))
+intact(box, values, "import: a file larger than readers read")
+
 expect_error("import: a path with a terminal escape", run(box, "import", str(box.root / "\x1b[31mred.env"), "-e", "development"))
 expect_error("set: a key with a terminal escape", run(box, "set", "\x1b[31mKEY=1", "-e", "development"))
 expect_error("set: a value with NUL on stdin", run(box, "set", "KEY", "--stdin", "-e", "development", input=b"a\x00b"))

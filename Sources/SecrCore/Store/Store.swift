@@ -4,6 +4,9 @@
 /// (`CloneState`): the roster must extend the pinned head, an environment's header must be the
 /// key the roster names, and no key may go back to a version below one verified before.
 public final class Store {
+    /// The largest store file secr reads (and so writes).
+    static let largestFile = 64 << 20
+
     /// Where the store is.
     public let location: StoreLocation
     package let roster: Roster
@@ -64,12 +67,14 @@ public final class Store {
     func values(in environment: String, identity: Identity, checkingSizes: (([(key: String, size: Int)]) throws -> Void)?) throws
         -> [(key: String, value: SecretBytes)] {
         let file = try self.environment(environment)
-        try file.verifyAllRecords(against: state)
+        // Sizes first: a store too large for the caller fails at once, not after every
+        // signature is checked (nothing is delivered either way).
         if let checkingSizes {
             try checkingSizes(file.allRecords.compactMap { record in
                 record.value.map { (record.key, $0.ciphertext.count - Sodium.aeadTagBytes) }
             })
         }
+        try file.verifyAllRecords(against: state)
         let environmentKey = try file.unlock(with: identity, roster: state)
         let values = try file.keyNames.compactMap { key in
             try file.record(key).map { (key, try file.decrypt($0, with: environmentKey)) }
