@@ -76,6 +76,8 @@ public final class Store {
         }
         try file.verifyAllRecords(against: state)
         let environmentKey = try file.unlock(with: identity, roster: state)
+        VerificationCache.shared.openAhead(file.allRecords.compactMap { $0.value?.sealedKey.bytes },
+                                           publicKey: environmentKey.publicKey, secretKey: environmentKey.secretKey)
         let values = try file.keyNames.compactMap { key in
             try file.record(key).map { (key, try file.decrypt($0, with: environmentKey)) }
         }
