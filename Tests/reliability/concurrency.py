@@ -11,7 +11,7 @@ usage: concurrency.py SECR_BINARY [--processes 16] [--rounds 12] [--seed S]
 import argparse, json, pathlib, random, subprocess, sys, threading, time
 
 sys.path.insert(0, str(pathlib.Path(__file__).parent))
-from harness import ENVIRONMENTS, Sandbox
+from harness import ENVIRONMENTS, Sandbox, finish
 
 parser = argparse.ArgumentParser()
 parser.add_argument("secr")
@@ -93,11 +93,4 @@ if box.git("status", "--porcelain", "--", ".secr").strip():
 
 print(f"concurrency: {args.processes} processes x {args.rounds} rounds in {elapsed:.1f} s: "
       f"{counts['write']} writes landed, {counts['locked']} refused as locked, {counts['read']} reads")
-for failure in failures:
-    print("FAIL", failure)
-if failures:
-    print(f"concurrency: sandbox kept at {box.root}")
-else:
-    box.cleanup()
-    print("concurrency: ok")
-sys.exit(1 if failures else 0)
+finish("concurrency", box, failures)

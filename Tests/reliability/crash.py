@@ -13,7 +13,7 @@ usage: crash.py SECR_BINARY [--kills N] [--seed S]     (the quick CI variant: --
 import argparse, os, pathlib, random, signal, statistics, subprocess, sys, time
 
 sys.path.insert(0, str(pathlib.Path(__file__).parent))
-from harness import ENVIRONMENTS, Sandbox
+from harness import ENVIRONMENTS, Sandbox, finish
 
 parser = argparse.ArgumentParser()
 parser.add_argument("secr")
@@ -149,11 +149,4 @@ if left:
     failures.append(f"plaintext left by killed edits: {left}")
 
 print(f"crash: seed {args.seed}: {kills} kills in {args.kills} commands; {landed} changes stood, {undone} killed changes left no trace")
-for failure in failures:
-    print("FAIL", failure)
-if not failures:
-    box.cleanup()
-    print("crash: ok")
-else:
-    print(f"crash: sandbox kept at {box.root}")
-sys.exit(1 if failures else 0)
+finish("crash", box, failures)

@@ -80,3 +80,16 @@ class Sandbox:
 
     def cleanup(self):
         shutil.rmtree(self.root, ignore_errors=True)
+
+
+def finish(suite, box, failures, limit=40):
+    """Prints the failures (or ok), keeps the sandbox of a failed run for a look, and exits."""
+    import sys
+    for failure in failures[:limit]:
+        print("FAIL", failure)
+    if failures:
+        print(f"{suite}: {len(failures)} failures; sandbox kept at {box.root}")
+    else:
+        box.cleanup()
+        print(f"{suite}: ok")
+    sys.exit(1 if failures else 0)

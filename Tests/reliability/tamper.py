@@ -15,7 +15,7 @@ usage: tamper.py SECR_BINARY [--every-byte] [--sample N] [--seed S]
 import argparse, json, pathlib, random, shutil, subprocess, sys, time
 
 sys.path.insert(0, str(pathlib.Path(__file__).parent))
-from harness import ENVIRONMENTS, Sandbox
+from harness import ENVIRONMENTS, Sandbox, finish
 
 parser = argparse.ArgumentParser()
 parser.add_argument("secr")
@@ -128,11 +128,4 @@ for path, content in files.items():
 restore()
 print(f"tamper: seed {args.seed}: {mutations} mutations of {len(files)} files, {outcomes['same'] + outcomes['refused']} reads: "
       f"{outcomes['same']} gave the original values, {outcomes['refused']} refused")
-for failure in failures[:40]:
-    print("FAIL", failure)
-if failures:
-    print(f"tamper: {len(failures)} failures; sandbox kept at {box.root}")
-else:
-    box.cleanup()
-    print("tamper: ok")
-sys.exit(1 if failures else 0)
+finish("tamper", box, failures)
