@@ -119,7 +119,7 @@ package struct StoreJournal: Sendable {
             if let backup = entry.backup {
                 // Gone means it was already put back by an earlier, interrupted recovery.
                 guard FileSystem.exists(backup) else { continue }
-                if (try? FileSystem.rename(backup, to: entry.target)) == nil { complete = false }
+                if (try? FileSystem.move(backup, replacing: entry.target)) == nil { complete = false }
             } else if (try? FileSystem.remove(entry.target)) == nil {
                 complete = false
             }

@@ -140,6 +140,20 @@ package enum FileSystem {
         return true
     }
 
+    /// Puts `from` in `to`'s place: a rename, or across filesystems (a backup kept in the clone
+    /// state for a store elsewhere) an atomic write of its bytes, then `from` removed.
+    package static func move(_ from: String, replacing to: String) throws {
+        if Glibc.rename(from, to) == 0 {
+            syncDirectory(Path.parent(to))
+            return
+        }
+        guard errno == EXDEV, let bytes = try readIfExists(from, followLinks: false) else {
+            throw SecrError.failure("cannot rename \(from) to \(to): \(errorText())")
+        }
+        try writeAtomically(to, bytes, mode: mode(from).map { mode_t($0) } ?? 0o644)
+        try remove(from)
+    }
+
     /// What identifies a file's content for a reader that wants to know whether it was
     /// replaced since: device, inode, size and modification time (an atomic write renames a
     /// new inode into place).
