@@ -8,7 +8,7 @@ let commands: [CommandSpec] = [
     keygenCommand, identityCommand, whoamiCommand, initCommand, setCommand, getCommand, unsetCommand, pullCommand, runCommand,
     memberCommand, roleCommand, envCommand, exposureCommand, rotateCommand, verifyCommand, pinCommand, logCommand,
     reviewCommand, diffCommand, mergeCommand, resolveCommand, setupCommand, setupGitCommand, promoteCommand, policyCommand,
-    compareCommand, importCommand, exportCommand, editCommand, doctorCommand, upgradeCommand,
+    compareCommand, reportCommand, importCommand, exportCommand, editCommand, doctorCommand, upgradeCommand,
     scanCommand, hooksCommand, completionCommand, helpCommand, completeCommand, manCommand,
 ]
 
@@ -74,6 +74,16 @@ func report(_ error: Error, console: Console) -> Int32 {
     }
 }
 
+/// Commands that only read the store: when one fails a check because a file it read was
+/// replaced while it read (a writer's change in flight), it reads again after the writer.
+let readCommands: Set<[String]> = [["get"], ["pull"], ["run"], ["export"], ["compare"]]
+
+@MainActor
+func runRetryingReads(_ run: (ParsedArguments) throws -> Int32, _ parsed: ParsedArguments, console: Console) throws -> Int32 {
+    guard readCommands.contains(parsed.path) else { return try run(parsed) }
+    return try StoreRecovery.consistentRead({ try run(parsed) }, note: console.note)
+}
+
 @MainActor
 func runMain(_ tokens: [String]) -> Int32 {
     let console = Console(noColor: tokens.prefix { $0 != "--" }.contains("--no-color"))
@@ -99,7 +109,7 @@ func runMain(_ tokens: [String]) -> Int32 {
             console.error("cannot change to directory \(directory) (-C): \(String(cString: strerror(errno)))")
             return 1
         }
-        return try run(parsed)
+        return try runRetryingReads(run, parsed, console: console)
     } catch {
         let options = tokens.prefix { $0 != "--" }
         let json = options.contains("--json") || options.contains("--format=json")

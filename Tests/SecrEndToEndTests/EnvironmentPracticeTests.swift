@@ -68,9 +68,14 @@ import Testing
         let rows = try #require(object["keys"] as? [[String: Any]])
         func row(_ key: String) -> [String: Any]? { rows.first { $0["key"] as? String == key } }
         #expect(row("A")?["values"] as? String == "same")
-        #expect(row("B")?["values"] as? String == "different")
+        // Missing from production is what matters about B, not that development and staging differ.
+        #expect(row("B")?["values"] as? String == "missing")
+        #expect(row("B")?["values_where_present"] as? String == "different")
         #expect(row("B")?["missing"] as? [String] == ["production"])
-        #expect(row("ONLY_DEV")?["values"] as? String == "unknown")
+        #expect(row("ONLY_DEV")?["values"] as? String == "missing")
+        #expect(row("ONLY_DEV")?["values_where_present"] as? String == "unknown")
+        let table = try box.secr("compare", identity: "alice").stdout
+        #expect(table.split(separator: "\n").contains { $0.hasPrefix("B ") && $0.hasSuffix("  missing") }, "\(table)")
         #expect(!run.stdout.contains("staging\"") || !run.stdout.contains("\"dev\""), "values never appear")
         // A developer cannot read production, so A is judged on development and staging only.
         let dave = try JSONSerialization.jsonObject(with: try box.secr("compare", "--json", identity: "dave").stdoutData) as? [String: Any]
@@ -83,6 +88,34 @@ import Testing
         #expect(try box.secr("set", "B=prod", "-e", "production", identity: "alice").status == 0)
         #expect(try box.secr("compare", "staging", "production", "--strict").status == 0)
         #expect(try box.secr("compare", "--format", "markdown").stdout.contains("| `ONLY_DEV` |"))
+    }
+
+    /// On a terminal, missing and different stand out in colour; never in a pipe, with NO_COLOR
+    /// or --no-color, and never from a name: escape sequences are secr's own.
+    @Test func compareColoursMissingAndDifferentOnATerminal() throws {
+        let box = try Sandbox()
+        try box.project()
+        #expect(try box.secr("set", "A=same", "B=dev", "-e", "development", identity: "alice").status == 0)
+        #expect(try box.secr("set", "A=same", "B=staging", "-e", "staging", identity: "alice").status == 0)
+        #expect(try box.secr("set", "A=same", "B=prod", "-e", "production", identity: "alice").status == 0)
+        #expect(try box.secr("set", "ONLY_DEV=x", "-e", "development", identity: "alice").status == 0)
+        // A pseudo-terminal for stdout, as a person's shell gives one.
+        func onTerminal(_ arguments: [String], env: [String: String?] = [:]) throws -> String {
+            var env = env
+            env["SECR_IDENTITY_FILE"] = box.identityPath("alice")
+            return try box.exec(URL(fileURLWithPath: "/usr/bin/env"),
+                                ["python3", "-c", "import os, pty, sys; sys.exit(os.waitstatus_to_exitcode(pty.spawn(sys.argv[1:])))",
+                                 Sandbox.binary.path] + arguments, env: env).stdout
+        }
+        let coloured = try onTerminal(["compare"])
+        let lines = coloured.components(separatedBy: "\r\n")
+        let b = try #require(lines.first { $0.hasPrefix("B ") }), only = try #require(lines.first { $0.hasPrefix("ONLY_DEV") })
+        #expect(b.contains("\u{1b}[33mdifferent\u{1b}[0m"), "\(b.debugDescription)")
+        #expect(only.contains("\u{1b}[1;31mmissing\u{1b}[0m"), "\(only.debugDescription)")
+        #expect(!(try #require(lines.first { $0.hasPrefix("A ") })).contains("\u{1b}"), "same is plain")
+        #expect(!(try onTerminal(["compare"], env: ["NO_COLOR": "1"])).contains("\u{1b}"))
+        #expect(!(try onTerminal(["compare", "--no-color"])).contains("\u{1b}"))
+        #expect(!(try box.secr("compare", identity: "alice")).stdout.contains("\u{1b}"), "a pipe gets plain text")
     }
 }
 

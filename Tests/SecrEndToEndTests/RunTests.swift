@@ -25,6 +25,30 @@ import Testing
         #expect(keep.stdout == "from-shell")
     }
 
+    /// A value larger than Linux passes in one environment variable, and values that together
+    /// exceed the exec limit, are refused before anything is decrypted, with the numbers: at
+    /// 100k secrets `run` decrypted for 33 s and then failed with E2BIG.
+    @Test func valuesBeyondTheKernelsExecLimitsAreRefusedBeforeDecrypting() throws {
+        let box = try seeded()
+        let huge = String(repeating: "h", count: 140_000)
+        #expect(try box.secr("set", "HUGE", "--stdin", input: huge, identity: "alice").status == 0)
+        let single = try box.secr("run", "--", "true", identity: "alice")
+        #expect(single.status == 1)
+        #expect(single.stderr.contains("HUGE in development is 140000 bytes") && single.stderr.contains("Nothing was decrypted"))
+        #expect(!single.stderr.contains("hhhhhhhh"))
+        #expect(try box.secr("unset", "HUGE", identity: "alice").status == 0)
+        let lines = (0..<40).map { "BULK_\($0)=\(String(repeating: "b", count: 100_000))" }.joined(separator: "\n")
+        let file = box.root.appendingPathComponent("bulk.env")
+        try Data(lines.utf8).write(to: file)
+        #expect(try box.secr("import", file.path, identity: "alice").status == 0)
+        let total = try box.secr("run", "--", "true", identity: "alice")
+        #expect(total.status == 1)
+        #expect(total.stderr.contains("KiB of process environment") && total.stderr.contains("ulimit -s"))
+        // Back under the limit, it runs.
+        #expect(try box.secr(["unset"] + (0..<32).map { "BULK_\($0)" }, identity: "alice").status == 0)
+        #expect(try box.secr("run", "--", "sh", "-c", "test ${#BULK_39} = 100000", identity: "alice").status == 0)
+    }
+
     @Test func unknownCommandExits127() throws {
         let box = try seeded()
         let run = try box.secr("run", "--", "no-such-command-xyz", identity: "alice")

@@ -1,10 +1,21 @@
 /// One thing `secr doctor` found, with the command that fixes it.
 package struct Finding: Sendable {
     package enum Severity: String, Sendable { case error, warning }
+    /// What a finding is about, which decides where it may be shown.
+    package enum Scope: String, Sendable {
+        /// The project as committed: anyone with the repository can see it (or, for a
+        /// never-promote key with one value in two environments, a same/different verdict).
+        case project
+        /// This clone or this user's machine (hooks, drivers, the identity file).
+        case clone
+        /// What a decrypted value looks like: only for the reader, never in a shared report.
+        case values
+    }
     package let severity: Severity
     package let check: String
     package let message: String
     package let fix: String
+    package let scope: Scope
 }
 
 /// `secr doctor`: the ways teams get environments wrong, found in this project and clone.
@@ -13,8 +24,8 @@ package enum Doctor {
         let store = try Store(location: location, expected: expected)
         let state = store.state
         var findings: [Finding] = []
-        func add(_ severity: Finding.Severity, _ check: String, _ message: String, _ fix: String) {
-            findings.append(Finding(severity: severity, check: check, message: message, fix: fix))
+        func add(_ severity: Finding.Severity, _ check: String, _ message: String, _ fix: String, scope: Finding.Scope = .project) {
+            findings.append(Finding(severity: severity, check: check, message: message, fix: fix, scope: scope))
         }
         let member = identity.flatMap { store.member(for: $0) }
         var readable: [String: [(key: String, value: SecretBytes)]] = [:]
@@ -29,7 +40,7 @@ package enum Doctor {
             for (key, value) in values {
                 if let marker = LiveCredential.marker(in: value) {
                     add(.error, "live-credential", "\(environment)/\(key) looks like a live credential (\(marker)): production secrets do not belong in \(environment)",
-                        "rotate it at the provider, then `secr set \(key) --stdin -e \(environment)` with a test or sandbox value")
+                        "rotate it at the provider, then `secr set \(key) --stdin -e \(environment)` with a test or sandbox value", scope: .values)
                 }
             }
         }
@@ -85,17 +96,17 @@ package enum Doctor {
         let identityPath = identityFile ?? Environment.nonEmpty("SECR_IDENTITY_FILE") ?? IdentityLookup.defaultPath
         if let mode = FileSystem.mode(identityPath), mode & 0o077 != 0 {
             add(.error, "identity-permissions", "your identity file \(identityPath) is accessible by group or others (mode \(String(mode, radix: 8)))",
-                "`chmod 600 \(identityPath)`")
+                "`chmod 600 \(identityPath)`", scope: .clone)
         }
         if let root = location.repositoryRoot {
             let repository = try GitRepository(at: root)
             if !GitDrivers.installed(in: repository) {
                 add(.warning, "git-drivers", "this clone has no secr diff and merge drivers: git diff shows ciphertext and merges of environment files conflict",
-                    "`secr setup-git`")
+                    "`secr setup-git`", scope: .clone)
             }
             if case .installed = try PreCommitHook.status(in: repository) {} else {
                 add(.warning, "pre-commit-hook", "this clone has no secr pre-commit hook: plaintext secrets and .env files can be committed unnoticed",
-                    "`secr hooks install`")
+                    "`secr hooks install`", scope: .clone)
             }
             let tracked = try repository.trackedFiles()
             for path in tracked where PlaintextEnvFile.matches(path) {
@@ -115,6 +126,7 @@ package enum Doctor {
 
 extension Finding {
     package var json: JSONValue {
-        .object([("severity", .string(severity.rawValue)), ("check", .string(check)), ("message", .string(message)), ("fix", .string(fix))])
+        .object([("severity", .string(severity.rawValue)), ("check", .string(check)), ("message", .string(message)), ("fix", .string(fix)),
+                 ("scope", .string(scope.rawValue))])
     }
 }

@@ -176,6 +176,24 @@ package final class VerificationCache: Sendable {
         return true
     }
 
+    /// `verify` of many signatures at once, on every core: what a first read of an environment
+    /// (no cache yet) spends most of its time on. The answers are `verify`'s, in order.
+    func verifyEach(_ items: [(signature: Signature, message: [UInt8], publicKey: [UInt8])]) -> [Bool] {
+        Parallel.map(items.count) { index in
+            self.verify(items[index].signature, message: items[index].message, publicKey: items[index].publicKey)
+        }
+    }
+
+    /// Opens boxes ahead of their use, on every core, so that the `openSealed` calls that follow
+    /// are answered from memory. Only with a cache loaded (nowhere to keep them otherwise); a
+    /// box that does not open is left for its caller to report.
+    func openAhead(_ boxes: [[UInt8]], publicKey: BoxPublicKey, secretKey: SecretBytes) {
+        guard isLoaded, boxes.count >= Parallel.threshold else { return }
+        Parallel.forEach(boxes.count) { index in
+            _ = self.openSealed(boxes[index], publicKey: publicKey, secretKey: secretKey)
+        }
+    }
+
     /// Opens a sealed box (a record's value key, or the environment key in the caller's reader
     /// line), answered from the cache when this box opened before.
     func openSealed(_ sealed: [UInt8], publicKey: BoxPublicKey, secretKey: SecretBytes) -> SecretBytes? {

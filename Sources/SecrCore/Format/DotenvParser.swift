@@ -51,14 +51,24 @@ package enum DotenvParser {
             }
             parser.skip { $0 == 0x20 || $0 == 0x09 }
             guard parser.peek == UInt8(ascii: "=") else {
+                // A bare `KEY` (python-dotenv: a key without a value) sets nothing; anything
+                // else after a key is not dotenv, and guessing could import a wrong value.
+                guard [nil, 0x0a, 0x0d, UInt8(ascii: "#")].contains(parser.peek) else {
+                    throw parser.error("expected '=' after \(Redaction.quoted(key))", line: line)
+                }
                 warnings.append("\(file):\(line): \(Redaction.quoted(key)) has no '=' and no value; skipped")
                 parser.skipLine()
                 continue
             }
             parser.position += 1
+            let valueStart = parser.position
             parser.skip { $0 == 0x20 || $0 == 0x09 }
             let value: SecretBytes
             switch parser.peek {
+            case UInt8(ascii: "#") where parser.position > valueStart:
+                // `KEY= # note`: a `#` after blanks starts a comment, so the value is empty.
+                parser.skipLine()
+                value = SecretBytes(copying: [UInt8]())
             case UInt8(ascii: "'"):
                 value = try parser.quoted(UInt8(ascii: "'"), escapes: [UInt8(ascii: "\\"): 0x5c, UInt8(ascii: "'"): 0x27], line: line)
                 try parser.endOfValueLine(line: line)

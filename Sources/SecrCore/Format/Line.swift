@@ -216,12 +216,21 @@ func lineRanges(_ bytes: UnsafeBufferPointer<UInt8>, file: String) throws -> [Ra
         ranges.append(start..<end)
         start = end + 1
     }
-    var high: UInt8 = 0, carriageReturns = 0
-    for byte in bytes {
-        high |= byte
-        carriageReturns &+= byte == 0x0d ? 1 : 0
+    // Eight bytes at a time for the high bits (a byte loop here was a quarter of `get` in a
+    // store of 10,000 secrets), memchr for a carriage return.
+    var high: UInt64 = 0
+    let raw = UnsafeRawPointer(base)
+    var offset = 0
+    while offset + 8 <= bytes.count {
+        high |= raw.loadUnaligned(fromByteOffset: offset, as: UInt64.self)
+        offset += 8
     }
-    if high & 0x80 != 0, String(validating: bytes, as: UTF8.self) == nil {
+    while offset < bytes.count {
+        high |= UInt64(bytes[offset])
+        offset += 1
+    }
+    let carriageReturns = memchr(base, 0x0d, bytes.count) == nil ? 0 : 1
+    if high & 0x8080_8080_8080_8080 != 0, String(validating: bytes, as: UTF8.self) == nil {
         throw SecrError.integrity("\(file) is not UTF-8 text; it was corrupted (restore it with `git checkout -- \(file)`)")
     }
     guard bytes.last == 0x0a, carriageReturns == 0 else {

@@ -60,7 +60,7 @@ package final class GitRepository {
         }
     }
 
-    private func relative(_ path: String) throws -> String {
+    func relative(_ path: String) throws -> String {
         guard let relative = Path.relative(path, to: workdir) else {
             throw SecrError.failure("\(path) is outside the work tree \(workdir)")
         }
@@ -92,9 +92,11 @@ package final class GitRepository {
     package func commit(_ paths: [String], message: String, fallbackAuthor: String) throws -> String {
         try checkCommittable()
         let repo = repository.pointer
-        // The index is updated after the commit; a held index lock would fail that half way.
-        if let git = GitDirectory.find(workTree: workdir), FileSystem.exists(Path.join(git.own, "index.lock")) {
-            throw SecrError.failure("another git process is running in this repository (\(Path.join(git.own, "index.lock")) exists); wait for it to finish, or remove that file if no git is running, then run secr again")
+        // The index is updated after the commit, and the branch's ref is moved by it: a lock
+        // held on either would fail the commit half way.
+        if let held = lockFiles.first(where: FileSystem.exists) {
+            throw SecrError.failure("another git process is running in this repository (\(held) exists); nothing was changed",
+                                    hint: "wait for it to finish, or remove that file if no git is running, then run secr again")
         }
 
         var parent: OpaquePointer?
@@ -117,6 +119,15 @@ package final class GitRepository {
             try gitCheck(git_tree_lookup(&baseline, repo, &emptyOid), "git_tree_lookup")
         }
 
+        // Objects this attempt adds; a commit that fails takes them out again, so that retries
+        // on a full disk do not each leave a blob behind and eat the space that was freed.
+        var added: [git_oid] = []
+        var committed = false
+        defer { if !committed { removeLooseObjects(added) } }
+        var odb: OpaquePointer?
+        try gitCheck(git_repository_odb(&odb, repo), "git_repository_odb")
+        defer { git_odb_free(odb) }
+
         var updates: [git_tree_update] = []
         let cPaths = try paths.map { strdup(try relative($0)) }
         defer { cPaths.forEach { free($0) } }
@@ -125,7 +136,10 @@ package final class GitRepository {
             update.path = UnsafePointer(cPath)
             if FileSystem.exists(path) {
                 var blob = git_oid()
+                var known = git_oid()
+                let existed = git_odb_hashfile(&known, path, GIT_OBJECT_BLOB) == 0 && git_odb_exists(odb, &known) == 1
                 try gitCheck(git_blob_create_from_workdir(&blob, repo, cPath), "git_blob_create_from_workdir")
+                if !existed { added.append(blob) }
                 update.action = GIT_TREE_UPDATE_UPSERT
                 update.id = blob
                 update.filemode = GIT_FILEMODE_BLOB
@@ -136,6 +150,9 @@ package final class GitRepository {
         }
         var treeOid = git_oid()
         try gitCheck(git_tree_create_updated(&treeOid, repo, baseline, updates.count, &updates), "git_tree_create_updated")
+        // The trees on the way to a new blob are new too (they hold it); trees of a change that
+        // only removes files may have existed before, so they stay.
+        if !added.isEmpty { added += treesOnPaths(treeOid, paths: paths.compactMap { try? relative($0) }) }
         var tree: OpaquePointer?
         try gitCheck(git_tree_lookup(&tree, repo, &treeOid), "git_tree_lookup")
         defer { git_tree_free(tree) }
@@ -150,6 +167,7 @@ package final class GitRepository {
         var parents: [OpaquePointer?] = parent.map { [$0] } ?? []
         try gitCheck(git_commit_create(&commitOid, repo, "HEAD", signature, signature, nil, message, tree,
                                        parents.count, &parents), "git_commit_create")
+        committed = true
         try stage(paths)
         var hex = [CChar](repeating: 0, count: 41)
         git_oid_tostr(&hex, hex.count, &commitOid)
@@ -280,4 +298,82 @@ extension GitRepository {
 
     /// Whether a merge (of any kind: merge, rebase, cherry-pick, revert) is in progress.
     package var isMerging: Bool { git_repository_state(handle) != Int32(GIT_REPOSITORY_STATE_NONE.rawValue) }
+}
+
+extension GitRepository {
+    /// The lock files a commit takes: the index's and the checked-out branch's.
+    var lockFiles: [String] {
+        guard let git = GitDirectory.find(workTree: workdir) else { return [] }
+        return [Path.join(git.own, "index.lock")] + (git.currentBranch.map { [Path.join(git.common, $0 + ".lock")] } ?? [])
+    }
+
+    /// Removes those lock files that were made at or after `time` (ns since the epoch): what a
+    /// secr killed inside its commit left. Older ones are someone else's and stay.
+    func removeLocks(madeSince time: Int64) {
+        for lock in lockFiles {
+            if let made = FileSystem.fingerprint(lock)?.modified, made >= time { try? FileSystem.remove(lock) }
+        }
+    }
+
+    /// Whether HEAD's tree holds the work tree file at `path` exactly (for a file that does not
+    /// exist: holds nothing there). How a recovering secr tells that a commit landed.
+    package func headHoldsFile(at path: String) -> Bool {
+        guard let relativePath = try? relative(path) else { return false }
+        var headOid = git_oid()
+        var commit: OpaquePointer?, tree: OpaquePointer?, entry: OpaquePointer?
+        defer {
+            if let entry { git_tree_entry_free(entry) }
+            if let tree { git_tree_free(tree) }
+            if let commit { git_commit_free(commit) }
+        }
+        guard git_reference_name_to_id(&headOid, handle, "HEAD") == 0, git_commit_lookup(&commit, handle, &headOid) == 0,
+              git_commit_tree(&tree, commit) == 0 else { return false }
+        let found = git_tree_entry_bypath(&entry, tree, relativePath) == 0
+        guard FileSystem.exists(path) else { return !found }
+        guard found, let entry, let stored = git_tree_entry_id(entry) else { return false }
+        var onDisk = git_oid()
+        guard git_odb_hashfile(&onDisk, path, GIT_OBJECT_BLOB) == 0 else { return false }
+        var expected = stored.pointee
+        return git_oid_equal(&onDisk, &expected) == 1
+    }
+}
+
+extension GitRepository {
+    /// Where a loose object lives (`objects/ab/cdef…` in the common git directory).
+    func looseObjectPath(_ oid: git_oid) -> String? {
+        guard let git = GitDirectory.find(workTree: workdir) else { return nil }
+        var copy = oid
+        let hex = GitHistory.hex(&copy)
+        return Path.join(Path.join(Path.join(git.common, "objects"), String(hex.prefix(2))), String(hex.dropFirst(2)))
+    }
+
+    /// The ids of `root` and of every tree below it on the way to `paths`.
+    func treesOnPaths(_ root: git_oid, paths: [String]) -> [git_oid] {
+        var found: [String: git_oid] = [:]
+        var rootCopy = root
+        found[GitHistory.hex(&rootCopy)] = root
+        for path in paths {
+            let directories = path.split(separator: "/").dropLast()
+            var prefix = ""
+            for directory in directories {
+                prefix += (prefix.isEmpty ? "" : "/") + directory
+                var tree: OpaquePointer?, entry: OpaquePointer?
+                var lookup = root
+                guard git_tree_lookup(&tree, handle, &lookup) == 0 else { break }
+                defer { git_tree_free(tree) }
+                guard git_tree_entry_bypath(&entry, tree, prefix) == 0, let entry else { break }
+                defer { git_tree_entry_free(entry) }
+                guard let id = git_tree_entry_id(entry) else { break }
+                found[GitHistory.hex(id)] = id.pointee
+            }
+        }
+        return Array(found.values)
+    }
+
+    /// Removes loose objects a failed commit wrote (nothing refers to them).
+    func removeLooseObjects(_ oids: [git_oid]) {
+        for oid in oids {
+            if let path = looseObjectPath(oid) { try? FileSystem.remove(path) }
+        }
+    }
 }

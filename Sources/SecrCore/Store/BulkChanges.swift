@@ -18,9 +18,11 @@ extension StoreTransaction {
             notes += summary.notes
         }
         if !keys.isEmpty { changed += try unset(keys, in: environment).keys }
+        let unsetKeys = Set(keys)
+        let setKeys = changed.filter { !unsetKeys.contains($0) }
         let summary = "\(action.rawValue) \(environment): " + [
-            changed.filter { !keys.contains($0) }.isEmpty ? nil : "set " + changed.filter { !keys.contains($0) }.joined(separator: ", "),
-            keys.isEmpty ? nil : "unset " + keys.joined(separator: ", "),
+            setKeys.isEmpty ? nil : "set " + ChangeSummary.list(setKeys),
+            keys.isEmpty ? nil : "unset " + ChangeSummary.list(keys),
         ].compactMap { $0 }.joined(separator: "; ")
         var result = ChangeSummary(action: action, environment: environment, keys: changed, subject: summary, paths: [])
         result.notes = notes

@@ -76,7 +76,7 @@ package struct CloneState: Sendable {
         return String(decoding: out, as: UTF8.self)
     }
 
-    private static func shortHash(_ text: String) -> String { Sodium.hex(Array(Sodium.blake2b(Array(text.utf8)).prefix(8))) }
+    static func shortHash(_ text: String) -> String { Sodium.hex(Array(Sodium.blake2b(Array(text.utf8)).prefix(8))) }
 
     var pinsPath: String { Path.join(directory, "pins") }
     var storeSeenDirectory: String { Path.join(directory, "seen-\(CloneState.shortHash(storeKey))") }
@@ -199,9 +199,11 @@ package struct CloneState: Sendable {
         return pinLines().compactMap(PinLine.init).last { $0.store == pinKey && $0.branch == defaultBranch }?.pin
     }
 
-    /// Raises the seen versions on this branch where they are higher.
-    func raiseSeen(_ versions: [String: Int], of environment: String, incarnation: Int) throws {
+    /// Raises the seen versions on this branch where they are higher. `known` is what was read
+    /// of them before: when nothing is higher than that, the state is not read again.
+    func raiseSeen(_ versions: [String: Int], of environment: String, incarnation: Int, known: [String: Int]? = nil) throws {
         guard !merging, let directory = branchDirectory else { return }
+        if let known, !versions.contains(where: { $0.value > known[$0.key] ?? 0 }) { return }
         var merged = seenVersions(of: environment, incarnation: incarnation)
         var changed = false
         for (key, version) in versions where version > merged[key] ?? 0 {

@@ -30,6 +30,9 @@ package struct EnvironmentFile {
 
     package let name: String
     package let file: String
+    /// The versions this clone had seen of the file's keys when it was loaded (`Store`), so
+    /// that remembering a read that raises nothing needs no second look at the clone state.
+    var seenAtLoad: [String: Int]?
     private(set) var header: Line
     private(set) var readers: [Reader]
     private(set) var records: [String: SecretRecord]
@@ -242,7 +245,11 @@ package struct EnvironmentFile {
     /// Checks a record's signature and that its signer may write this environment (or that the
     /// roster kept this very record valid when its signer lost write access).
     func verify(_ record: SecretRecord, against roster: RosterState) throws {
-        guard record.signatureIsValid(project: project, environment: name) else {
+        try check(record, signatureIsValid: record.signatureIsValid(project: project, environment: name), against: roster)
+    }
+
+    private func check(_ record: SecretRecord, signatureIsValid: Bool, against roster: RosterState) throws {
+        guard signatureIsValid else {
             throw integrity("\(record.key) (line \(record.lineNumber)): the signature does not verify; the record was altered, or copied from another key or environment")
         }
         guard !roster.accepts(recordBy: record.signer, in: name, id: record.id(project: project, environment: name)) else { return }
@@ -252,10 +259,13 @@ package struct EnvironmentFile {
         throw integrity("\(record.key) (line \(record.lineNumber)): signed by \(signer.name), whose role (\(signer.role)) may not write '\(name)'")
     }
 
+    /// Every record, in key order; the signatures are checked on every core at once.
     func verifyAllRecords(against roster: RosterState) throws {
-        for key in records.keys.sorted() {
-            if let record = records[key] { try verify(record, against: roster) }
-        }
+        let sorted = records.keys.sorted().compactMap { records[$0] }
+        let valid = VerificationCache.shared.verifyEach(sorted.map {
+            ($0.signature, SecretRecord.signedMessage($0.line, project: project, environment: name), $0.signer.bytes)
+        })
+        for (record, isValid) in zip(sorted, valid) { try check(record, signatureIsValid: isValid, against: roster) }
     }
 
     /// Unseals the environment secret key from the caller's reader line.

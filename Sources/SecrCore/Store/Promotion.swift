@@ -40,7 +40,7 @@ extension StoreTransaction {
         }
         if !promoted.isEmpty { replace(targetFile) }
         var summary = ChangeSummary(action: .promote, environment: target, keys: promoted,
-                                    subject: "promote \(promoted.joined(separator: ", ")) from \(source) to \(target)", paths: [])
+                                    subject: "promote \(ChangeSummary.list(promoted)) from \(source) to \(target)", paths: [])
         summary.from = source
         return (summary, identical)
     }

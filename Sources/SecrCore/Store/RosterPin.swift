@@ -30,7 +30,9 @@ public struct RosterExpectation: Sendable {
 enum RosterPin {
     /// Checks `roster` against the expectation and the clone's pin, moves the pin forward, and
     /// returns what to tell the user (the first pin).
-    static func check(_ roster: Roster, location: StoreLocation, clone: CloneState, expected: RosterExpectation) throws -> [String] {
+    /// With `mayAdvance` false (a change in flight) the roster is checked but the pin stays.
+    static func check(_ roster: Roster, location: StoreLocation, clone: CloneState, expected: RosterExpectation,
+                      mayAdvance: Bool = true) throws -> [String] {
         let display = location.display(location.directory)
         if let root = expected.root, root != roster.rootHash {
             throw SecrError.integrity("the roster of \(display) has root \(roster.rootHash), but \(root) was expected (--expect-root or $SECR_ROSTER_ROOT): this is not the store you pinned, or it was replaced. Nothing was read.")
@@ -56,6 +58,7 @@ enum RosterPin {
             guard roster.count - 1 > pin.seq else { return [] }
         }
         let next = CloneState.Pin(root: roster.rootHash, seq: roster.count - 1, head: roster.headHash)
+        guard mayAdvance else { return [] }
         do {
             try clone.savePin(next)
         } catch {

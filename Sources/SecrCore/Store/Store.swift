@@ -4,6 +4,9 @@
 /// (`CloneState`): the roster must extend the pinned head, an environment's header must be the
 /// key the roster names, and no key may go back to a version below one verified before.
 public final class Store {
+    /// The largest store file secr reads (and so writes).
+    static let largestFile = 64 << 20
+
     /// Where the store is.
     public let location: StoreLocation
     package let roster: Roster
@@ -18,13 +21,15 @@ public final class Store {
     public init(location: StoreLocation, expected: RosterExpectation = RosterExpectation()) throws {
         self.location = location
         try location.checkContained()
+        StoreReads.willRead(location.rosterPath, of: location)
         guard let bytes = try FileSystem.readIfExists(location.rosterPath, followLinks: false) else {
             throw SecrError.failure("no secr store at \(location.display(location.directory))", hint: "run `secr init` in your repository, or point at a store with --store DIR")
         }
         if hasConflictMarkers(bytes) { throw SecrError.conflicted(location.display(location.rosterPath)) }
         roster = try Roster.load(bytes, file: location.display(location.rosterPath), expectedRoot: expected.root)
         clone = CloneState.of(location).forRoot(roster.rootHash)
-        notices = try RosterPin.check(roster, location: location, clone: clone, expected: expected)
+        notices = try RosterPin.check(roster, location: location, clone: clone, expected: expected,
+                                      mayAdvance: Store.mayAdvance(on: location.rosterPath, of: location))
     }
 
     /// The environment's file, parsed and checked against the roster (public data only) and
@@ -54,9 +59,25 @@ public final class Store {
 
     /// Every live value of the environment, sorted by key, each verified and decrypted.
     public func values(in environment: String, identity: Identity) throws -> [(key: String, value: SecretBytes)] {
+        try values(in: environment, identity: identity, checkingSizes: nil)
+    }
+
+    /// `checkingSizes` sees each live value's size in bytes (known from its ciphertext) before
+    /// anything is decrypted, and may refuse them all.
+    func values(in environment: String, identity: Identity, checkingSizes: (([(key: String, size: Int)]) throws -> Void)?) throws
+        -> [(key: String, value: SecretBytes)] {
         let file = try self.environment(environment)
+        // Sizes first: a store too large for the caller fails at once, not after every
+        // signature is checked (nothing is delivered either way).
+        if let checkingSizes {
+            try checkingSizes(file.allRecords.compactMap { record in
+                record.value.map { (record.key, $0.ciphertext.count - Sodium.aeadTagBytes) }
+            })
+        }
         try file.verifyAllRecords(against: state)
         let environmentKey = try file.unlock(with: identity, roster: state)
+        VerificationCache.shared.openAhead(file.allRecords.compactMap { $0.value?.sealedKey.bytes },
+                                           publicKey: environmentKey.publicKey, secretKey: environmentKey.secretKey)
         let values = try file.keyNames.compactMap { key in
             try file.record(key).map { (key, try file.decrypt($0, with: environmentKey)) }
         }
@@ -67,9 +88,14 @@ public final class Store {
     /// The values a process may be given (`run`, `pull`): every live value except those under
     /// names that steer processes (`SteeringNames`) and that no owner allowed; those are named
     /// in `withheld` so the caller can say so.
-    public func deliverableValues(in environment: String, identity: Identity) throws
+    /// `checkingSizes` sees the sizes of the values to deliver before any is decrypted (`run`
+    /// checks them against the kernel's limits on a process environment).
+    public func deliverableValues(in environment: String, identity: Identity,
+                                  checkingSizes: (([(key: String, size: Int)]) throws -> Void)? = nil) throws
         -> (values: [(key: String, value: SecretBytes)], withheld: [String]) {
-        let all = try values(in: environment, identity: identity)
+        let all = try values(in: environment, identity: identity, checkingSizes: checkingSizes.map { check in
+            { sizes in try check(sizes.filter { self.state.mayInject($0.key) }) }
+        })
         return (all.filter { state.mayInject($0.key) }, all.map(\.key).filter { !state.mayInject($0) })
     }
 
@@ -79,6 +105,7 @@ public final class Store {
     /// the caller has verified. A clone state that cannot be written weakens rollback
     /// protection but does not stop a read; it is said once.
     func remember(_ file: EnvironmentFile, keys: [String]?) {
+        guard Store.mayAdvance(on: location.environmentPath(file.name), of: location) else { return }
         if let problem = Store.remember(file, keys: keys, state: state, clone: clone), !notices.contains(problem) {
             notices.append(problem)
         }
@@ -98,6 +125,13 @@ extension Store {
 }
 
 extension Store {
+    /// Whether what was read of `path` may move this clone's pin or seen versions forward: not
+    /// while a change is in flight (or was cut off by a crash), nor when the file read is no
+    /// longer in place — a commit that failed, or a recovery, may have taken it back.
+    static func mayAdvance(on path: String, of location: StoreLocation) -> Bool {
+        !StoreJournal.of(location).isPending && StoreReads.isUnchanged(path)
+    }
+
     /// Reads and checks an environment file (shared with `StoreTransaction`): structure and
     /// header against the roster, then every key against the versions this clone has seen.
     static func loadEnvironment(_ name: String, location: StoreLocation, state: RosterState, clone: CloneState,
@@ -110,15 +144,18 @@ extension Store {
             throw SecrError.usage("no environment '\(name.prefix(64))' in this project; environments: \(state.environments.joined(separator: ", "))")
                 .unknown(name, among: state.environments)
         }
+        StoreReads.willRead(path, of: location)
         guard let bytes = try FileSystem.readIfExists(path, followLinks: false) else {
             throw SecrError.integrity("\(location.display(path)) is missing although the roster lists environment '\(name)'", hint: "restore it with `git checkout -- \(location.display(path))`")
         }
         if hasConflictMarkers(bytes) { throw SecrError.conflicted(location.display(path)) }
-        let file = try EnvironmentFile.parse(bytes, name: name, file: location.display(path), keys: keys)
+        var file = try EnvironmentFile.parse(bytes, name: name, file: location.display(path), keys: keys)
         try file.verifyStructure(against: state)
-        if let problem = file.versionProblems(seen: clone.seenVersions(of: name, incarnation: state.environmentAdded[name] ?? 0)).first {
+        let seen = clone.seenVersions(of: name, incarnation: state.environmentAdded[name] ?? 0)
+        if let problem = file.versionProblems(seen: seen).first {
             throw SecrError.integrity(problem)
         }
+        file.seenAtLoad = seen
         return file
     }
 
@@ -128,7 +165,7 @@ extension Store {
         var versions: [String: Int] = [:]
         for record in keys.map({ $0.compactMap(file.record) }) ?? file.allRecords { versions[record.key] = record.version }
         do {
-            try clone.raiseSeen(versions, of: file.name, incarnation: state.environmentAdded[file.name] ?? 0)
+            try clone.raiseSeen(versions, of: file.name, incarnation: state.environmentAdded[file.name] ?? 0, known: file.seenAtLoad)
             return nil
         } catch {
             return "cannot record the versions this clone has seen in \(clone.directory) (\((error as? SecrError)?.message ?? "\(error)")): rollbacks of values go unnoticed here"
@@ -139,15 +176,20 @@ extension Store {
 extension EnvironmentFile {
     /// Keys that are below a version this clone verified before, or gone without a tombstone.
     func versionProblems(seen: [String: Int]) -> [String] {
-        seen.keys.sorted().compactMap { key in
-            let highest = seen[key] ?? 0
-            guard let version = versions[key] else {
-                return "\(file): \(key) is missing, but this clone has verified it at v\(highest) on this branch: its record line was deleted (unset leaves a signed tombstone instead). Restore the file with `git checkout -- \(file)`; if the branch was rewritten on purpose, `secr pin --reset` forgets what this clone has seen"
-            }
-            guard version >= highest else {
-                return "\(file): \(key) is v\(version) here, but this clone has verified v\(highest) on this branch: an older record was brought back (a rollback). Restore the newer one (`git log -p -- \(file)`); if the branch was rewritten on purpose, `secr pin --reset` forgets what this clone has seen"
-            }
-            return nil
+        // Checked in the dictionary's order; only the problems are sorted (a store of 10,000
+        // keys sorted them all on every read).
+        seen.compactMap { key, highest -> (String, String)? in
+            problem(key, highest).map { (key, $0) }
+        }.sorted { $0.0 < $1.0 }.map(\.1)
+    }
+
+    private func problem(_ key: String, _ highest: Int) -> String? {
+        guard let version = versions[key] else {
+            return "\(file): \(key) is missing, but this clone has verified it at v\(highest) on this branch: its record line was deleted (unset leaves a signed tombstone instead). Restore the file with `git checkout -- \(file)`; if the branch was rewritten on purpose, `secr pin --reset` forgets what this clone has seen"
         }
+        guard version >= highest else {
+            return "\(file): \(key) is v\(version) here, but this clone has verified v\(highest) on this branch: an older record was brought back (a rollback). Restore the newer one (`git log -p -- \(file)`); if the branch was rewritten on purpose, `secr pin --reset` forgets what this clone has seen"
+        }
+        return nil
     }
 }

@@ -18,6 +18,11 @@ package enum StoreInitializer {
         let (roster, files) = try contents(projectName: projectName, owner: owner, identity: identity, time: time, random: random)
 
         let parent = Path.parent(location.directory)
+        // An init killed before its rename left its staging directory; under the store lock no
+        // other init is building one.
+        for name in FileSystem.list(parent) where name.hasPrefix(".\(Path.lastComponent(location.directory)).init-") {
+            try? FileSystem.removeTree(Path.join(parent, name))
+        }
         let staging = Path.join(parent, ".\(Path.lastComponent(location.directory)).init-\(Sodium.hex(random.bytes(6)))")
         try FileSystem.makeDirectories(Path.join(staging, "env"))
         do {

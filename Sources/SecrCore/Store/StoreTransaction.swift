@@ -20,6 +20,13 @@ package struct ChangeSummary: Sendable {
     /// Absolute paths written or removed.
     package internal(set) var paths: [String]
 
+    /// Names for a subject line: the first eight, then how many more (an import of thousands
+    /// keeps a one-line subject; the `Secr-Keys` trailer lists them all).
+    static func list(_ names: [String]) -> String {
+        guard names.count > 8 else { return names.joined(separator: ", ") }
+        return names.prefix(8).joined(separator: ", ") + " and \(names.count - 8) more"
+    }
+
     package var commitMessage: String {
         var trailers = ["Secr-Action: \(action.rawValue)"]
         if let environment { trailers.append("Secr-Environment: \(environment)") }
@@ -39,8 +46,11 @@ package final class StoreTransaction {
     private var rosterChanged = false
     private var changedEnvironments: Set<String> = []
     private var removedEnvironments: Set<String> = []
-    /// What `save` replaced: path → old bytes, nil for a file that did not exist.
-    private var originals: [String: [UInt8]?] = [:]
+    /// The change `save` put in place and has not yet finished or restored.
+    private var applied: StoreJournal.Plan?
+    let journal: StoreJournal
+    /// The versions this clone had seen when the change began, per environment.
+    private var seen: [String: [String: Int]] = [:]
     private let lock: FileLock
     let clone: CloneState
     let time: Timestamp
@@ -52,8 +62,11 @@ package final class StoreTransaction {
     let version1State: RosterState?
 
     /// `upgrading` opens a store of secr 0.1 (format 1) for `upgrade()`; no other change may use it.
+    /// `recover` settles a change a killed writer left half done (see `StoreJournal.recover`);
+    /// it runs under the lock, before anything is read.
     package init(location: StoreLocation, identity: Identity, expected: RosterExpectation = RosterExpectation(),
-                upgrading: Bool = false, time: Timestamp = .now(), random: RandomSource = SystemRandom()) throws {
+                upgrading: Bool = false, time: Timestamp = .now(), random: RandomSource = SystemRandom(),
+                recover: (StoreJournal) throws -> Void = { _ = try $0.recover(landed: { _ in false }) }) throws {
         guard FileSystem.isDirectory(location.directory) else {
             throw SecrError.failure("no secr store at \(location.display(location.directory)): run `secr init` first")
         }
@@ -63,6 +76,11 @@ package final class StoreTransaction {
         self.random = random
         let unrooted = CloneState.of(location)
         lock = try FileLock(unrooted.lockPath, what: "the store \(location.display(location.directory))")
+        journal = StoreJournal.of(location)
+        try recover(journal)
+        // Under the lock no other writer is between writing a temporary file and renaming it.
+        FileSystem.removeStaleTemporaries(in: location.directory)
+        FileSystem.removeStaleTemporaries(in: location.environmentDirectory)
         guard upgrading else {
             let store = try Store(location: location, expected: expected)
             roster = store.roster
@@ -167,8 +185,12 @@ package final class StoreTransaction {
     }
 
     /// The highest version of `key` this clone has verified, so a new record goes above it.
+    /// The clone's file is read once per environment (an import of thousands asks per key).
     func seenVersion(of key: String, in environment: String) -> Int {
-        clone.seenVersions(of: environment, incarnation: state.environmentAdded[environment] ?? 0)[key] ?? 0
+        if let versions = seen[environment] { return versions[key] ?? 0 }
+        let versions = clone.seenVersions(of: environment, incarnation: state.environmentAdded[environment] ?? 0)
+        seen[environment] = versions
+        return versions[key] ?? 0
     }
 
     /// An exposure is resolved once the key has a version above the exposed one.
@@ -208,7 +230,7 @@ package final class StoreTransaction {
     private func stage(_ file: EnvironmentFile, action: ChangeAction, keys: [String], verb: String) -> ChangeSummary {
         if !keys.isEmpty { replace(file) }
         return ChangeSummary(action: action, environment: file.name, keys: keys,
-                             subject: "\(verb) \(keys.joined(separator: ", ")) in \(file.name)", paths: [])
+                             subject: "\(verb) \(ChangeSummary.list(keys)) in \(file.name)", paths: [])
     }
 
     /// Adds a member and seals every environment their role reads to them at once.
@@ -237,31 +259,35 @@ package final class StoreTransaction {
             + removedEnvironments.sorted().map(location.environmentPath)
     }
 
-    /// Writes every changed file atomically and returns the summary with the paths written.
-    package func save(_ summary: ChangeSummary) throws -> ChangeSummary {
+    /// Writes every changed file and returns the summary with the paths written: all of them
+    /// or (on any failure, a crash included) none, through the store's journal. `finish()`
+    /// once the change is recorded in git, `restore()` when that failed.
+    package func save(_ summary: ChangeSummary, mode: StoreJournal.Mode, head: String?) throws -> ChangeSummary {
         var summary = summary
-        var paths: [String] = []
-        for path in pendingPaths where originals[path] == nil {
-            originals[path] = .some(try FileSystem.readIfExists(path, followLinks: false))
-        }
-        if rosterChanged {
-            try FileSystem.writeAtomically(location.rosterPath, Array(roster.text.utf8))
-            paths.append(location.rosterPath)
-        }
+        var changes: [(path: String, bytes: [UInt8]?)] = []
+        if rosterChanged { changes.append((location.rosterPath, Array(roster.text.utf8))) }
         for name in changedEnvironments.sorted() {
             guard let file = environments[name] else { continue }
-            let path = location.environmentPath(name)
-            try FileSystem.makeDirectories(location.environmentDirectory)
-            try FileSystem.writeAtomically(path, Array(file.text.utf8))
-            paths.append(path)
+            changes.append((location.environmentPath(name), Array(file.text.utf8)))
         }
-        for name in removedEnvironments.sorted() {
-            let path = location.environmentPath(name)
-            try FileSystem.remove(path)
-            paths.append(path)
+        for name in removedEnvironments.sorted() { changes.append((location.environmentPath(name), nil)) }
+        summary.paths = changes.map(\.path)
+        guard !changes.isEmpty else { return summary }
+        // A file larger than readers read would lock everyone out of the environment.
+        if let large = changes.first(where: { ($0.bytes?.count ?? 0) > Store.largestFile }) {
+            throw SecrError.failure("\(location.display(large.path)) would be \((large.bytes?.count ?? 0) >> 20) MiB, more than the \(Store.largestFile >> 20) MiB secr reads; nothing was changed",
+                                    hint: "split the values over more environments, or keep large values in files (secr is for credentials, not data)")
         }
-        summary.paths = paths
+        let plan = try journal.prepare(changes, mode: mode, head: head)
+        try journal.apply(plan)
+        applied = plan
         return summary
+    }
+
+    /// The change stands (committed or staged): the journal lets go of the old files.
+    package func finish() {
+        if applied != nil { journal.finish() }
+        applied = nil
     }
 
     /// Records in the clone state what `save` wrote, once it stands (committed or staged): every
@@ -278,13 +304,10 @@ package final class StoreTransaction {
     /// Puts every file `save` wrote back as it was (when the commit after it failed), so a
     /// refused change leaves nothing behind. The lock is still held.
     package func restore() {
-        for (path, bytes) in originals {
-            if let bytes = bytes {
-                try? FileSystem.writeAtomically(path, bytes)
-            } else {
-                try? FileSystem.remove(path)
-            }
-        }
+        guard let plan = applied else { return }
+        journal.rollBack(plan)
+        journal.finish()
+        applied = nil
     }
 
     package func release() { lock.release() }

@@ -49,6 +49,7 @@ package enum StoreVerifier {
             let path = location.display(location.environmentPath(environment))
             let file: EnvironmentFile
             do {
+                StoreReads.willRead(location.environmentPath(environment), of: location)
                 guard let bytes = try FileSystem.readIfExists(location.environmentPath(environment), followLinks: false) else {
                     report.problems.append(VerificationProblem(file: path, message: "missing: the roster lists environment '\(environment)'"))
                     continue

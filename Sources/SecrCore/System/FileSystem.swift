@@ -18,18 +18,29 @@ package enum FileSystem {
             throw SecrError.failure("cannot read \(path): \(errorText())")
         }
         defer { close(fd) }
-        var out: [UInt8] = []
-        var chunk = [UInt8](repeating: 0, count: 65536)
+        // Read straight into an array of the file's size (a store file of 10,000 secrets is
+        // megabytes: chunks appended were a copy too many); a file that grows while it is read
+        // is read on to its end.
+        var info = stat()
+        let expected = fstat(fd, &info) == 0 && (info.st_mode & S_IFMT) == S_IFREG ? Int(info.st_size) : 0
+        guard expected <= limit else { throw SecrError.failure("\(path) is larger than \(limit >> 20) MiB, more than secr reads; is it the right file?") }
+        var out = [UInt8](repeating: 0, count: expected + 1)
+        var filled = 0
         while true {
-            let n = Glibc.read(fd, &chunk, chunk.count)
+            if filled == out.count {
+                guard out.count <= limit else { throw SecrError.failure("\(path) is larger than \(limit >> 20) MiB, more than secr reads; is it the right file?") }
+                out += [UInt8](repeating: 0, count: max(65536, out.count))
+            }
+            let n = out.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress! + filled, $0.count - filled) }
             if n < 0 {
                 if errno == EINTR { continue }
                 throw SecrError.failure("cannot read \(path): \(errorText())")
             }
             if n == 0 { break }
-            out.append(contentsOf: chunk[0..<n])
-            guard out.count <= limit else { throw SecrError.failure("\(path) is larger than \(limit >> 20) MiB, more than secr reads; is it the right file?") }
+            filled += n
         }
+        guard filled <= limit else { throw SecrError.failure("\(path) is larger than \(limit >> 20) MiB, more than secr reads; is it the right file?") }
+        out.removeLast(out.count - filled)
         return out
     }
 
@@ -70,26 +81,98 @@ package enum FileSystem {
     /// Writes `bytes` to `path` so that readers see either the old file or the whole new one:
     /// a temporary file beside it, fsync, rename, fsync of the directory.
     package static func writeAtomically(_ path: String, _ bytes: [UInt8], mode: mode_t = 0o644) throws {
+        let temporary = try writeTemporary(for: path, bytes, mode: mode)
+        guard Glibc.rename(temporary, path) == 0 else {
+            let code = errno
+            unlink(temporary)
+            throw SecrError.failure("cannot replace \(path): \(errorText(code))")
+        }
+        syncDirectory(Path.parent(path))
+    }
+
+    /// The prefix of the temporary files secr writes beside `path` (`.NAME.tmp-`), and so the
+    /// mark by which `removeStaleTemporaries` knows one that a killed writer left.
+    static let temporaryMark = ".tmp-"
+
+    /// Writes `bytes` to a new temporary file beside `path` (`.NAME.tmp-PID-HEX`), synced to
+    /// disk, and returns its path; the caller renames it into place or removes it. Nothing is
+    /// left behind when writing fails (a full disk, say).
+    package static func writeTemporary(for path: String, _ bytes: [UInt8], mode: mode_t = 0o644) throws -> String {
         let directory = Path.parent(path)
-        let temporary = Path.join(directory, ".\(Path.lastComponent(path)).tmp-\(getpid())-\(uniqueSuffix())")
+        let temporary = Path.join(directory, ".\(Path.lastComponent(path))\(temporaryMark)\(getpid())-\(uniqueSuffix())")
         let fd = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode)
         guard fd >= 0 else { throw SecrError.failure("cannot write \(path): \(errorText())") }
         var ok = false
         defer {
+            close(fd)
             if !ok { unlink(temporary) }
         }
-        do {
-            defer { close(fd) }
-            // The umask may have narrowed `mode`; set it exactly.
-            fchmod(fd, mode)
-            try writeAll(fd, bytes, path: path)
-            guard fsync(fd) == 0 else { throw SecrError.failure("cannot write \(path): fsync: \(errorText())") }
-        }
-        guard Glibc.rename(temporary, path) == 0 else {
-            throw SecrError.failure("cannot replace \(path): \(errorText())")
-        }
+        // The umask may have narrowed `mode`; set it exactly.
+        fchmod(fd, mode)
+        try writeAll(fd, bytes, path: path)
+        guard fsync(fd) == 0 else { throw SecrError.failure("cannot write \(path): fsync: \(errorText())") }
         ok = true
-        syncDirectory(directory)
+        return temporary
+    }
+
+    /// Removes the temporary files of writers that were killed before renaming them into
+    /// place (`.NAME.tmp-PID-HEX` in `directory`). Only safe under the lock of the directory's
+    /// writers. Returns the names removed.
+    @discardableResult
+    package static func removeStaleTemporaries(in directory: String) -> [String] {
+        list(directory).filter { name in
+            name.hasPrefix(".") && name.contains(temporaryMark) && !isDirectory(Path.join(directory, name))
+                && unlink(Path.join(directory, name)) == 0
+        }
+    }
+
+    /// Makes `backup` another name of `path`'s file (a hard link, no copy), else a synced copy
+    /// when links cannot cross to where `backup` is. False when `path` does not exist.
+    package static func preserve(_ path: String, as backup: String) throws -> Bool {
+        if link(path, backup) == 0 {
+            syncDirectory(Path.parent(backup))
+            return true
+        }
+        if errno == ENOENT { return false }
+        guard let bytes = try readIfExists(path, followLinks: false) else { return false }
+        let temporary = try writeTemporary(for: backup, bytes, mode: mode(path).map { mode_t($0) } ?? 0o644)
+        try rename(temporary, to: backup)
+        return true
+    }
+
+    /// Puts `from` in `to`'s place: a rename, or across filesystems (a backup kept in the clone
+    /// state for a store elsewhere) an atomic write of its bytes, then `from` removed.
+    package static func move(_ from: String, replacing to: String) throws {
+        if Glibc.rename(from, to) == 0 {
+            syncDirectory(Path.parent(to))
+            return
+        }
+        guard errno == EXDEV, let bytes = try readIfExists(from, followLinks: false) else {
+            throw SecrError.failure("cannot rename \(from) to \(to): \(errorText())")
+        }
+        try writeAtomically(to, bytes, mode: mode(from).map { mode_t($0) } ?? 0o644)
+        try remove(from)
+    }
+
+    /// What identifies a file's content for a reader that wants to know whether it was
+    /// replaced since: device, inode, size and modification time (an atomic write renames a
+    /// new inode into place).
+    package struct Fingerprint: Equatable, Sendable {
+        let device: UInt64, inode: UInt64, size: Int64, modified: Int64
+
+        init(_ info: stat) {
+            device = UInt64(info.st_dev)
+            inode = UInt64(info.st_ino)
+            size = Int64(info.st_size)
+            modified = Int64(info.st_mtim.tv_sec) &* 1_000_000_000 &+ Int64(info.st_mtim.tv_nsec)
+        }
+    }
+
+    /// The file's fingerprint now, nil when it does not exist.
+    package static func fingerprint(_ path: String) -> Fingerprint? {
+        var info = stat()
+        guard lstat(path, &info) == 0 else { return nil }
+        return Fingerprint(info)
     }
 
     static func writeAll(_ fd: Int32, _ bytes: [UInt8], path: String) throws {

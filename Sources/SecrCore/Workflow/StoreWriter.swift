@@ -22,8 +22,9 @@ package struct WriteOutcome: Sendable {
 /// The write protocol, in one place for every command that changes a store (`init` included):
 /// check git's state, take the store lock, load and verify everything the change builds on
 /// (roster chain and pin, headers against the roster, records, versions this clone has seen),
-/// refuse a dirty store, write each file atomically, then commit exactly those paths. A
-/// refusal at any step changes nothing; a commit that fails puts the files back as they were.
+/// refuse a dirty store, write the files all-or-nothing (`StoreJournal`), then commit exactly
+/// those paths. A refusal at any step changes nothing; a commit that fails puts the files back
+/// as they were, and so does the next command after a writer killed half way.
 package enum StoreWriter {
     /// `upgrading` opens a format 1 store for `StoreTransaction.upgrade()` (`secr upgrade`).
     package static func change(_ location: StoreLocation, identity: Identity, options: WriteOptions = WriteOptions(),
@@ -36,7 +37,8 @@ package enum StoreWriter {
         let intoMerge = options.commit && repository?.isMerging == true
         if intoMerge { options.commit = false }
         if options.commit { try repository?.checkCommittable() }
-        let transaction = try StoreTransaction(location: location, identity: identity, expected: options.expected, upgrading: upgrading)
+        let transaction = try StoreTransaction(location: location, identity: identity, expected: options.expected, upgrading: upgrading,
+                                               recover: { try StoreRecovery.settle($0, repository: repository) })
         defer { transaction.release() }
         // Computing the change loads and verifies every file it touches, so a tampered store is
         // reported as such (exit 4) before anything else.
@@ -48,18 +50,20 @@ package enum StoreWriter {
                 throw SecrError.failure("\(dirty.joined(separator: ", ")) \(dirty.count == 1 ? "has" : "have") uncommitted changes that secr's commit would mix with its own", hint: "commit them (`git commit \(store)`) or discard them (`git checkout -- \(store)`), or use --no-commit")
             }
         }
-        let saved = try transaction.save(computed)
+        let headBefore = repository?.headCommit()
+        let mode: StoreJournal.Mode = repository == nil ? .files : options.commit ? .commit : .stage
+        let saved = try transaction.save(computed, mode: mode, head: headBefore)
         let author = transaction.state.member(withKey: identity.publicKey)?.name ?? "secr"
         let commit: String?
-        let headBefore = repository?.headCommit()
         do {
             commit = try record(saved, in: repository, commit: options.commit, fallbackAuthor: author)
         } catch {
             // Unless the commit itself landed (and only the index update after it failed), the
             // files go back to what HEAD holds.
-            if repository?.headCommit() == headBefore { transaction.restore() }
+            if repository?.headCommit() == headBefore { transaction.restore() } else { transaction.finish() }
             throw error
         }
+        transaction.finish()
         transaction.rememberWritten()
         let described = intoMerge && !saved.paths.isEmpty
             ? ["a merge is in progress, so this change is staged into it, not committed: finish with `git commit` (or `git rebase --continue`)"]

@@ -3,10 +3,24 @@ import SecrCore
 
 /// stdout for data, stderr for diagnostics; colour only on a terminal and never with NO_COLOR.
 struct Console {
+    /// Colour on stderr (diagnostics).
     let color: Bool
+    /// Colour on stdout (tables for people, such as `secr compare`): decided for stdout itself,
+    /// since `secr compare > file` must get plain text while stderr is still a terminal.
+    let outputColor: Bool
 
     init(noColor: Bool) {
-        color = !noColor && Environment.get("NO_COLOR") == nil && isatty(STDERR_FILENO) == 1
+        let allowed = !noColor && Environment.get("NO_COLOR") == nil
+        color = allowed && isatty(STDERR_FILENO) == 1
+        outputColor = allowed && isatty(STDOUT_FILENO) == 1
+    }
+
+    /// How a word of a table stands out on a terminal.
+    enum Highlight: String {
+        /// Something absent that should be there (bold red).
+        case missing = "1;31"
+        /// A mismatch worth a look (yellow).
+        case different = "33"
     }
 
     static func write(_ fd: Int32, _ bytes: [UInt8]) {
@@ -24,6 +38,17 @@ struct Console {
     /// A line of text for people: control characters and bidi overrides are shown escaped
     /// (`TerminalText`), since names and messages from git or the store may carry them.
     func out(_ text: String) { Console.write(STDOUT_FILENO, Array((TerminalText.safe(text) + "\n").utf8)) }
+    /// A line of text for people made of pieces, some highlighted when stdout is a terminal.
+    /// Each piece is made safe on its own, so only secr's own escape sequences reach the screen.
+    func out(_ pieces: [(text: String, highlight: Highlight?)]) {
+        let line = pieces.map { piece in
+            let text = TerminalText.safe(piece.text)
+            guard outputColor, let highlight = piece.highlight else { return text }
+            return "\u{1b}[\(highlight.rawValue)m\(text)\u{1b}[0m"
+        }.joined()
+        Console.write(STDOUT_FILENO, Array((line + "\n").utf8))
+    }
+
     /// Data, exactly (values from `get` and `pull`).
     func outBytes(_ bytes: [UInt8]) { Console.write(STDOUT_FILENO, bytes) }
 

@@ -44,6 +44,8 @@ struct Context {
     func store(noticingSetup: Bool = true) throws -> Store {
         let location = try location()
         if let identity = resolvedIdentity { VerificationCache.shared.load(for: location, identity: identity) }
+        // A change a killed writer left half done is put right before anything is read.
+        StoreRecovery.settleIfInterrupted(location).forEach(console.note)
         let store = try Store(location: location, expected: try expectation())
         store.notices.forEach(console.note)
         if noticingSetup, let notice = CloneSetup.notice(for: location) { console.note(notice) }
@@ -73,6 +75,9 @@ struct Context {
     func mutate(_ body: (StoreTransaction) throws -> ChangeSummary) throws -> ChangeSummary {
         let location = try location()
         let identity = try identity()
+        // The plaintext of an edit that was killed outright goes at the next change, not only
+        // at the next edit.
+        EditSession.removeStale()
         VerificationCache.shared.load(for: location, identity: identity)
         let outcome = try StoreWriter.change(location, identity: identity, options: try writeOptions, body)
         outcome.notes.forEach(console.note)

@@ -14,7 +14,10 @@ let compareCommand = CommandSpec(
     details: """
         One row per key across the environments given (all by default), marking where a key is
         missing. Where you can read two or more of them, says whether the values are the same,
-        without showing them. Needs no identity for the key matrix.
+        without showing them; a key missing from a listed environment says `missing` instead
+        (JSON keeps the verdict among the others as values_where_present). Needs no identity for
+        the key matrix. On a terminal, missing and different stand out in colour (not with
+        --no-color or NO_COLOR). `secr report` shows the same matrix as a page.
         --strict exits 1 when a key present in one listed environment is missing from another,
         so CI can check before a release that production has everything staging has:
             secr compare staging production --strict
@@ -27,7 +30,6 @@ let compareCommand = CommandSpec(
     let store = try context.store()
     let comparison = try Comparison.compare(store, environments: context.positionals, identity: try? context.identity())
     let environments = comparison.environments
-    func cell(_ version: Int??) -> String { (version ?? nil).map { "v\($0)" } ?? "missing" }
     switch format {
     case .json:
         context.console.out(comparison.json.rendered)
@@ -36,15 +38,22 @@ let compareCommand = CommandSpec(
         context.console.out("|---|" + environments.map { _ in "---|" }.joined() + "---|")
         for row in comparison.rows {
             let cells = environments.map { (row.versions[$0] ?? nil).map { "v\($0)" } ?? "**missing**" }
-            context.console.out("| `\(row.key)` | " + cells.joined(separator: " | ") + " | \(row.values.rawValue) |")
+            let values = row.values == .same || row.values == .unknown ? row.values.rawValue : "**\(row.values.rawValue)**"
+            context.console.out("| `\(row.key)` | " + cells.joined(separator: " | ") + " | \(values) |")
         }
     default:
         let width = max(3, comparison.rows.map(\.key.count).max() ?? 0)
         let columns = environments.map { max($0.count, 7) }
         context.console.out("key".padding(width) + "  " + zip(environments, columns).map { $0.padding($1) }.joined(separator: "  ") + "  values")
         for row in comparison.rows {
-            let cells = zip(environments, columns).map { cell(row.versions[$0.0]).padding($0.1) }
-            context.console.out(row.key.padding(width) + "  " + cells.joined(separator: "  ") + "  " + row.values.rawValue)
+            var pieces: [(text: String, highlight: Console.Highlight?)] = [(row.key.padding(width) + "  ", nil)]
+            for (environment, column) in zip(environments, columns) {
+                let version = row.versions[environment] ?? nil
+                let text = version.map { "v\($0)" } ?? "missing"
+                pieces += [(text, version == nil ? .missing : nil), ("".padding(column - text.count) + "  ", nil)]
+            }
+            pieces.append((row.values.rawValue, row.values == .missing ? .missing : row.values == .different ? .different : nil))
+            context.console.out(pieces)
         }
     }
     let incomplete = comparison.incomplete

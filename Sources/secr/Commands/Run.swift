@@ -62,7 +62,9 @@ let runCommand = CommandSpec(
         for name in credentialVariables { unsetenv(name) }
         return try exec(command, context: context)
     }
-    let (values, withheld) = try store.deliverableValues(in: context.environment, identity: try context.identity())
+    let (values, withheld) = try store.deliverableValues(in: context.environment, identity: try context.identity()) { sizes in
+        try ExecLimits.check(sizes, environment: context.environment, command: command, override: !context.has(RunOptions.noOverride))
+    }
     if !withheld.isEmpty {
         context.console.warning("not injected: \(withheld.joined(separator: ", ")): \(withheld.count == 1 ? "this name steers" : "these names steer") how programs start, so anyone who may write \(context.environment) could run code in your session. Rename the key, or an owner allows the exact name with `secr policy inject allow NAME`")
     }
@@ -131,4 +133,44 @@ private func exec(_ command: [String], environment: UnsafeMutablePointer<UnsafeM
     }
     context.console.error("cannot run \(program): \(String(cString: strerror(code)))")
     return 126
+}
+
+/// The kernel's limits on what exec passes to a program, checked before any value is
+/// decrypted, so that a store too large for a process environment fails at once with the
+/// numbers instead of after decrypting everything (E2BIG).
+enum ExecLimits {
+    /// One `NAME=value` string may not exceed 32 pages (MAX_ARG_STRLEN), the NUL included.
+    static let perString = 32 * 4096
+
+    /// The total for arguments and environment: a quarter of the stack limit (what glibc's
+    /// sysconf reports), and never more than 6 MiB (the kernel's cap, 3/4 of _STK_LIM).
+    static var total: Int {
+        let limit = sysconf(Int32(_SC_ARG_MAX))
+        return min(limit > 0 ? limit : 2 << 20, 6 << 20)
+    }
+
+    static func check(_ sizes: [(key: String, size: Int)], environment: String, command: [String], override: Bool) throws {
+        var kept = 0
+        var present: Set<String> = []
+        let delivered = Set(sizes.map(\.key))
+        var entry = environ
+        while let pointer = entry.pointee {
+            let text = String(cString: pointer)
+            let name = String(text.prefix { $0 != "=" })
+            present.insert(name)
+            if !(override && delivered.contains(name)) { kept += text.utf8.count + 1 + 8 }
+            entry += 1
+        }
+        if let (key, size) = sizes.first(where: { $0.key.utf8.count + 1 + $0.size + 1 > perString }) {
+            throw SecrError(.failure, "\(key) in \(environment) is \(size) bytes; Linux passes at most \(perString - 1) bytes per environment variable (NAME=value), so `secr run` cannot give it to a program. Nothing was decrypted",
+                                    hint: "write it to a file instead (`secr get \(key) -e \(environment) > FILE`, mode 0600) and point the program at the file")
+        }
+        let arguments = command.reduce(0) { $0 + $1.utf8.count + 1 + 8 }
+        let injected = sizes.filter { override || !present.contains($0.key) }.reduce(0) { $0 + $1.key.utf8.count + $1.size + 2 + 8 }
+        let needed = kept + arguments + injected + 64
+        guard needed <= total else {
+            throw SecrError(.failure, "the \(sizes.count) values of \(environment) need \(needed / 1024) KiB of process environment with the current one and the command, more than the \(total / 1024) KiB Linux allows (a quarter of the stack limit, `ulimit -s`). Nothing was decrypted",
+                                    hint: "`secr pull -e \(environment) > FILE` writes them to a file the program can read, or raise the stack limit (`ulimit -s`, in KiB: the limit is a quarter of it, and at most 6 MiB)")
+        }
+    }
 }

@@ -28,7 +28,10 @@ let verifyCommand = CommandSpec(
 ) { parsed in
     let context = Context(parsed)
     let location = try context.location()
-    var report = StoreVerifier.verify(location, expected: try context.expectation())
+    let expected = try context.expectation()
+    // A change committed while verify read is not a problem: it reads again after the writer.
+    var report = try StoreRecovery.consistentRead({ StoreVerifier.verify(location, expected: expected) },
+                                                  failed: { !$0.isClean }, note: context.console.note)
     report.notices.forEach(context.console.note)
     if context.has(VerifyOptions.history) {
         let history = try HistoryVerifier.verify(location, allowShallow: context.has(VerifyOptions.allowShallow))
