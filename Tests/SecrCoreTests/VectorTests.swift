@@ -39,25 +39,7 @@ final class VectorTests: XCTestCase {
         ]
     }
 
-    static func blocks(in spec: String) -> [String: String] {
-        var result: [String: String] = [:]
-        let lines = spec.components(separatedBy: "\n")
-        var index = 0
-        while index < lines.count {
-            if lines[index].hasPrefix("```text vector:") {
-                let name = String(lines[index].dropFirst("```text vector:".count))
-                var body: [String] = []
-                index += 1
-                while index < lines.count && lines[index] != "```" {
-                    body.append(lines[index])
-                    index += 1
-                }
-                result[name] = body.joined(separator: "\n") + "\n"
-            }
-            index += 1
-        }
-        return result
-    }
+    static func blocks(in spec: String) -> [String: String] { SpecVectors.blocks(in: spec) }
 
     func testSpecVectorsMatchTheCode() throws {
         let generated = try VectorTests.generate()
