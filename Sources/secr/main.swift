@@ -76,6 +76,7 @@ func report(_ error: Error, console: Console) -> Int32 {
 
 /// Commands that only read the store: when one fails a check because a file it read was
 /// replaced while it read (a writer's change in flight), it reads again after the writer.
+/// (`verify` reports problems instead of throwing, so it retries inside its own command.)
 let readCommands: Set<[String]> = [["get"], ["pull"], ["run"], ["export"], ["compare"]]
 
 @MainActor

@@ -4,8 +4,6 @@
 /// (`CloneState`): the roster must extend the pinned head, an environment's header must be the
 /// key the roster names, and no key may go back to a version below one verified before.
 public final class Store {
-    /// The largest store file secr reads (and so writes).
-    static let largestFile = 64 << 20
 
     /// Where the store is.
     public let location: StoreLocation

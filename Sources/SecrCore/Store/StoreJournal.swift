@@ -63,7 +63,7 @@ package struct StoreJournal: Sendable {
     /// nothing changed on any failure, a full disk included.
     func prepare(_ changes: [(path: String, bytes: [UInt8]?)], mode: Mode, head: String?) throws -> Plan {
         guard !isPending else {
-            throw SecrError.failure("an interrupted secr change (\(path)) was not undone; run the command again", hint: "`secr doctor` reports what is left")
+            throw SecrError.failure("an interrupted secr change (\(path)) was not undone; run the command again", hint: "check that \(Path.parent(path)) is writable, then run it again; `git status -- .secr` shows whether the store is half-written")
         }
         try FileSystem.makeDirectories(Path.parent(path), mode: 0o700)
         try? FileSystem.removeTree(backups)

@@ -274,8 +274,8 @@ package final class StoreTransaction {
         summary.paths = changes.map(\.path)
         guard !changes.isEmpty else { return summary }
         // A file larger than readers read would lock everyone out of the environment.
-        if let large = changes.first(where: { ($0.bytes?.count ?? 0) > Store.largestFile }) {
-            throw SecrError.failure("\(location.display(large.path)) would be \((large.bytes?.count ?? 0) >> 20) MiB, more than the \(Store.largestFile >> 20) MiB secr reads; nothing was changed",
+        if let large = changes.first(where: { ($0.bytes?.count ?? 0) > FileSystem.readLimit }) {
+            throw SecrError.failure("\(location.display(large.path)) would be \((large.bytes?.count ?? 0) >> 20) MiB, more than the \(FileSystem.readLimit >> 20) MiB secr reads; nothing was changed",
                                     hint: "split the values over more environments, or keep large values in files (secr is for credentials, not data)")
         }
         let plan = try journal.prepare(changes, mode: mode, head: head)

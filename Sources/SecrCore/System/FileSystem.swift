@@ -8,7 +8,10 @@ package enum FileSystem {
 
     /// The whole file, or nil when it does not exist. With `followLinks: false` a symbolic
     /// link is refused (store files are plain files).
-    package static func readIfExists(_ path: String, limit: Int = 64 << 20, followLinks: Bool = true) throws -> [UInt8]? {
+    /// The most secr reads of one file (and so the most a store file may hold).
+    package static let readLimit = 64 << 20
+
+    package static func readIfExists(_ path: String, limit: Int = readLimit, followLinks: Bool = true) throws -> [UInt8]? {
         let fd = open(path, O_RDONLY | O_CLOEXEC | (followLinks ? 0 : O_NOFOLLOW))
         if fd < 0 {
             if errno == ENOENT || errno == ENOTDIR { return nil }
