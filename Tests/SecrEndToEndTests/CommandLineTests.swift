@@ -18,6 +18,21 @@ import Testing
         #expect(try box.secr("whoami").stdout == run.stdout)
     }
 
+    @Test func anIdentityFileSavedWithCRLFLineEndsStillReads() throws {
+        let box = try Sandbox()
+        try box.project()
+        #expect(try box.secr("set", "API_URL=https://api.example.test", identity: "alice").status == 0)
+        let path = box.identityPath("alice")
+        let crlf = try String(contentsOfFile: path, encoding: .utf8).replacingOccurrences(of: "\n", with: "\r\n")
+        let handle = try #require(FileHandle(forWritingAtPath: path))  // keeps the file's 0600
+        try handle.truncate(atOffset: 0)
+        try handle.write(contentsOf: Data(crlf.utf8))
+        try handle.close()
+        #expect(try String(contentsOfFile: path, encoding: .utf8).contains("\r\n"))
+        let get = try box.secr("get", "API_URL", identity: "alice")
+        #expect(get.status == 0 && get.stdout == "https://api.example.test\n", "\(get.stderr)")
+    }
+
     @Test func keygenRefusesToOverwriteWithoutForce() throws {
         let box = try Sandbox()
         let first = try box.secr("keygen")

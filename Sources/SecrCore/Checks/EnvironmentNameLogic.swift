@@ -10,7 +10,7 @@ enum EnvironmentNameLogic {
         var hits: [(String, Int)] = []
         for path in paths where codeSuffixes.contains(where: path.hasSuffix) && !path.contains("node_modules/") && !path.contains("vendor/") {
             guard let bytes = try? FileSystem.readIfExists(Path.join(root, path)), bytes.count < 1 << 20, !bytes.contains(0) else { continue }
-            for (number, line) in String(decoding: bytes, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+            for (number, line) in String(decoding: bytes, as: UTF8.self).textLines().enumerated() {
                 guard names.contains(where: line.contains), line.contains("prod"), branches.contains(where: line.contains) else { continue }
                 let upper = line.uppercased()
                 if secretWords.contains(where: upper.contains) { hits.append((path, number + 1)) }

@@ -49,14 +49,18 @@ enum Bech32 {
     }
 
     /// Decodes all-lower or all-upper case text; nil when the checksum or the characters are wrong.
+    /// Only ASCII is accepted (BIP 173): Unicode case mapping would let the Kelvin sign U+212A
+    /// stand for `k`, so one key would have two spellings.
     static func decode(_ text: String) -> (hrp: String, data: [UInt8])? {
-        let lower = text.lowercased()
-        guard lower == text || text.uppercased() == text else { return nil }
-        let bytes = Array(lower.utf8)
+        let raw = Array(text.utf8)
+        guard raw.allSatisfy({ $0 >= 33 && $0 <= 126 }) else { return nil }
+        let hasLower = raw.contains { $0 >= 0x61 && $0 <= 0x7a }
+        let hasUpper = raw.contains { $0 >= 0x41 && $0 <= 0x5a }
+        guard !(hasLower && hasUpper) else { return nil }
+        let bytes = raw.map { $0 >= 0x41 && $0 <= 0x5a ? $0 | 0x20 : $0 }
         guard let separator = bytes.lastIndex(of: UInt8(ascii: "1")), separator > 0,
               bytes.count - separator > 6 else { return nil }
         let hrp = Array(bytes[..<separator])
-        guard hrp.allSatisfy({ $0 >= 33 && $0 <= 126 }) else { return nil }
         var values: [UInt8] = []
         for c in bytes[(separator + 1)...] {
             guard let index = alphabet.firstIndex(of: c) else { return nil }

@@ -82,7 +82,7 @@ public final class Identity: Sendable {
     /// Parses identity text: the `SECR-SECRET-KEY-1…` line, with `#` comment lines and blank
     /// lines around it allowed (the format of an identity file and of `$SECR_IDENTITY`).
     public static func parse(_ text: String, source: String) throws -> Identity {
-        let lines = text.split(whereSeparator: { $0 == "\n" || $0 == "\r" })
+        let lines = text.textLines()
             .map { $0.trimmingSpaces() }
             .filter { !$0.isEmpty && !$0.hasPrefix("#") }
         guard lines.count == 1, let line = lines.first else {
@@ -112,6 +112,17 @@ public final class Identity: Sendable {
     }
 
     func sign(_ message: [UInt8]) throws -> Signature { try Sodium.sign(message, secretKey: signSecretKey) }
+}
+
+extension StringProtocol {
+    /// The lines of a text file a person may have edited: split at LF, CRLF (a Windows editor;
+    /// Swift's `"\r\n"` is one `Character`, equal to neither `"\n"` nor `"\r"`) or a lone CR.
+    /// An empty last line after a final line end is not returned.
+    func textLines() -> [SubSequence] {
+        var lines = split(omittingEmptySubsequences: false, whereSeparator: { $0 == "\n" || $0 == "\r\n" || $0 == "\r" })
+        if lines.count > 1, lines.last?.isEmpty == true { lines.removeLast() }
+        return lines
+    }
 }
 
 extension Substring {

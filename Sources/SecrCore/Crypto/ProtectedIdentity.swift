@@ -34,7 +34,7 @@ extension Identity {
     public static func isProtected(_ text: String) -> Bool { encryptedLine(in: text) != nil }
 
     private static func encryptedLine(in text: String) -> Substring? {
-        text.split(whereSeparator: { $0 == "\n" || $0 == "\r" }).map { $0.trimmingSpaces() }
+        text.textLines().map { $0.trimmingSpaces() }
             .first { $0.hasPrefix(encryptedTag + " ") }
     }
 

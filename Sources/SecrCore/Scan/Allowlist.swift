@@ -28,7 +28,7 @@ package struct Allowlist: Sendable {
         let text = String(decoding: bytes, as: UTF8.self)
         var salt: [UInt8]?
         var entries: [Entry] = []
-        for (number, raw) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+        for (number, raw) in text.textLines().enumerated() {
             let line = raw.trimmingSpaces()
             if line.isEmpty || line.hasPrefix("#") { continue }
             if line.hasPrefix("secr-allow v1 salt=") {

@@ -74,13 +74,15 @@ package enum StoreInitializer {
     /// Appends the lines of `wanted` that `path` lacks; true when the file changed.
     static func ensureLines(_ wanted: [String], in path: String, comment: String) throws -> Bool {
         let existing = try FileSystem.readIfExists(path).map { String(decoding: $0, as: UTF8.self) } ?? ""
-        let present = Set(existing.split(separator: "\n").map { String($0.trimmingSpaces()) })
+        let present = Set(existing.textLines().map { String($0.trimmingSpaces()) })
         let missing = wanted.filter { !present.contains($0) }
         guard !missing.isEmpty else { return false }
+        // A file written on Windows keeps its CRLF line ends (`"\r\n"` is one Character).
+        let end = existing.contains("\r\n") ? "\r\n" : "\n"
         var text = existing
-        if !text.isEmpty && !text.hasSuffix("\n") { text += "\n" }
-        if !text.isEmpty { text += "\n" }
-        text += ([comment] + missing).joined(separator: "\n") + "\n"
+        if !text.isEmpty && !(text.hasSuffix("\n") || text.hasSuffix("\r\n")) { text += end }
+        if !text.isEmpty { text += end }
+        text += ([comment] + missing).joined(separator: end) + end
         try FileSystem.writeAtomically(path, Array(text.utf8), mode: 0o644)
         return true
     }

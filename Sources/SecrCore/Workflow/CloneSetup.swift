@@ -18,7 +18,7 @@ package enum CloneSetup {
         let texts = [Path.join(workTree, ".gitattributes"), Path.join(git.common, "info/attributes")].compactMap {
             (try? FileSystem.readIfExists($0)).flatMap { $0 }.map { String(decoding: $0, as: UTF8.self) }
         }
-        let present = Set(texts.flatMap { $0.split(separator: "\n").map { String($0.trimmingSpaces()) } })
+        let present = Set(texts.flatMap { $0.textLines().map { String($0.trimmingSpaces()) } })
         return StoreInitializer.attributesLines.prefix(2).allSatisfy(present.contains)
     }
 
@@ -28,7 +28,7 @@ package enum CloneSetup {
         guard let git = GitDirectory.find(workTree: workTree) else { return nil }
         let config = (try? FileSystem.readIfExists(Path.join(git.common, "config"))).flatMap { $0 }.map { String(decoding: $0, as: UTF8.self) } ?? ""
         var section = "", merge = false, diff = false, hooksPath: String?
-        for raw in config.split(separator: "\n") {
+        for raw in config.textLines() {
             let line = raw.trimmingSpaces()
             if line.hasPrefix("[") {
                 section = String(line).lowercased().replacingOccurrences(of: " ", with: "")

@@ -21,6 +21,47 @@ final class CryptoTests: XCTestCase {
         XCTAssertNil(Bech32.decode("Secr1" + text.dropFirst(5)), "mixed case is rejected")
     }
 
+    /// BIP 173 is ASCII only. Unicode lower-casing maps the Kelvin sign U+212A to `k`, so a
+    /// decoder that lower-cases first would give one key a second spelling.
+    func testBech32RefusesNonASCIIThatLowerCasesToTheAlphabet() throws {
+        let text = Bech32.encode(hrp: "secr", data: Array(repeating: 0x5a, count: 32))
+        let withK = text.firstIndex(of: "k").map { text.replacingCharacters(in: $0...$0, with: "\u{212A}") }
+        let spoofed = try XCTUnwrap(withK ?? Optional(text.uppercased().replacingOccurrences(of: "K", with: "\u{212A}")))
+        XCTAssertEqual(Character("\u{212A}").lowercased(), "k", "the premise: Unicode lower-cases the Kelvin sign to k")
+        XCTAssertNotEqual(spoofed, text)
+        XCTAssertNil(Bech32.decode(spoofed))
+        XCTAssertNil(Bech32.decode(text.uppercased().replacingOccurrences(of: "K", with: "\u{212A}")))
+        XCTAssertNil(Bech32.decode(text + " "), "a space is not part of bech32")
+        XCTAssertNotNil(Bech32.decode(text), "control: the ASCII spelling decodes")
+        XCTAssertNotNil(Bech32.decode(text.uppercased()), "control: upper case decodes")
+    }
+
+    /// Identity files edited on Windows have CRLF line ends; `"\r\n"` is one Swift Character.
+    func testIdentityFilesWithCRLFLineEndsParse() throws {
+        let identity = try Identity.generate()
+        let crlf = identity.fileText(created: .now()).replacingOccurrences(of: "\n", with: "\r\n")
+        XCTAssertTrue(crlf.contains("\r\n"))
+        XCTAssertEqual(try Identity.parse(crlf, source: "test").publicKey, identity.publicKey)
+        let protected = try identity.protectedFileText(passphrase: SecretBytes(copying: Array("correct horse".utf8)),
+                                                       cost: .minimal, created: .now())
+        let protectedCRLF = protected.replacingOccurrences(of: "\n", with: "\r\n")
+        XCTAssertTrue(Identity.isProtected(protectedCRLF))
+        let unlocked = try Identity.unlock(protectedCRLF, passphrase: SecretBytes(copying: Array("correct horse".utf8)), source: "test")
+        XCTAssertEqual(unlocked.publicKey, identity.publicKey)
+        XCTAssertThrowsError(try Identity.unlock(protectedCRLF, passphrase: SecretBytes(copying: Array("wrong".utf8)), source: "test"),
+                             "a wrong passphrase is still refused")
+        // Two keys in one file are still refused, whatever the line ends.
+        let two = crlf + (try Identity.generate()).fileText(created: .now()).replacingOccurrences(of: "\n", with: "\r\n")
+        XCTAssertThrowsError(try Identity.parse(two, source: "test"))
+    }
+
+    func testTextLinesSplitsLFCRLFAndCR() {
+        XCTAssertEqual("a\nb\r\nc\rd\n".textLines(), ["a", "b", "c", "d"])
+        XCTAssertEqual("a\r\n\r\nb".textLines(), ["a", "", "b"])
+        XCTAssertEqual("".textLines(), [""])
+        XCTAssertEqual("x".textLines(), ["x"])
+    }
+
     func testIdentityTextRoundTrips() throws {
         let identity = try Identity.generate()
         let parsed = try Identity.parse(identity.fileText(created: .now()), source: "test")

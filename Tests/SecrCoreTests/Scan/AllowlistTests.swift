@@ -1,0 +1,30 @@
+import Testing
+@testable import SecrCore
+
+@Suite struct AllowlistTests {
+    static let text = """
+        # secr allowlist
+        secr-allow v1 salt=AAAAAAAAAAAAAAAAAAAAAA
+        allow rule=generic-password hash=abc path=config/*.yml reason=a documented example
+
+        allow rule=aws-access-key hash=def path=docs/aws.md reason=AWS's own example key
+        """
+
+    @Test func anAllowlistSavedWithCRLFLineEndsReadsAsTheSameEntries() throws {
+        let lf = try Allowlist.parse(Array(Self.text.utf8), path: ".secr/allow")
+        let crlf = try Allowlist.parse(Array(Self.text.replacingOccurrences(of: "\n", with: "\r\n").utf8), path: ".secr/allow")
+        #expect(lf.entries.count == 2)
+        #expect(crlf.entries.map(\.reason) == lf.entries.map(\.reason))
+        #expect(crlf.entries.map(\.path) == ["config/*.yml", "docs/aws.md"])
+        #expect(crlf.text == lf.text)
+    }
+
+    @Test func aLineThatIsNotAnEntryIsNamedByItsNumberWhateverTheLineEnds() {
+        let broken = Self.text.replacingOccurrences(of: "\n", with: "\r\n") + "\r\nallow rule=x\r\n"
+        #expect {
+            try Allowlist.parse(Array(broken.utf8), path: ".secr/allow")
+        } throws: { error in
+            "\(error)".contains(".secr/allow:6:")
+        }
+    }
+}
