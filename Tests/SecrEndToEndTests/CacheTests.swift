@@ -64,6 +64,38 @@ import Testing
         #expect(try box.secr("get", "A", identity: "alice").status == 0)
     }
 
+    /// A roster long enough that its signatures are checked on every core before the chain is
+    /// walked: an entry whose bytes were altered, or one signed by a key that is not a member's,
+    /// is refused with a warm cache as without one.
+    @Test func aLongRosterCheckedInParallelStillRefusesAlteredAndForeignEntries() throws {
+        let box = try Sandbox()
+        try box.project()
+        _ = try box.keygen("mallory")
+        #expect(try box.secr("set", "A=1", identity: "alice").status == 0)
+        let store = box.path(".secr").path
+        try warm(box)
+        // Forty genuine entries, not read yet; then one of them altered.
+        #expect(try box.forge("bulk-roster", store, box.identityPath("alice"), "development", "40", "0").status == 0)
+        let genuine = try box.read(".secr/roster")
+        #expect(genuine.split(separator: "\n").count > 40)
+        try box.editLine(".secr/roster", containing: "member=m000005 ") { $0.replacingField("role", with: "admin") }
+        let altered = try box.secr("get", "A", identity: "alice")
+        #expect(altered.status == 4 && altered.stderr.contains("signature of this member-add entry does not verify"), "\(altered.stderr)")
+        // Without an identity (no cache) the same.
+        let unchecked = try box.secr("verify")
+        #expect(unchecked.status == 4 && (unchecked.stdout + unchecked.stderr).contains("does not verify"), "\(unchecked.stdout)")
+        try box.write(".secr/roster", genuine)
+        let control = try box.secr("get", "A", identity: "alice")
+        #expect(control.stdout == "1\n", "control: the genuine roster reads: \(control.stderr)")
+        // An entry correctly signed by Mallory, who is no member.
+        #expect(try box.forge("roster-append", store, box.identityPath("mallory"), "member-add",
+                              "member=mallory", "key=\(try box.secr("whoami", identity: "mallory").stdout.trimmingCharacters(in: .whitespacesAndNewlines))", "role=owner").status == 0)
+        let foreign = try box.secr("get", "A", identity: "alice")
+        #expect(foreign.status == 4 && foreign.stderr.contains("who is not a member at that point"), "\(foreign.stderr)")
+        try box.write(".secr/roster", genuine)
+        #expect(try box.secr("get", "A", identity: "alice").stdout == "1\n", "control: the genuine roster reads again")
+    }
+
     @Test func aCacheIsPerIdentityAndCommandsWithoutOneUseNone() throws {
         let box = try Sandbox()
         try box.project(members: ["bob": "developer"])

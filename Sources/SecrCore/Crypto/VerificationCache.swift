@@ -154,7 +154,7 @@ package final class VerificationCache: Sendable {
         nonce.withUnsafeMutableBytes { random.fill($0) }
         guard let sealed = try? Sodium.encrypt(snapshot.plain, key: snapshot.key, nonce: Nonce(uncheckedBytes: nonce), additionalData: snapshot.context) else { return }
         try? FileSystem.makeDirectories(Path.parent(snapshot.path), mode: 0o700)
-        try? FileSystem.writeAtomically(snapshot.path, VerificationCache.magic + nonce + sealed, mode: 0o600)
+        try? FileSystem.writeAtomically(snapshot.path, VerificationCache.magic + nonce + sealed, mode: 0o600, durable: false)
     }
 
     /// Whether `load` named a file: before that (commands without an identity) every check goes
@@ -164,10 +164,22 @@ package final class VerificationCache: Sendable {
     /// Ed25519 verification, answered from the cache when these exact bytes verified before.
     func verify(_ signature: Signature, message: [UInt8], publicKey: [UInt8]) -> Bool {
         guard isLoaded else { return Sodium.verify(signature, message: message, publicKey: publicKey) }
-        let digest = DigestKey(Sodium.blake2b(lengthPrefixed: VerificationCache.signatureDomain, publicKey, signature.bytes, message))
-        if contents.withLock({ state in
+        let digest = VerificationCache.signatureDigest(signature, message: message, publicKey: publicKey)
+        if isKnown(signature: digest) { return true }
+        return verifyAndRemember(signature, message: message, publicKey: publicKey, digest: digest)
+    }
+
+    private static func signatureDigest(_ signature: Signature, message: [UInt8], publicKey: [UInt8]) -> DigestKey {
+        DigestKey(Sodium.blake2b(lengthPrefixed: signatureDomain, publicKey, signature.bytes, message))
+    }
+
+    private func isKnown(signature digest: DigestKey) -> Bool {
+        contents.withLock { state in
             state.signatures.contains(digest) || state.loaded.map { VerificationCache.find(digest, in: $0, values: false) != nil } ?? false
-        }) { return true }
+        }
+    }
+
+    private func verifyAndRemember(_ signature: Signature, message: [UInt8], publicKey: [UInt8], digest: DigestKey) -> Bool {
         guard Sodium.verify(signature, message: message, publicKey: publicKey) else { return false }
         contents.withLock { state in
             state.signatures.insert(digest)
@@ -176,29 +188,51 @@ package final class VerificationCache: Sendable {
         return true
     }
 
-    /// `verify` of many signatures at once, on every core: what a first read of an environment
-    /// (no cache yet) spends most of its time on. The answers are `verify`'s, in order.
+    /// `verify` of many signatures at once: the cache answers on this thread, and only what it
+    /// does not know (a first read of an environment, most of its time) goes to every core, so
+    /// a warm read starts no thread. The answers are `verify`'s, in order.
     func verifyEach(_ items: [(signature: Signature, message: [UInt8], publicKey: [UInt8])]) -> [Bool] {
-        Parallel.map(items.count) { index in
-            self.verify(items[index].signature, message: items[index].message, publicKey: items[index].publicKey)
+        guard isLoaded else {
+            return Parallel.map(items.count) { Sodium.verify(items[$0].signature, message: items[$0].message, publicKey: items[$0].publicKey) }
         }
+        let digests = items.map { VerificationCache.signatureDigest($0.signature, message: $0.message, publicKey: $0.publicKey) }
+        var answers = [Bool](repeating: true, count: items.count)
+        let unknown = digests.indices.filter { !isKnown(signature: digests[$0]) }
+        let checked = Parallel.map(unknown.count) { index in
+            let item = items[unknown[index]]
+            return self.verifyAndRemember(item.signature, message: item.message, publicKey: item.publicKey, digest: digests[unknown[index]])
+        }
+        for (index, ok) in zip(unknown, checked) { answers[index] = ok }
+        return answers
     }
 
     /// Opens boxes ahead of their use, on every core, so that the `openSealed` calls that follow
-    /// are answered from memory. Only with a cache loaded (nowhere to keep them otherwise); a
-    /// box that does not open is left for its caller to report.
+    /// are answered from memory. Only with a cache loaded (nowhere to keep them otherwise), and
+    /// only the boxes it does not hold already; a box that does not open is left for its caller
+    /// to report.
     func openAhead(_ boxes: [[UInt8]], publicKey: BoxPublicKey, secretKey: SecretBytes) {
         guard isLoaded, boxes.count >= Parallel.threshold else { return }
-        Parallel.forEach(boxes.count) { index in
-            _ = self.openSealed(boxes[index], publicKey: publicKey, secretKey: secretKey)
+        let unknown = boxes.filter { box in
+            let digest = VerificationCache.sealedDigest(box, publicKey: publicKey)
+            return contents.withLock { state in
+                state.valueKeys[digest] == nil && state.loaded.flatMap { VerificationCache.find(digest, in: $0, values: true) } == nil
+            }
         }
+        guard unknown.count >= Parallel.threshold else { return }
+        Parallel.forEach(unknown.count) { index in
+            _ = self.openSealed(unknown[index], publicKey: publicKey, secretKey: secretKey)
+        }
+    }
+
+    private static func sealedDigest(_ sealed: [UInt8], publicKey: BoxPublicKey) -> DigestKey {
+        DigestKey(Sodium.blake2b(lengthPrefixed: valueKeyDomain, publicKey.bytes, sealed))
     }
 
     /// Opens a sealed box (a record's value key, or the environment key in the caller's reader
     /// line), answered from the cache when this box opened before.
     func openSealed(_ sealed: [UInt8], publicKey: BoxPublicKey, secretKey: SecretBytes) -> SecretBytes? {
         guard isLoaded else { return Sodium.openSealed(sealed, publicKey: publicKey, secretKey: secretKey) }
-        let digest = DigestKey(Sodium.blake2b(lengthPrefixed: VerificationCache.valueKeyDomain, publicKey.bytes, sealed))
+        let digest = VerificationCache.sealedDigest(sealed, publicKey: publicKey)
         if let known = contents.withLock({ state -> SecretBytes? in
             if let key = state.valueKeys[digest] { return key }
             guard let loaded = state.loaded, let at = VerificationCache.find(digest, in: loaded, values: true) else { return nil }

@@ -59,10 +59,34 @@ package struct Roster: Sendable {
             throw SecrError.integrity("the roster \(file) has root \(hash(ofLine: String(all[1]))), but \(expectedRoot) was expected (--expect-root or $SECR_ROSTER_ROOT): this is not the store you pinned, or it was replaced. Nothing was read.")
         }
         var roster = try Roster(genesis: all[1], file: file, version: version)
-        for (index, text) in all.enumerated().dropFirst(2) {
-            try roster.apply(text, lineNumber: index + 1)
+        let entries = Array(all.dropFirst(2))
+        let parsed = entries.map { Line.parse($0) }
+        let verdicts = verifyAhead(parsed)
+        for (offset, text) in entries.enumerated() {
+            try roster.apply(text, lineNumber: offset + 3, parsed: parsed[offset], verdict: verdicts[offset])
         }
         return roster
+    }
+
+    /// Every entry's signature checked against the key its `by` names, before the chain is
+    /// walked: the curve arithmetic is independent from entry to entry, so a first read runs it
+    /// on every core (the verification cache answers the rest). The walk still checks, entry by
+    /// entry and in order, that this key belonged to a member allowed to make that change; a
+    /// verdict only replaces the one `verify` call the walk would have made for the same bytes.
+    /// nil for an entry too malformed to check here: the walk reports it.
+    private static func verifyAhead(_ lines: [Line?]) -> [Bool?] {
+        var items: [(signature: Signature, message: [UInt8], publicKey: [UInt8])] = []
+        var slots = [Int?](repeating: nil, count: lines.count)
+        for (index, line) in lines.enumerated() {
+            guard let line else { continue }
+            let reader = FieldReader(line: line, file: "", lineNumber: 0)
+            guard let signature = try? reader.sized("sig", as: Signature.self), let key = try? reader.publicKey("by") else { continue }
+            slots[index] = items.count
+            items.append((signature, line.signedMessage(domain: signatureDomain, excluding: ["sig"]), key.bytes))
+        }
+        guard !items.isEmpty else { return slots.map { _ in nil } }
+        let verdicts = VerificationCache.shared.verifyEach(items)
+        return slots.map { $0.map { verdicts[$0] } }
     }
 
     /// The roster as of `bytes`. When they only append entries to this roster, just the new
@@ -108,17 +132,19 @@ package struct Roster: Sendable {
         return (["seq"] + kind.fields + chain + ["time", "by", "sig"]).map { ($0, true) }
     }
 
-    private static func checkSignature(_ line: Line, reader: FieldReader, signer: PublicKey) throws {
+    private static func checkSignature(_ line: Line, reader: FieldReader, signer: PublicKey, verdict: Bool? = nil) throws {
         let signature = try reader.sized("sig", as: Signature.self)
-        let message = line.signedMessage(domain: signatureDomain, excluding: ["sig"])
-        guard signer.verify(signature, message: message) else {
+        let verified = verdict ?? signer.verify(signature, message: line.signedMessage(domain: signatureDomain, excluding: ["sig"]))
+        guard verified else {
             throw reader.fail("the signature of this \(line.kind) entry does not verify")
         }
     }
 
     /// Verifies one entry against the current state and applies it.
-    private mutating func apply(_ text: Substring, lineNumber: Int) throws {
-        guard let line = Line.parse(text) else {
+    /// `parsed` and `verdict` are `Line.parse(text)` and `verifyAhead`'s answer when the caller
+    /// has them already.
+    private mutating func apply(_ text: Substring, lineNumber: Int, parsed: Line?? = nil, verdict: Bool? = nil) throws {
+        guard let line = parsed ?? Line.parse(text) else {
             throw SecrError.integrity("\(file):\(lineNumber): not a valid roster line; the file was altered or corrupted")
         }
         let reader = FieldReader(line: line, file: file, lineNumber: lineNumber)
@@ -137,7 +163,7 @@ package struct Roster: Sendable {
         guard let signer = state.member(withKey: signerKey) else {
             throw reader.fail("\(line.kind) entry is signed by \(signerKey.text.prefix(16))…, who is not a member at that point")
         }
-        try Roster.checkSignature(line, reader: reader, signer: signerKey)
+        try Roster.checkSignature(line, reader: reader, signer: signerKey, verdict: verdict)
         let change = try RosterChange(kind: kind, reader: reader)
         do {
             try state.apply(change, by: signer, seq: lines.count, time: time)

@@ -83,14 +83,17 @@ package enum FileSystem {
 
     /// Writes `bytes` to `path` so that readers see either the old file or the whole new one:
     /// a temporary file beside it, fsync, rename, fsync of the directory.
-    package static func writeAtomically(_ path: String, _ bytes: [UInt8], mode: mode_t = 0o644) throws {
-        let temporary = try writeTemporary(for: path, bytes, mode: mode)
+    /// `durable: false` skips both fsyncs, for a file whose loss or truncation in a crash costs
+    /// only time (the verification cache, which authenticates itself and is ignored when it
+    /// does not open): the rename still replaces the file whole for every other reader.
+    package static func writeAtomically(_ path: String, _ bytes: [UInt8], mode: mode_t = 0o644, durable: Bool = true) throws {
+        let temporary = try writeTemporary(for: path, bytes, mode: mode, durable: durable)
         guard Glibc.rename(temporary, path) == 0 else {
             let code = errno
             unlink(temporary)
             throw SecrError.failure("cannot replace \(path): \(errorText(code))")
         }
-        syncDirectory(Path.parent(path))
+        if durable { syncDirectory(Path.parent(path)) }
     }
 
     /// The prefix of the temporary files secr writes beside `path` (`.NAME.tmp-`), and so the
@@ -100,7 +103,7 @@ package enum FileSystem {
     /// Writes `bytes` to a new temporary file beside `path` (`.NAME.tmp-PID-HEX`), synced to
     /// disk, and returns its path; the caller renames it into place or removes it. Nothing is
     /// left behind when writing fails (a full disk, say).
-    package static func writeTemporary(for path: String, _ bytes: [UInt8], mode: mode_t = 0o644) throws -> String {
+    package static func writeTemporary(for path: String, _ bytes: [UInt8], mode: mode_t = 0o644, durable: Bool = true) throws -> String {
         let directory = Path.parent(path)
         let temporary = Path.join(directory, ".\(Path.lastComponent(path))\(temporaryMark)\(getpid())-\(uniqueSuffix())")
         let fd = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode)
@@ -113,7 +116,7 @@ package enum FileSystem {
         // The umask may have narrowed `mode`; set it exactly.
         fchmod(fd, mode)
         try writeAll(fd, bytes, path: path)
-        guard fsync(fd) == 0 else { throw SecrError.failure("cannot write \(path): fsync: \(errorText())") }
+        guard !durable || fsync(fd) == 0 else { throw SecrError.failure("cannot write \(path): fsync: \(errorText())") }
         ok = true
         return temporary
     }

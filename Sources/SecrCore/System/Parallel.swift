@@ -1,4 +1,6 @@
+import CSystem
 import Glibc
+import Synchronization
 
 /// Runs independent work on the machine's cores (at most four threads), for the curve
 /// operations of a first read: verifying every record's signature and opening every value key
@@ -8,37 +10,56 @@ package enum Parallel {
     /// Below this many items one thread is faster than starting others.
     static let threshold = 24
 
-    static var threads: Int {
-        let online = sysconf(Int32(_SC_NPROCESSORS_ONLN))
-        return max(1, min(online > 0 ? online : 1, 4))
-    }
+    /// The CPUs this process may use (its affinity mask: taskset and cgroup cpusets narrow it),
+    /// at most four.
+    static let threads = max(1, min(Int(secr_usable_cpus()), 4))
 
     /// Calls `body(i)` for every `i` in `0..<count`, each exactly once, spread over threads;
-    /// returns when all are done. `body` must be safe to call concurrently.
+    /// returns when all are done. `body` must be safe to call concurrently. Items are handed
+    /// out one at a time, so a thread that starts late (or shares its CPU) takes fewer of them
+    /// instead of holding the others up; the threads it starts avoid the caller's CPU.
     package static func forEach(_ count: Int, _ body: @escaping @Sendable (Int) -> Void) {
         let workers = count < threshold ? 1 : min(threads, count)
         guard workers > 1 else {
             for index in 0..<count { body(index) }
             return
         }
-        let chunk = (count + workers - 1) / workers
+        let queue = WorkQueue(count: count, body: body)
         var started: [pthread_t] = []
-        for worker in 1..<workers {
-            let range = (worker * chunk)..<min(count, (worker + 1) * chunk)
-            let job = Unmanaged.passRetained(Job { for index in range { body(index) } }).toOpaque()
+        for _ in 1..<workers {
+            let job = Unmanaged.passRetained(queue).toOpaque()
             var thread = pthread_t()
-            if pthread_create(&thread, nil, { raw in
-                Unmanaged<Job>.fromOpaque(raw!).takeRetainedValue().run()
+            if secr_thread_create_elsewhere(&thread, { raw in
+                Unmanaged<WorkQueue>.fromOpaque(raw!).takeRetainedValue().drain()
                 return nil
             }, job) == 0 {
                 started.append(thread)
             } else {
-                // No thread: do that share here.
-                Unmanaged<Job>.fromOpaque(job).takeRetainedValue().run()
+                Unmanaged<WorkQueue>.fromOpaque(job).release()  // no thread: this one does it all
             }
         }
-        for index in 0..<min(count, chunk) { body(index) }
+        queue.drain()
         for thread in started { pthread_join(thread, nil) }
+    }
+
+    /// The items of one `forEach`, taken by whichever thread is free.
+    private final class WorkQueue: Sendable {
+        let next = Atomic<Int>(0)
+        let count: Int
+        let body: @Sendable (Int) -> Void
+
+        init(count: Int, body: @escaping @Sendable (Int) -> Void) {
+            self.count = count
+            self.body = body
+        }
+
+        func drain() {
+            while true {
+                let index = next.wrappingAdd(1, ordering: .relaxed).oldValue
+                guard index < count else { return }
+                body(index)
+            }
+        }
     }
 
     /// `transform(i)` for every `i` in `0..<count`, in order, computed by `forEach`.
@@ -46,11 +67,6 @@ package enum Parallel {
         let results = Results<T>(count)
         forEach(count) { index in results.set(index, transform(index)) }
         return results.values()
-    }
-
-    private final class Job: @unchecked Sendable {
-        let run: () -> Void
-        init(_ run: @escaping () -> Void) { self.run = run }
     }
 
     /// One slot per item, each written by exactly one thread before `forEach` returns (the

@@ -15,8 +15,10 @@ let diffCommand = CommandSpec(
     let context = Context(parsed)
     let path = context.positionals[0]
     let bytes = try FileSystem.read(path)
-    let state = (try? context.store(noticingSetup: false))?.state
+    // The identity first, so the store is read with this identity's verification cache: git
+    // starts the driver once per blob, and neighbouring versions share most of their records.
     let identity = try? context.identity()
+    let state = (try? context.store(noticingSetup: false))?.state
     var text = Array(EnvironmentText.render(bytes, state: state, identity: identity).utf8)
     context.console.outBytes(text)
     wipe(&text)

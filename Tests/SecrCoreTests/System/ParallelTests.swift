@@ -1,0 +1,32 @@
+import Glibc
+import Synchronization
+import Testing
+@testable import SecrCore
+
+@Suite struct ParallelTests {
+    @Test(arguments: [0, 1, 23, 24, 25, 100, 1_001])
+    func everyIndexRunsExactlyOnce(count: Int) {
+        let seen = Mutex([Int](repeating: 0, count: count))
+        Parallel.forEach(count) { index in seen.withLock { $0[index] += 1 } }
+        #expect(seen.withLock { $0 } == [Int](repeating: 1, count: count))
+    }
+
+    @Test func mapKeepsTheOrderOfItsItems() {
+        let squares = Parallel.map(500) { $0 * $0 }
+        #expect(squares == (0..<500).map { $0 * $0 })
+    }
+
+    @Test func unevenWorkIsStillDoneOnceInAll() {
+        // One slow item first: with items handed out one at a time the other threads take the
+        // rest while it runs, so the slow item's thread does few items.
+        let byThread = Mutex([UInt: Int]())
+        Parallel.forEach(200) { index in
+            if index == 0 { var x = 0.0; for i in 0..<3_000_000 { x += Double(i).squareRoot() }; precondition(x > 0) }
+            let me = UInt(pthread_self())
+            byThread.withLock { $0[me, default: 0] += 1 }
+        }
+        let counts = byThread.withLock { $0 }
+        #expect(counts.values.reduce(0, +) == 200)
+        #expect(Parallel.threads >= 1 && Parallel.threads <= 4)
+    }
+}
