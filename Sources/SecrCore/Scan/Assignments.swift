@@ -17,9 +17,25 @@ struct Assignments {
     /// Inside a Kubernetes Secret's `data:` (base64 values) or `stringData:` block.
     private var secretBlock: (indent: Int, base64: Bool)?
 
+    /// `KeyNames.classify` per distinct name in this file: names repeat through a file, and
+    /// classifying one (its words against the vocabularies) takes thousands of instructions.
+    private var kinds: [NameKey: KeyKind?] = [:]
+    private struct NameKey: Hashable {
+        let name: [UInt8]
+        let query: Bool
+    }
+
     init(context: FileContext, allowlist: Allowlist) {
         self.context = context
         self.allowlist = allowlist
+    }
+
+    private mutating func classify(_ key: ArraySlice<UInt8>, queryParameter: Bool) -> KeyKind? {
+        let name = NameKey(name: Array(key), query: queryParameter)
+        if let known = kinds[name] { return known }
+        let kind = KeyNames.classify(key, queryParameter: queryParameter)
+        if kinds.count < 4096 { kinds[name] = kind }
+        return kind
     }
 
     /// Lower-case first two letters of the words that can make a key a credential.
@@ -117,7 +133,7 @@ struct Assignments {
             }
             guard let assignment = value(in: line, keyStart: start, keyEnd: end) else { continue }
             let query = start > line.startIndex && (line[start - 1] == 0x3f || line[start - 1] == 0x26)
-            guard var kind = KeyNames.classify(key, queryParameter: query) ?? (assignment.sql ? .password : nil) else { continue }
+            guard var kind = classify(key, queryParameter: query) ?? (assignment.sql ? .password : nil) else { continue }
             if assignment.argument && kind == .authorization { kind = .password }
             // A key that is a segment of a colon path (arn:aws:secretsmanager:…:secret:prod/db) names nothing.
             if start > line.startIndex, line[start - 1] == 0x3a, end < line.endIndex, line[end] == 0x3a { continue }

@@ -113,7 +113,7 @@ enum KeyNames {
         if authorizationWords.contains(word) { return .authorization }
         if secretWords.contains(word) { return .secret }
         guard !notCompounds.contains(word) else { return nil }
-        for ending in compoundEndings where word.count > ending.count && word.hasSuffix(ending) {
+        for ending in compoundEndings where word.utf8.count > ending.utf8.count && word.hasSuffix(ending) {
             return ending.hasPrefix("pass") ? .password : .secret
         }
         return nil

@@ -21,14 +21,35 @@ package enum LeakScan {
         let scanner = Scanner(managed: managed, allowlist: allowlist, storePath: storePath)
         var allowed = 0
         var reported = Set<String>()
-        func scan(_ target: ScanTarget, commit: String? = nil) {
-            report.filesScanned += 1
-            report.bytesScanned += target.bytes.count
-            for finding in scanner.scan(target, allowed: &allowed, notes: &report.notes) {
-                let shown = commit.map { finding.withCommit($0) } ?? finding
-                guard reported.insert(shown.rule + "\u{0}" + shown.path + "\u{0}" + shown.matchHash).inserted else { continue }
-                report.findings.append(shown)
+        // Files are scanned in batches on every core (the layers of one file are independent of
+        // every other file's); results are taken in the order the files came, so the report is
+        // the same as one thread's. A batch is bounded, so memory holds a few files, not all.
+        var batch: [(target: ScanTarget, commit: String?)] = [], batchBytes = 0
+        func flush() {
+            let pending = batch
+            batch = []
+            batchBytes = 0
+            let results = Parallel.map(pending.count, threshold: 2) { index -> (findings: [ScanFinding], allowed: Int, notes: [String]) in
+                var allowed = 0, notes: [String] = []
+                let findings = scanner.scan(pending[index].target, allowed: &allowed, notes: &notes)
+                return (findings, allowed, notes)
             }
+            for ((target, commit), result) in zip(pending, results) {
+                report.filesScanned += 1
+                report.bytesScanned += target.bytes.count
+                allowed += result.allowed
+                report.notes += result.notes
+                for finding in result.findings {
+                    let shown = commit.map { finding.withCommit($0) } ?? finding
+                    guard reported.insert(shown.rule + "\u{0}" + shown.path + "\u{0}" + shown.matchHash).inserted else { continue }
+                    report.findings.append(shown)
+                }
+            }
+        }
+        func scan(_ target: ScanTarget, commit: String? = nil) {
+            batch.append((target, commit))
+            batchBytes += target.bytes.count
+            if batch.count >= 64 || batchBytes >= 32 << 20 { flush() }
         }
         switch mode {
         case .paths(let paths):
@@ -62,6 +83,7 @@ package enum LeakScan {
                 for file in try history.stagedChanges() { scan(try target(file, history: history)) }
             }
         }
+        flush()
         if allowed > 0 { report.notes.append("\(allowed) finding\(allowed == 1 ? "" : "s") allowlisted in \(location.display(location.allowlistPath))") }
         return report
     }

@@ -15,7 +15,7 @@ final class ManagedValues {
     /// dictionary probe per scanned byte.
     private var byPrefix: [UInt32: [Int]] = [:]
     /// One bit per first two bytes of any needle: most positions are rejected without hashing.
-    private var firstTwo = [UInt64](repeating: 0, count: 1024)
+    private var firstTwo = [Bool](repeating: false, count: 65536)
 
     var isEmpty: Bool { needles.isEmpty }
 
@@ -70,7 +70,7 @@ final class ManagedValues {
         for (index, needle) in needles.enumerated() {
             byPrefix[ManagedValues.window(needle.bytes[...], 0), default: []].append(index)
             let pair = Int(needle.bytes[0]) << 8 | Int(needle.bytes[1])
-            firstTwo[pair >> 6] |= 1 << UInt64(pair & 63)
+            firstTwo[pair] = true
         }
     }
 
@@ -86,12 +86,23 @@ final class ManagedValues {
     /// Every needle found in `line`, with the match.
     func matches(in line: ArraySlice<UInt8>) -> [(needle: Needle, match: [UInt8])] {
         guard line.count >= 4, !byPrefix.isEmpty else { return [] }
+        // The gate first, over raw memory: it runs for every byte of every scanned line, and
+        // the first two bytes of a needle are rare in other text.
+        let gated: [Int] = line.withUnsafeBufferPointer { bytes in
+            firstTwo.withUnsafeBufferPointer { gate in
+                var hits: [Int] = []
+                for offset in 0...(bytes.count - 4) {
+                    let pair = Int(bytes[offset]) << 8 | Int(bytes[offset + 1])
+                    if gate[pair] { hits.append(offset) }
+                }
+                return hits
+            }
+        }
+        guard !gated.isEmpty else { return [] }
         var found: [(Needle, [UInt8])] = []
         var reported = Set<Int>()
-        for offset in 0...(line.count - 4) {
-            let pair = Int(line[line.startIndex + offset]) << 8 | Int(line[line.startIndex + offset + 1])
-            guard firstTwo[pair >> 6] & (1 << UInt64(pair & 63)) != 0,
-                  let candidates = byPrefix[ManagedValues.window(line, offset)] else { continue }
+        for offset in gated {
+            guard let candidates = byPrefix[ManagedValues.window(line, offset)] else { continue }
             let rest = line[(line.startIndex + offset)...]
             for index in candidates where !reported.contains(index) && rest.starts(with: needles[index].bytes) {
                 reported.insert(index)

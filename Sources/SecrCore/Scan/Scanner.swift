@@ -1,6 +1,8 @@
+import Glibc
+
 /// One file to scan: its path, its content as UTF-8 (UTF-16 text decoded), and which lines are
 /// new (nil: all of them).
-package struct ScanTarget {
+package struct ScanTarget: Sendable {
     package let path: String
     package let bytes: [UInt8]
     package let addedLines: Set<Int>?
@@ -56,13 +58,18 @@ struct ClaimedSpans {
 /// Binary files (a NUL in the first 8000 bytes, after UTF-16 decoding) get the managed-value
 /// and private-key layers and the provider rules whose checksum or marker rules out a chance
 /// match. Files of any size are read whole: only the lines they add are scanned.
-final class Scanner {
+/// Immutable once made, so one scanner serves every thread of a scan (`@unchecked`: its
+/// `ManagedValues` is a class that is only read after its init).
+final class Scanner: @unchecked Sendable {
     private let managed: ManagedValues?
     private let allowlist: Allowlist
     private let storePath: String?
     /// Two-byte prefix → (rule index, prefix) pairs: the keyword prefilter of layer 2. Index -1
     /// marks private-key markers.
     private let prefixTable: [[(rule: Int, prefix: [UInt8])]]
+    /// One bit per two-byte prefix: whether `prefixTable` has candidates for it, read for
+    /// every byte without touching the table (each read of it retains an array).
+    private let prefixGate: [Bool]
 
     init(managed: ManagedValues?, allowlist: Allowlist, storePath: String?) {
         self.managed = managed
@@ -79,6 +86,22 @@ final class Scanner {
             table[Int(prefix[0]) << 8 | Int(prefix[1])].append((-1, prefix))
         }
         prefixTable = table
+        prefixGate = table.map { !$0.isEmpty }
+    }
+
+    /// The next offset at or after `from` in `line` whose two bytes start a provider prefix.
+    private func nextCandidate(_ line: ArraySlice<UInt8>, from: Int) -> Int? {
+        line.withUnsafeBufferPointer { bytes in
+            prefixGate.withUnsafeBufferPointer { gate in
+                var offset = from - line.startIndex
+                while offset < bytes.count - 1 {
+                    let pair = Int(bytes[offset]) << 8 | Int(bytes[offset + 1])
+                    if gate[pair] { return line.startIndex + offset }
+                    offset += 1
+                }
+                return nil
+            }
+        }
     }
 
     static let allowMarker = Array("secr:allow".utf8)
@@ -88,14 +111,63 @@ final class Scanner {
         find(line, needle) != nil
     }
 
-    static func find(_ line: ArraySlice<UInt8>, _ needle: [UInt8]) -> Int? {
-        guard line.count >= needle.count, let first = needle.first else { return nil }
-        var index = line.startIndex
-        while let hit = line[index...].firstIndex(of: first) {
-            if line[hit...].starts(with: needle) { return hit }
-            index = hit + 1
+    /// glibc's memchr: the first `byte` in `line` at or after `from`.
+    static func firstIndex(of byte: UInt8, in line: ArraySlice<UInt8>, from: Int) -> Int? {
+        guard from < line.endIndex else { return nil }
+        return line.withUnsafeBufferPointer { hay in
+            let start = from - line.startIndex
+            return memchr(hay.baseAddress! + start, Int32(byte), hay.count - start).map {
+                line.startIndex + (UnsafeRawPointer($0) - UnsafeRawPointer(hay.baseAddress!))
+            }
         }
-        return nil
+    }
+
+    /// Every offset where `needle` starts in `bytes`, in order.
+    static func offsets(of needle: [UInt8], in bytes: [UInt8]) -> [Int] {
+        var found: [Int] = [], from = 0
+        while let hit = find(bytes[from...], needle) {
+            found.append(hit)
+            from = hit + 1
+        }
+        return found
+    }
+
+    /// `needle`'s first occurrence in `line`: memchr for its least common byte (in the text
+    /// secr scans), then a comparison. Faster than memmem on lines: memmem prepares every call,
+    /// and a scan asks this of every line, most of which hold no candidate.
+    static func find(_ line: ArraySlice<UInt8>, _ needle: [UInt8]) -> Int? {
+        guard line.count >= needle.count, !needle.isEmpty else { return nil }
+        var pivot = 0
+        for index in needle.indices where commonness[Int(needle[index])] < commonness[Int(needle[pivot])] { pivot = index }
+        return line.withUnsafeBufferPointer { hay -> Int? in
+            needle.withUnsafeBufferPointer { pattern -> Int? in
+                let base = hay.baseAddress!
+                let last = hay.count - pattern.count + pivot  // the last place the pivot byte can be
+                var from = pivot
+                while from <= last, let hit = memchr(base + from, Int32(pattern[pivot]), last - from + 1) {
+                    let at = UnsafeRawPointer(hit) - UnsafeRawPointer(base) - pivot
+                    if memcmp(base + at, pattern.baseAddress!, pattern.count) == 0 { return line.startIndex + at }
+                    from = at + pivot + 1
+                }
+                return nil
+            }
+        }
+    }
+
+    /// How common a byte is in source text, roughly: spaces, then lower-case letters, then code
+    /// punctuation and digits, then capitals, then the rest.
+    static let commonness: [UInt8] = (0...255).map { byte in
+        switch UInt8(byte) {
+        case 0x20, 0x09: return 255
+        case UInt8(ascii: "e"), UInt8(ascii: "t"), UInt8(ascii: "a"), UInt8(ascii: "o"), UInt8(ascii: "i"),
+             UInt8(ascii: "n"), UInt8(ascii: "s"), UInt8(ascii: "r"): return 230
+        case UInt8(ascii: "a")...UInt8(ascii: "z"): return 200
+        case UInt8(ascii: "0")...UInt8(ascii: "9"): return 150
+        case UInt8(ascii: "("), UInt8(ascii: ")"), UInt8(ascii: ","), UInt8(ascii: "."), UInt8(ascii: ";"),
+             UInt8(ascii: "="), UInt8(ascii: "_"), UInt8(ascii: "\""), UInt8(ascii: "'"), UInt8(ascii: "/"): return 140
+        case UInt8(ascii: "A")...UInt8(ascii: "Z"): return 90
+        default: return 50
+        }
     }
 
     /// Findings for one file, allowlisted ones removed (`allowed` counts them).
@@ -108,6 +180,9 @@ final class Scanner {
         let context = FileContext(path: target.path, bytes: bytes)
         let isLockfile = PathRules.lockfiles.contains(context.name)
         var assignments = Assignments(context: context, allowlist: allowlist)
+        // Where `secr:allow` occurs, found in one pass over the file rather than per line.
+        let marks = Scanner.offsets(of: Scanner.allowMarker, in: bytes)
+        var nextMark = 0
         var number = 0, start = bytes.startIndex
         for index in bytes.indices where bytes[index] == 0x0a || index == bytes.endIndex - 1 {
             number += 1
@@ -120,7 +195,8 @@ final class Scanner {
             }
             let managedHere = managedFindings(line, number: number, path: target.path)
             findings += managedHere
-            if Scanner.contains(line, Scanner.allowMarker) { continue }
+            while nextMark < marks.count && marks[nextMark] < line.startIndex { nextMark += 1 }
+            if nextMark < marks.count && marks[nextMark] + Scanner.allowMarker.count <= end { continue }
             var claimed = ClaimedSpans()
             findings += providerFindings(line, number: number, path: target.path, file: bytes, lineEnd: end, binary: binary, claimed: &claimed)
             if binary { continue }
@@ -161,12 +237,9 @@ final class Scanner {
         var findings: [ScanFinding] = []
         var reported = Set<Int>()
         var offset = line.startIndex
-        while offset < line.endIndex - 1 {
+        while let next = nextCandidate(line, from: offset) {
+            offset = next
             let candidates = prefixTable[Int(line[offset]) << 8 | Int(line[offset + 1])]
-            guard !candidates.isEmpty else {
-                offset += 1
-                continue
-            }
             let rest = line[offset...]
             var skipTo = offset + 1
             for (ruleIndex, prefix) in candidates where rest.starts(with: prefix) {

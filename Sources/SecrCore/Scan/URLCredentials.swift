@@ -31,7 +31,7 @@ enum URLCredentials {
     static func findings(_ line: ArraySlice<UInt8>, number: Int, path: String, allowlist: Allowlist) -> [(ScanFinding?, Range<Int>)] {
         var results: [(ScanFinding?, Range<Int>)] = []
         var index = line.startIndex
-        while let colon = line[index...].firstIndex(of: 0x3a) {
+        while let colon = Scanner.firstIndex(of: 0x3a, in: line, from: index) {
             index = colon + 1
             let slashes: Int
             if line[(colon + 1)...].starts(with: [0x2f, 0x2f]) {

@@ -18,7 +18,9 @@ package enum Parallel {
     /// returns when all are done. `body` must be safe to call concurrently. Items are handed
     /// out one at a time, so a thread that starts late (or shares its CPU) takes fewer of them
     /// instead of holding the others up; the threads it starts avoid the caller's CPU.
-    package static func forEach(_ count: Int, _ body: @escaping @Sendable (Int) -> Void) {
+    /// `threshold`: the fewest items worth starting threads for (the default suits items of
+    /// about a signature's cost; a file to scan is worth a thread on its own).
+    package static func forEach(_ count: Int, threshold: Int = Parallel.threshold, _ body: @escaping @Sendable (Int) -> Void) {
         let workers = count < threshold ? 1 : min(threads, count)
         guard workers > 1 else {
             for index in 0..<count { body(index) }
@@ -63,9 +65,9 @@ package enum Parallel {
     }
 
     /// `transform(i)` for every `i` in `0..<count`, in order, computed by `forEach`.
-    package static func map<T: Sendable>(_ count: Int, _ transform: @escaping @Sendable (Int) -> T) -> [T] {
+    package static func map<T: Sendable>(_ count: Int, threshold: Int = Parallel.threshold, _ transform: @escaping @Sendable (Int) -> T) -> [T] {
         let results = Results<T>(count)
-        forEach(count) { index in results.set(index, transform(index)) }
+        forEach(count, threshold: threshold) { index in results.set(index, transform(index)) }
         return results.values()
     }
 
