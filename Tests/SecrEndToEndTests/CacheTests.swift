@@ -96,6 +96,25 @@ import Testing
         #expect(try box.secr("get", "A", identity: "alice").stdout == "1\n", "control: the genuine roster reads again")
     }
 
+    /// `secr log` reads with the cache too: a committed record altered after the cache knew
+    /// the genuine one is still shown as unverified.
+    @Test func theLogWithAWarmCacheStillFlagsAnAlteredCommittedRecord() throws {
+        let box = try Sandbox()
+        try box.project()
+        #expect(try box.secr("set", "A=1", identity: "alice").status == 0)
+        #expect(try box.secr("set", "A=2", identity: "alice").status == 0)
+        let genuine = try box.secr("log", identity: "alice").stdout
+        #expect(try box.secr("log", identity: "alice").stdout == genuine, "warm: the same log")
+        #expect(try cacheFile(box) != nil, "the log wrote the cache")
+        #expect(!genuine.contains("UNVERIFIED"))
+        try box.editLine(".secr/env/development.secr", containing: " key=A ") { $0.replacingField("time", with: "2020-01-01T00:00:00Z") }
+        try box.git("commit", "-qam", "altered by hand", "--no-verify")
+        let altered = try box.secr("log", identity: "alice").stdout
+        let newest = try #require(altered.split(separator: "\n").first)
+        #expect(newest.contains("UNVERIFIED"), "\(altered)")
+        #expect(altered.split(separator: "\n").dropFirst().joined(separator: "\n") + "\n" == genuine, "control: the genuine events as before")
+    }
+
     @Test func aCacheIsPerIdentityAndCommandsWithoutOneUseNone() throws {
         let box = try Sandbox()
         try box.project(members: ["bob": "developer"])

@@ -1,3 +1,5 @@
+import Glibc
+
 /// Turns two versions of the roster into events: one per appended entry.
 enum RosterEvents {
     /// `otherParents`: the rosters of a merge's other parents; entries they hold were reported
@@ -49,9 +51,29 @@ enum RosterEvents {
 
 /// An environment file split into lines without validating them: the header line and each
 /// record line by key. History decoding fully parses only the lines that changed.
+/// Bytes of a file as a dictionary key or value: hashed in one call and compared with memcmp
+/// (an `ArraySlice<UInt8>` hashes and compares element by element, which was a quarter of
+/// `secr log` on a long history).
+struct ByteSpan: Hashable {
+    let bytes: ArraySlice<UInt8>
+
+    init(_ bytes: ArraySlice<UInt8>) { self.bytes = bytes }
+
+    func hash(into hasher: inout Hasher) {
+        bytes.withUnsafeBytes { hasher.combine(bytes: $0) }
+    }
+
+    static func == (a: ByteSpan, b: ByteSpan) -> Bool {
+        a.bytes.count == b.bytes.count && a.bytes.withUnsafeBytes { x in
+            b.bytes.withUnsafeBytes { y in x.count == 0 || memcmp(x.baseAddress!, y.baseAddress!, x.count) == 0 }
+        }
+    }
+}
+
 struct EnvironmentLines {
     var header: ArraySlice<UInt8>?
-    var records: [ArraySlice<UInt8>: ArraySlice<UInt8>] = [:]
+    /// Record lines (secret and deleted) by key.
+    var records: [ByteSpan: ByteSpan] = [:]
 
     private static let secretPrefix = Array("secret key=".utf8), deletedPrefix = Array("deleted key=".utf8)
 
@@ -67,7 +89,7 @@ struct EnvironmentLines {
                 : line.starts(with: EnvironmentLines.deletedPrefix) ? EnvironmentLines.deletedPrefix.count : 0
             guard prefix > 0 else { continue }
             let afterKey = line.dropFirst(prefix)
-            records[afterKey.prefix { $0 != 0x20 }] = line
+            records[ByteSpan(afterKey.prefix { $0 != 0x20 })] = ByteSpan(line)
         }
     }
 }
@@ -84,7 +106,7 @@ enum EnvironmentEvents {
         let before = EnvironmentLines(old), after = EnvironmentLines(new)
         let others = otherParents.map(EnvironmentLines.init)
         func name(of key: PublicKey) -> String { state?.displayName(of: key) ?? "\(key.text.prefix(16))…" }
-        func record(_ bytes: ArraySlice<UInt8>?) -> SecretRecord? { bytes.flatMap(SecretRecord.init(lineBytes:)) }
+        func record(_ span: ByteSpan?) -> SecretRecord? { span.flatMap { SecretRecord(lineBytes: $0.bytes) } }
         var events: [AuditEvent] = []
         var project = state?.projectID ?? ""
         if before.header != after.header && !others.contains(where: { $0.header == after.header }) {
@@ -109,9 +131,9 @@ enum EnvironmentEvents {
         }
         var groups: [Group: [AuditEvent.KeyVersion]] = [:]
         var order: [Group] = []
-        let keys = Set(after.records.keys).union(before.records.keys).map { String(decoding: $0, as: UTF8.self) }.sorted()
+        let keys = Set(after.records.keys).union(before.records.keys).map { String(decoding: $0.bytes, as: UTF8.self) }.sorted()
         for key in keys {
-            let bytes = ArraySlice(Array(key.utf8))
+            let bytes = ByteSpan(ArraySlice(Array(key.utf8)))
             guard before.records[bytes] != after.records[bytes] else { continue }
             let old = record(before.records[bytes])
             let group: Group

@@ -130,8 +130,8 @@ private struct Walk {
             var decoded = HighEnvironment(name: environment)
             decoded.generation = lines.header.flatMap(Walk.generation) ?? 0
             for (keyBytes, line) in lines.records {
-                guard let record = SecretRecord(lineBytes: line) else { continue }
-                decoded.records[String(decoding: keyBytes, as: UTF8.self)] = (record.version, [record.hash(project: project, environment: environment)])
+                guard let record = SecretRecord(lineBytes: line.bytes) else { continue }
+                decoded.records[String(decoding: keyBytes.bytes, as: UTF8.self)] = (record.version, [record.hash(project: project, environment: environment)])
             }
             environmentsByBlob[blob + id] = decoded
             facts.environments[id] = decoded

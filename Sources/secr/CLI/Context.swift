@@ -62,6 +62,16 @@ struct Context {
         return identity
     }
 
+    /// The caller's identity when it is not passphrase-protected, else nil, never asking: for
+    /// commands that need no identity but read faster with its verification cache (`log`).
+    func identityIfOpen() -> Identity? {
+        if let resolvedIdentity { return resolvedIdentity }
+        guard let (text, source) = try? IdentityLookup.locate(explicitFile: value(Global.identity)),
+              !Identity.isProtected(text), let identity = try? Identity.parse(text, source: source) else { return nil }
+        resolvedIdentity = identity
+        return identity
+    }
+
     /// A hidden prompt on /dev/tty (after --passphrase-file and the environment).
     var passphrasePrompt: IdentityLookup.PassphrasePrompt {
         { question in try SecretInput.promptTerminal(question) }

@@ -43,6 +43,9 @@ let logCommand = CommandSpec(
     filter.since = try context.value(LogOptions.since).map { try parseDate($0, endOfDay: false, context: context) }
     filter.until = try context.value(LogOptions.until).map { try parseDate($0, endOfDay: true, context: context) }
     filter.limit = context.value(LogOptions.limit)
+    // Signatures this identity verified on an earlier run are not verified again (the same
+    // cache as reads: it answers only for byte-identical signature, message and key).
+    if let identity = context.identityIfOpen() { VerificationCache.shared.load(for: location, identity: identity) }
     let log = try AuditLogReader.read(location: location, filter: filter)
     if context.has(jsonFlag) {
         context.console.out(JSONValue.array(log.events.map(\.json)).rendered)
