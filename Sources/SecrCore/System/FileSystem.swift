@@ -174,6 +174,12 @@ package enum FileSystem {
         }
     }
 
+    /// `lstat` of `path`, nil when it does not exist.
+    package static func linkStatus(_ path: String) -> stat? {
+        var info = stat()
+        return lstat(path, &info) == 0 ? info : nil
+    }
+
     /// The file's fingerprint now, nil when it does not exist.
     package static func fingerprint(_ path: String) -> Fingerprint? {
         var info = stat()
