@@ -67,9 +67,13 @@ final class Scanner: @unchecked Sendable {
     /// Two-byte prefix → (rule index, prefix) pairs: the keyword prefilter of layer 2. Index -1
     /// marks private-key markers.
     private let prefixTable: [[(rule: Int, prefix: [UInt8])]]
-    /// One bit per two-byte prefix: whether `prefixTable` has candidates for it, read for
-    /// every byte without touching the table (each read of it retains an array).
-    private let prefixGate: [Bool]
+    /// The gate in front of `prefixTable`, read for every byte without touching the table
+    /// (each read of it retains an array): for each two-byte pair a slot (0: no prefix starts
+    /// so), and per slot 256 bits of the third bytes its prefixes allow (all of them when a
+    /// prefix is two bytes long). Common pairs of ordinary text ("se", "fi", "ke", "ap") start
+    /// prefixes too, so the third byte is what keeps most positions out.
+    private let pairSlots: [UInt16]
+    private let thirdBytes: [UInt64]
 
     init(managed: ManagedValues?, allowlist: Allowlist, storePath: String?) {
         self.managed = managed
@@ -86,20 +90,42 @@ final class Scanner: @unchecked Sendable {
             table[Int(prefix[0]) << 8 | Int(prefix[1])].append((-1, prefix))
         }
         prefixTable = table
-        prefixGate = table.map { !$0.isEmpty }
+        var slots = [UInt16](repeating: 0, count: 65536)
+        var masks = [UInt64](repeating: 0, count: 4)  // slot 0: none
+        for (pair, candidates) in table.enumerated() where !candidates.isEmpty {
+            slots[pair] = UInt16(masks.count / 4)
+            var mask = [UInt64](repeating: 0, count: 4)
+            for (_, prefix) in candidates {
+                if prefix.count < 3 {
+                    mask = [UInt64](repeating: .max, count: 4)
+                } else {
+                    mask[Int(prefix[2]) >> 6] |= 1 << UInt64(prefix[2] & 63)
+                }
+            }
+            masks += mask
+        }
+        pairSlots = slots
+        thirdBytes = masks
     }
 
     /// The next offset at or after `from` in `line` whose two bytes start a provider prefix.
     private func nextCandidate(_ line: ArraySlice<UInt8>, from: Int) -> Int? {
         line.withUnsafeBufferPointer { bytes in
-            prefixGate.withUnsafeBufferPointer { gate in
-                var offset = from - line.startIndex
-                while offset < bytes.count - 1 {
-                    let pair = Int(bytes[offset]) << 8 | Int(bytes[offset + 1])
-                    if gate[pair] { return line.startIndex + offset }
-                    offset += 1
+            pairSlots.withUnsafeBufferPointer { slots in
+                thirdBytes.withUnsafeBufferPointer { masks in
+                    var offset = from - line.startIndex
+                    while offset < bytes.count - 1 {
+                        let slot = Int(slots[Int(bytes[offset]) << 8 | Int(bytes[offset + 1])])
+                        if slot != 0 {
+                            // No third byte: let the full comparison decide.
+                            guard offset + 2 < bytes.count else { return line.startIndex + offset }
+                            let third = Int(bytes[offset + 2])
+                            if masks[slot * 4 + third >> 6] & (1 << UInt64(third & 63)) != 0 { return line.startIndex + offset }
+                        }
+                        offset += 1
+                    }
+                    return nil
                 }
-                return nil
             }
         }
     }
