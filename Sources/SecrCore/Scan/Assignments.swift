@@ -61,6 +61,21 @@ struct Assignments {
         return table
     }()
 
+    /// The next offset at or after `from` whose two bytes begin a credential word's stem, over
+    /// raw memory (this runs for every byte of every scanned line).
+    private static func nextStem(_ line: ArraySlice<UInt8>, from: Int) -> Int? {
+        line.withUnsafeBufferPointer { bytes in
+            stemTable.withUnsafeBufferPointer { table in
+                var offset = from - line.startIndex
+                while offset < bytes.count - 1 {
+                    if table[Int(bytes[offset]) << 8 | Int(bytes[offset + 1])] { return line.startIndex + offset }
+                    offset += 1
+                }
+                return nil
+            }
+        }
+    }
+
     private static func hasStem(_ line: ArraySlice<UInt8>, at index: Int) -> Bool {
         stemsByFirstByte[Int(Charset.lowercased(line[index]))].contains { stem in
             guard index + stem.count <= line.endIndex else { return false }
@@ -108,8 +123,9 @@ struct Assignments {
         }
         guard line.count >= 8 else { return found }
         var position = line.startIndex
-        while position < line.endIndex - 1 {
-            guard Assignments.stemTable[Int(line[position]) << 8 | Int(line[position + 1])], Assignments.hasStem(line, at: position) else {
+        while let next = Assignments.nextStem(line, from: position) {
+            position = next
+            guard Assignments.hasStem(line, at: position) else {
                 position += 1
                 continue
             }
