@@ -212,12 +212,7 @@ package final class VerificationCache: Sendable {
     /// to report.
     func openAhead(_ boxes: [[UInt8]], publicKey: BoxPublicKey, secretKey: SecretBytes) {
         guard isLoaded, boxes.count >= Parallel.threshold else { return }
-        let unknown = boxes.filter { box in
-            let digest = VerificationCache.sealedDigest(box, publicKey: publicKey)
-            return contents.withLock { state in
-                state.valueKeys[digest] == nil && state.loaded.flatMap { VerificationCache.find(digest, in: $0, values: true) } == nil
-            }
-        }
+        let unknown = boxes.filter { !holdsValueKey(VerificationCache.sealedDigest($0, publicKey: publicKey)) }
         guard unknown.count >= Parallel.threshold else { return }
         Parallel.forEach(unknown.count) { index in
             _ = self.openSealed(unknown[index], publicKey: publicKey, secretKey: secretKey)
@@ -226,6 +221,12 @@ package final class VerificationCache: Sendable {
 
     private static func sealedDigest(_ sealed: [UInt8], publicKey: BoxPublicKey) -> DigestKey {
         DigestKey(Sodium.blake2b(lengthPrefixed: valueKeyDomain, publicKey.bytes, sealed))
+    }
+
+    private func holdsValueKey(_ digest: DigestKey) -> Bool {
+        contents.withLock { state in
+            state.valueKeys[digest] != nil || state.loaded.flatMap { VerificationCache.find(digest, in: $0, values: true) } != nil
+        }
     }
 
     /// Opens a sealed box (a record's value key, or the environment key in the caller's reader

@@ -68,10 +68,12 @@ package final class GitRepository {
     }
 
     /// Adds (or, for deleted files, removes) `paths` in the index and writes it. `known` holds
-    /// the blob ids of files whose blob was just written: their entries are made from that id
-    /// and the file's stat instead of reading, hashing and compressing the file again (for a
-    /// large environment file that was a third of `secr set`).
-    package func stage(_ paths: [String], known: [String: git_oid] = [:]) throws {
+    /// the blob ids of files whose blob was just written, with their `lstat` from before it was
+    /// read: while that stat still holds, the entry is made from the id and the stat instead of
+    /// reading, hashing and compressing the file again (for a large environment file that was a
+    /// third of `secr set`). A file changed since (its ctime moves with any write) is added from
+    /// disk as before, so the index never pairs one content's id with another's stat.
+    package func stage(_ paths: [String], known: [String: (id: git_oid, status: stat)] = [:]) throws {
         var index: OpaquePointer?
         try gitCheck(git_repository_index(&index, repository.pointer), "git_repository_index")
         guard let index else { return }
@@ -79,7 +81,8 @@ package final class GitRepository {
         try gitCheck(git_index_read(index, 0), "git_index_read")
         for path in paths {
             let relativePath = try relative(path)
-            if let id = known[path], let info = FileSystem.linkStatus(path), (info.st_mode & S_IFMT) == S_IFREG {
+            if let (id, before) = known[path], let info = FileSystem.linkStatus(path), (info.st_mode & S_IFMT) == S_IFREG,
+               GitRepository.sameFile(before, info) {
                 try relativePath.withCString { cPath in
                     var entry = git_index_entry()
                     entry.ctime = git_index_time(seconds: Int32(truncatingIfNeeded: info.st_ctim.tv_sec), nanoseconds: UInt32(truncatingIfNeeded: info.st_ctim.tv_nsec))
@@ -101,6 +104,13 @@ package final class GitRepository {
             }
         }
         try gitCheck(git_index_write(index), "git_index_write")
+    }
+
+    /// Whether two `lstat`s are of the same, unchanged file.
+    static func sameFile(_ a: stat, _ b: stat) -> Bool {
+        a.st_dev == b.st_dev && a.st_ino == b.st_ino && a.st_size == b.st_size && a.st_mode == b.st_mode
+            && a.st_mtim.tv_sec == b.st_mtim.tv_sec && a.st_mtim.tv_nsec == b.st_mtim.tv_nsec
+            && a.st_ctim.tv_sec == b.st_ctim.tv_sec && a.st_ctim.tv_nsec == b.st_ctim.tv_nsec
     }
 
     /// One commit on the current branch holding exactly `paths` as they are on disk, on top of
@@ -147,7 +157,7 @@ package final class GitRepository {
         defer { git_odb_free(odb) }
 
         var updates: [git_tree_update] = []
-        var blobs: [String: git_oid] = [:]
+        var blobs: [String: (id: git_oid, status: stat)] = [:]
         let cPaths = try paths.map { strdup(try relative($0)) }
         defer { cPaths.forEach { free($0) } }
         for (path, cPath) in zip(paths, cPaths) {
@@ -156,11 +166,12 @@ package final class GitRepository {
             if FileSystem.exists(path) {
                 var blob = git_oid()
                 var known = git_oid()
+                let before = FileSystem.linkStatus(path)
                 let existed = git_odb_hashfile(&known, path, GIT_OBJECT_BLOB) == 0 && git_odb_exists(odb, &known) == 1
                 // From the work tree, so the repository's filters apply as `git add` would.
                 try gitCheck(git_blob_create_from_workdir(&blob, repo, cPath), "git_blob_create_from_workdir")
                 if !existed { added.append(blob) }
-                blobs[path] = blob
+                if let before { blobs[path] = (blob, before) }
                 update.action = GIT_TREE_UPDATE_UPSERT
                 update.id = blob
                 update.filemode = GIT_FILEMODE_BLOB
