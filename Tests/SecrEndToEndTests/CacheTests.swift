@@ -115,6 +115,30 @@ import Testing
         #expect(altered.split(separator: "\n").dropFirst().joined(separator: "\n") + "\n" == genuine, "control: the genuine events as before")
     }
 
+    /// `pull` remembers a whole file whose records all verified; the fact is keyed by the
+    /// file's exact bytes, so an altered record, or a genuine signature by someone the roster
+    /// does not let write, is still refused on the next pull.
+    @Test func aWholeFileFactStillRefusesAnAlteredRecordAndAForbiddenSigner() throws {
+        let box = try Sandbox()
+        try box.project(members: ["vera": "viewer"])
+        #expect(try box.secr("set", "A=1", "B=2", identity: "alice").status == 0)
+        for _ in 0..<2 { #expect(try box.secr("pull", identity: "alice").stdout.contains("A=1")) }
+        let genuine = try box.read(".secr/env/development.secr")
+        try box.editLine(".secr/env/development.secr", containing: " key=B ") { $0.replacingField("time", with: "2020-01-01T00:00:00Z") }
+        let altered = try box.secr("pull", identity: "alice")
+        #expect(altered.status == 4 && altered.stderr.contains("signature does not verify"), "\(altered.stderr)")
+        try box.write(".secr/env/development.secr", genuine)
+        #expect(try box.secr("pull", identity: "alice").stdout.contains("B=2"), "control: the genuine file pulls")
+        // A record correctly signed by Vera, a viewer, who may not write development.
+        let forged = try box.forge("record", box.path(".secr").path, "development", box.identityPath("vera"), "B", "attacker-controlled")
+        #expect(forged.status == 0, "\(forged.stderr)")
+        let refused = try box.secr("pull", identity: "alice")
+        #expect(refused.status == 4 && refused.stderr.contains("may not write"), "\(refused.stderr)")
+        #expect(!refused.stdout.contains("attacker-controlled"))
+        try box.write(".secr/env/development.secr", genuine)
+        #expect(try box.secr("pull", identity: "alice").status == 0)
+    }
+
     @Test func aCacheIsPerIdentityAndCommandsWithoutOneUseNone() throws {
         let box = try Sandbox()
         try box.project(members: ["bob": "developer"])

@@ -236,6 +236,16 @@ enum Sodium {
     /// BLAKE2b of `prefix ‖ secret`, without copying the secret into an array.
     /// `H(lp(a) ‖ lp(b) ‖ …)` without building the concatenation.
     static func blake2b(lengthPrefixed parts: [UInt8]...) -> [UInt8] {
+        var parts = parts[...]
+        func hash(_ done: [UnsafeRawBufferPointer]) -> [UInt8] {
+            guard let next = parts.popFirst() else { return blake2b(lengthPrefixedBuffers: done) }
+            return next.withUnsafeBytes { hash(done + [$0]) }
+        }
+        return hash([])
+    }
+
+    /// The same over raw buffers (a whole file, hashed where it lies).
+    static func blake2b(lengthPrefixedBuffers parts: [UnsafeRawBufferPointer]) -> [UInt8] {
         _ = ready
         let stateSize = crypto_generichash_statebytes()
         let state = UnsafeMutableRawPointer.allocate(byteCount: stateSize, alignment: 64)
@@ -247,7 +257,7 @@ enum Sodium {
             let n = UInt32(part.count)
             let length: [UInt8] = [UInt8(n >> 24), UInt8((n >> 16) & 0xff), UInt8((n >> 8) & 0xff), UInt8(n & 0xff)]
             crypto_generichash_update(handle, length, 4)
-            crypto_generichash_update(handle, part, UInt64(part.count))
+            crypto_generichash_update(handle, part.baseAddress?.assumingMemoryBound(to: UInt8.self), UInt64(part.count))
         }
         crypto_generichash_final(handle, &out, 32)
         return out

@@ -188,6 +188,21 @@ package final class VerificationCache: Sendable {
         return true
     }
 
+    /// Whether every record signature of a whole environment file with this digest verified
+    /// before (`EnvironmentFile.recordsDigest`; the fact is kept in the signatures' list, its
+    /// own domain keeping it apart from them).
+    func knowsVerifiedRecords(_ digest: [UInt8]) -> Bool {
+        isLoaded && isKnown(signature: DigestKey(digest))
+    }
+
+    /// Records that every record signature of the file with this digest verified.
+    func rememberVerifiedRecords(_ digest: [UInt8]) {
+        guard isLoaded else { return }
+        contents.withLock { state in
+            if state.signatures.insert(DigestKey(digest)).inserted { state.dirty = true }
+        }
+    }
+
     /// `verify` of many signatures at once: the cache answers on this thread, and only what it
     /// does not know (a first read of an environment, most of its time) goes to every core, so
     /// a warm read starts no thread. The answers are `verify`'s, in order.

@@ -35,11 +35,17 @@ package struct EnvironmentFile {
     var seenAtLoad: [String: Int]?
     private(set) var header: Line
     private(set) var readers: [Reader]
-    private(set) var records: [String: SecretRecord]
+    private(set) var records: [String: SecretRecord] {
+        didSet { recordsDigest = nil }  // the digest was of the records as read
+    }
     /// The version of every record line, parsed or not (a partial file parses only some).
     private(set) var versions: [String: Int] = [:]
     /// Parsed with a key filter: only those keys' records are here.
     private(set) var isPartial = false
+    /// `H(lp("secr-v2 verified file records") ‖ lp(name) ‖ lp(the file's bytes))` of a whole
+    /// parse: the verification cache's key for "every record signature in this very file
+    /// verified" (FORMAT.md §6).
+    private(set) var recordsDigest: [UInt8]?
     /// For a partial file: every key with a live value, parsed or not.
     private var indexedLiveKeys: [String] = []
 
@@ -72,6 +78,7 @@ package struct EnvironmentFile {
 
     private static let secretPrefix = Array("secret key=".utf8), deletedPrefix = Array("deleted key=".utf8)
     private static let versionPrefix = Array(" v=".utf8)
+    static let verifiedRecordsDomain = Array("secr-v2 verified file records".utf8)
 
     private static func parse(_ buffer: UnsafeBufferPointer<UInt8>, name: String, file: String, keys: Set<String>?) throws -> EnvironmentFile {
         let lines = try lineRanges(buffer, file: file)
@@ -133,6 +140,13 @@ package struct EnvironmentFile {
                                      headerSignature: headerSignature)
         result.versions = versions
         result.isPartial = keys != nil
+        if keys == nil {
+            result.recordsDigest = name.utf8.withContiguousStorageIfAvailable { nameBytes in
+                verifiedRecordsDomain.withUnsafeBytes { domain in
+                    Sodium.blake2b(lengthPrefixedBuffers: [domain, UnsafeRawBufferPointer(nameBytes), UnsafeRawBufferPointer(buffer)])
+                }
+            }
+        }
         if keys != nil { result.indexedLiveKeys = liveKeys }
         return result
     }
@@ -260,12 +274,19 @@ package struct EnvironmentFile {
     }
 
     /// Every record, in key order; the signatures are checked on every core at once.
+    /// A file whose bytes verified whole before is not verified record by record again (the
+    /// roster checks still run for every record); a file that verifies whole is remembered so.
     func verifyAllRecords(against roster: RosterState) throws {
         let sorted = records.keys.sorted().compactMap { records[$0] }
+        if let recordsDigest, !isPartial, VerificationCache.shared.knowsVerifiedRecords(recordsDigest) {
+            for record in sorted { try check(record, signatureIsValid: true, against: roster) }
+            return
+        }
         let valid = VerificationCache.shared.verifyEach(sorted.map {
             ($0.signature, SecretRecord.signedMessage($0.line, project: project, environment: name), $0.signer.bytes)
         })
         for (record, isValid) in zip(sorted, valid) { try check(record, signatureIsValid: isValid, against: roster) }
+        if let recordsDigest, !isPartial { VerificationCache.shared.rememberVerifiedRecords(recordsDigest) }
     }
 
     /// Unseals the environment secret key from the caller's reader line.
