@@ -236,24 +236,23 @@ enum Sodium {
     /// BLAKE2b of `prefix ‖ secret`, without copying the secret into an array.
     /// `H(lp(a) ‖ lp(b) ‖ …)` without building the concatenation.
     static func blake2b(lengthPrefixed parts: [UInt8]...) -> [UInt8] {
-        var parts = parts[...]
-        func hash(_ done: [UnsafeRawBufferPointer]) -> [UInt8] {
-            guard let next = parts.popFirst() else { return blake2b(lengthPrefixedBuffers: done) }
-            return next.withUnsafeBytes { hash(done + [$0]) }
-        }
-        return hash([])
+        lengthPrefixedDigest { add in for part in parts { part.withUnsafeBytes(add) } }
     }
 
     /// The same over raw buffers (a whole file, hashed where it lies).
     static func blake2b(lengthPrefixedBuffers parts: [UnsafeRawBufferPointer]) -> [UInt8] {
+        lengthPrefixedDigest { add in parts.forEach(add) }
+    }
+
+    /// `feed` hands each part to `add`, which hashes its length (u32 big-endian), then it.
+    private static func lengthPrefixedDigest(_ feed: ((UnsafeRawBufferPointer) -> Void) -> Void) -> [UInt8] {
         _ = ready
-        let stateSize = crypto_generichash_statebytes()
-        let state = UnsafeMutableRawPointer.allocate(byteCount: stateSize, alignment: 64)
+        let state = UnsafeMutableRawPointer.allocate(byteCount: crypto_generichash_statebytes(), alignment: 64)
         defer { state.deallocate() }
         let handle = OpaquePointer(state)
         var out = [UInt8](repeating: 0, count: 32)
         crypto_generichash_init(handle, nil, 0, 32)
-        for part in parts {
+        feed { part in
             let n = UInt32(part.count)
             let length: [UInt8] = [UInt8(n >> 24), UInt8((n >> 16) & 0xff), UInt8((n >> 8) & 0xff), UInt8(n & 0xff)]
             crypto_generichash_update(handle, length, 4)
