@@ -23,8 +23,9 @@ import Testing
         run.environment = ["HOME": dir.path, "GIT_CONFIG_NOSYSTEM": "1"]
         run.standardOutput = pipe
         try run.run()
+        let output = pipe.fileHandleForReading.readDataToEndOfFile()  // before waiting: a full pipe would block git
         run.waitUntilExit()
-        return String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        return String(decoding: output, as: UTF8.self)
     }
 
     func indexedID(_ dir: URL, _ name: String) throws -> String {
@@ -56,5 +57,41 @@ import Testing
         try Data("other\n".utf8).write(to: URL(fileURLWithPath: path))
         try repo.stage([path], known: [path: (firstID, before)])
         #expect(try indexedID(dir, "a.secr") == blobID("other\n").1, "the file as it is now, not the stale id")
+    }
+    /// A commit writes the blob itself (read once, hashed once, zlib's stored mode): git reads
+    /// it back byte for byte and `git fsck` finds nothing wrong, and a failed commit's cleanup
+    /// still knows the object as new.
+    @Test func aCommittedBlobIsALooseObjectGitReads() throws {
+        let (repo, dir) = try repository()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let path = dir.appendingPathComponent("env.secr").path
+        let content = (0..<2000).map { "secret key=K\($0) v=1 ct=\(String(repeating: "x", count: $0 % 97))\n" }.joined()
+        try Data(content.utf8).write(to: URL(fileURLWithPath: path))
+        let commit = try repo.commit([path], message: "secr: test\n", fallbackAuthor: "tester")
+        let id = blobID(content).1
+        #expect(try git(dir, ["rev-parse", "\(commit):env.secr"]).hasPrefix(id))
+        #expect(try git(dir, ["cat-file", "-p", id]) == content)
+        #expect(try git(dir, ["fsck", "--strict", "--no-dangling"]).isEmpty)
+        let objectPath = try #require(repo.looseObjectPath(blobID(content).0))
+        let mode = try #require(FileSystem.linkStatus(objectPath)).st_mode & 0o777
+        #expect(mode & 0o222 == 0, "read-only, as git makes its objects")
+        #expect(try git(dir, ["status", "--porcelain"]).isEmpty, "the index matches the work tree")
+        // The same content again: nothing new is written, the commit still lands.
+        try Data(content.utf8).write(to: URL(fileURLWithPath: path))
+        let again = try repo.commit([path], message: "secr: again\n", fallbackAuthor: "tester")
+        #expect(try git(dir, ["rev-parse", "\(again):env.secr"]).hasPrefix(id))
+    }
+
+    /// Where git's attributes name a filter for the path, the blob is made by libgit2 with the
+    /// filter applied, as `git add` would (here `ident`, which stores `$Id$` collapsed).
+    @Test func aFilteredPathIsWrittenThroughItsFilter() throws {
+        let (repo, dir) = try repository()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        try Data("*.secr ident\n".utf8).write(to: dir.appendingPathComponent(".gitattributes"))
+        let path = dir.appendingPathComponent("env.secr").path
+        try Data("$Id: 0123 $\nline\n".utf8).write(to: URL(fileURLWithPath: path))
+        let commit = try repo.commit([path], message: "secr: filtered\n", fallbackAuthor: "tester")
+        #expect(try git(dir, ["cat-file", "-p", "\(commit):env.secr"]) == "$Id$\nline\n")
+        #expect(try git(dir, ["fsck", "--strict", "--no-dangling"]).isEmpty)
     }
 }
