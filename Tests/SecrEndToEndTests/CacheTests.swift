@@ -139,6 +139,30 @@ import Testing
         #expect(try box.secr("pull", identity: "alice").status == 0)
     }
 
+    /// A write remembers the file it wrote as verified whole (each record in it was verified or
+    /// signed by that write), under the file's exact bytes: the next read checks no record
+    /// signature, and an altered or forged copy is still refused.
+    @Test func aFileAWriteRememberedIsTrustedOnlyByItsExactBytes() throws {
+        let box = try Sandbox()
+        try box.project(members: ["vera": "viewer"])
+        #expect(try box.secr("set", "A=1", "B=2", identity: "alice").status == 0)
+        #expect(try box.secr("set", "A=3", identity: "alice").status == 0, "this write remembers the file it wrote")
+        let written = try box.read(".secr/env/development.secr")
+        let pulled = try box.secr("pull", identity: "alice")
+        #expect(pulled.status == 0 && pulled.stdout.contains("A=3") && pulled.stdout.contains("B=2"), "control: the written file reads")
+        try box.editLine(".secr/env/development.secr", containing: " key=B ") { $0.replacingField("time", with: "2020-01-01T00:00:00Z") }
+        let altered = try box.secr("pull", identity: "alice")
+        #expect(altered.status == 4 && altered.stderr.contains("signature does not verify"), "\(altered.stderr)")
+        try box.write(".secr/env/development.secr", written)
+        let forged = try box.forge("record", box.path(".secr").path, "development", box.identityPath("vera"), "B", "attacker-controlled")
+        #expect(forged.status == 0, "\(forged.stderr)")
+        let refused = try box.secr("get", "B", identity: "alice")
+        #expect(refused.status == 4 && refused.stderr.contains("may not write"), "\(refused.stderr)")
+        #expect(!refused.stdout.contains("attacker-controlled"))
+        try box.write(".secr/env/development.secr", written)
+        #expect(try box.secr("get", "B", identity: "alice").stdout == "2\n", "control: the genuine file again")
+    }
+
     @Test func aCacheIsPerIdentityAndCommandsWithoutOneUseNone() throws {
         let box = try Sandbox()
         try box.project(members: ["bob": "developer"])

@@ -18,11 +18,27 @@ struct Line: Equatable {
     }
 
     var text: String {
-        var out = kind
-        for field in fields {
-            out += " \(field.name)=\(field.value)"
+        var out: [UInt8] = []
+        out.reserveCapacity(byteCount)
+        append(to: &out)
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    /// The length of `text` in bytes.
+    var byteCount: Int { fields.reduce(kind.utf8.count) { $0 + 2 + $1.name.utf8.count + $1.value.utf8.count } }
+
+    /// Appends `text`'s bytes.
+    func append(to out: inout [UInt8]) {
+        func add(_ text: String) {
+            if text.utf8.withContiguousStorageIfAvailable({ out.append(contentsOf: $0) }) == nil { out.append(contentsOf: text.utf8) }
         }
-        return out
+        add(kind)
+        for field in fields {
+            out.append(0x20)
+            add(field.name)
+            out.append(0x3d)
+            add(field.value)
+        }
     }
 
     /// Strict parse: one space between tokens, no empty values, only printable ASCII.

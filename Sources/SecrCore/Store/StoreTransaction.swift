@@ -49,6 +49,10 @@ package final class StoreTransaction {
     /// The change `save` put in place and has not yet finished or restored.
     private var applied: StoreJournal.Plan?
     let journal: StoreJournal
+    /// The verification cache's key of each written environment file whose every record was
+    /// verified or signed by this change (`EnvironmentFile.recordsVerified`), to remember once
+    /// the change stands: the next read of the file checks no record signature again.
+    private var writtenVerified: [[UInt8]] = []
     /// The versions this clone had seen when the change began, per environment.
     private var seen: [String: [String: Int]] = [:]
     private let lock: FileLock
@@ -128,10 +132,10 @@ package final class StoreTransaction {
 
     func environment(_ name: String) throws -> EnvironmentFile {
         if let file = environments[name] { return file }
-        let file = try Store.loadEnvironment(name, location: location, state: state, clone: clone)
+        var file = try Store.loadEnvironment(name, location: location, state: state, clone: clone)
         // A change is never built on a file with a bad record: a new version would chain onto
         // the forgery (its prev hash) and launder it.
-        try file.verifyAllRecords(against: state)
+        try file.verifyAll(against: state)
         environments[name] = file
         return file
     }
@@ -266,9 +270,14 @@ package final class StoreTransaction {
         var summary = summary
         var changes: [(path: String, bytes: [UInt8]?)] = []
         if rosterChanged { changes.append((location.rosterPath, Array(roster.text.utf8))) }
+        writtenVerified = []
         for name in changedEnvironments.sorted() {
             guard let file = environments[name] else { continue }
-            changes.append((location.environmentPath(name), Array(file.text.utf8)))
+            let bytes = file.bytes
+            changes.append((location.environmentPath(name), bytes))
+            if file.recordsVerified {
+                writtenVerified.append(bytes.withUnsafeBytes { EnvironmentFile.recordsDigest(name: name, bytes: $0) })
+            }
         }
         for name in removedEnvironments.sorted() { changes.append((location.environmentPath(name), nil)) }
         summary.paths = changes.map(\.path)
@@ -296,6 +305,7 @@ package final class StoreTransaction {
         for name in changedEnvironments.sorted() {
             if let file = environments[name] { _ = Store.remember(file, keys: nil, state: state, clone: clone) }
         }
+        writtenVerified.forEach(VerificationCache.shared.rememberVerifiedRecords)
         if rosterChanged {
             try? clone.savePin(CloneState.Pin(root: roster.rootHash, seq: roster.count - 1, head: roster.headHash))
         }

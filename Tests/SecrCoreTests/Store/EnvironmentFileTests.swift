@@ -14,6 +14,27 @@ final class EnvironmentFileTests: XCTestCase {
         XCTAssertEqual(try parsed.value(of: "API_KEY", with: key, roster: roster.state).unsafeString(), "s3cret")
     }
 
+    /// Only a file whose every record this process verified (or signed) may be remembered as
+    /// verified whole when written: a record put in from elsewhere (a merge) clears that, and
+    /// so does reading only some records.
+    func testOnlyVerifiedOrOwnRecordsKeepAFileVerifiedWhole() throws {
+        let (owner, roster, created, _) = try makeProject()
+        var file = created
+        try file.write(key: "A", value: SecretBytes(copying: Array("x".utf8)), identity: owner, time: fixedTime, random: SystemRandom())
+        var parsed = try EnvironmentFile.parse(file.bytes, name: "development", file: "development.secr")
+        XCTAssertFalse(parsed.recordsVerified, "parsed, not yet verified")
+        try parsed.verifyAll(against: roster.state)
+        XCTAssertTrue(parsed.recordsVerified)
+        try parsed.write(key: "B", value: SecretBytes(copying: Array("y".utf8)), identity: owner, time: fixedTime, random: SystemRandom())
+        XCTAssertTrue(parsed.recordsVerified, "a record it signed itself")
+        parsed.setRecord(try XCTUnwrap(file.record("A")), for: "A")
+        XCTAssertFalse(parsed.recordsVerified, "a record from elsewhere")
+        var partial = try EnvironmentFile.parse(file.bytes, name: "development", file: "development.secr", keys: ["A"])
+        try partial.verifyAll(against: roster.state)
+        XCTAssertFalse(partial.recordsVerified, "a partial read verified some records only")
+        XCTAssertEqual(file.bytes, Array(file.text.utf8))
+    }
+
     func testAdditionalDataBindsKeyEnvironmentAndVersion() throws {
         let (owner, roster, created, envKey) = try makeProject()
         var file = created
