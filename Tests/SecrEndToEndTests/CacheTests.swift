@@ -148,6 +148,16 @@ import Testing
         #expect(try box.secr("set", "A=1", "B=2", identity: "alice").status == 0)
         #expect(try box.secr("set", "A=3", identity: "alice").status == 0, "this write remembers the file it wrote")
         let written = try box.read(".secr/env/development.secr")
+        // The write left the cache knowing what it signed and sealed: reading A needs no curve
+        // operation, so the cache is not written again.
+        func cache() throws -> [Data] {
+            let dir = box.path(".git/secr")
+            return try FileManager.default.contentsOfDirectory(atPath: dir.path).filter { $0.hasPrefix("cache-") }.sorted()
+                .map { try Data(contentsOf: dir.appendingPathComponent($0)) }
+        }
+        let before = try cache()
+        #expect(try box.secr("get", "A", identity: "alice").stdout == "3\n")
+        #expect(try cache() == before, "nothing new to remember after the write")
         let pulled = try box.secr("pull", identity: "alice")
         #expect(pulled.status == 0 && pulled.stdout.contains("A=3") && pulled.stdout.contains("B=2"), "control: the written file reads")
         try box.editLine(".secr/env/development.secr", containing: " key=B ") { $0.replacingField("time", with: "2020-01-01T00:00:00Z") }

@@ -111,7 +111,14 @@ public final class Identity: Sendable {
         """
     }
 
-    func sign(_ message: [UInt8]) throws -> Signature { try Sodium.sign(message, secretKey: signSecretKey) }
+    /// Signs `message`. The signature is valid by construction, so the verification cache (when
+    /// this identity's is loaded) remembers it as verified: the next read of what this write
+    /// made checks no signature of it again.
+    func sign(_ message: [UInt8]) throws -> Signature {
+        let signature = try Sodium.sign(message, secretKey: signSecretKey)
+        VerificationCache.shared.rememberSigned(signature, message: message, publicKey: publicKey.bytes)
+        return signature
+    }
 }
 
 extension StringProtocol {

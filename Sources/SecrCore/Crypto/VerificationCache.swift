@@ -188,6 +188,16 @@ package final class VerificationCache: Sendable {
         return true
     }
 
+    /// Records a signature this process just made (`Identity.sign`) as verified, without the
+    /// curve operation: it is valid by construction.
+    func rememberSigned(_ signature: Signature, message: [UInt8], publicKey: [UInt8]) {
+        guard isLoaded else { return }
+        let digest = VerificationCache.signatureDigest(signature, message: message, publicKey: publicKey)
+        contents.withLock { state in
+            if state.signatures.insert(digest).inserted { state.dirty = true }
+        }
+    }
+
     /// Whether every record signature of a whole environment file with this digest verified
     /// before (`EnvironmentFile.recordsDigest`; the fact is kept in the signatures' list, its
     /// own domain keeping it apart from them).
@@ -241,6 +251,18 @@ package final class VerificationCache: Sendable {
     private func holdsValueKey(_ digest: DigestKey) -> Bool {
         contents.withLock { state in
             state.valueKeys[digest] != nil || state.loaded.flatMap { VerificationCache.find(digest, in: $0, values: true) } != nil
+        }
+    }
+
+    /// Records what a box this process just sealed opens to (a new record's value key, which its
+    /// writer knows), so the next read of the record opens nothing.
+    func rememberSealed(_ sealed: [UInt8], publicKey: BoxPublicKey, opensTo secret: SecretBytes) {
+        guard isLoaded, secret.count == 32 else { return }
+        let digest = VerificationCache.sealedDigest(sealed, publicKey: publicKey)
+        contents.withLock { state in
+            guard state.valueKeys[digest] == nil else { return }
+            state.valueKeys[digest] = secret
+            state.dirty = true
         }
     }
 

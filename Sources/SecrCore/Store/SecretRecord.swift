@@ -158,6 +158,7 @@ struct SecretRecord {
             let ad = additionalData(project: project, environment: environment, key: key, version: version)
             let ciphertext = try Sodium.encrypt(value, key: valueKey, nonce: nonce, additionalData: ad)
             let sealed = try Sodium.seal(valueKey, to: environmentPublicKey, random: random)
+            VerificationCache.shared.rememberSealed(sealed, publicKey: environmentPublicKey, opensTo: valueKey)
             fields += [("kc", commitment(to: valueKey).base64URL), ("nonce", nonce.base64URL),
                        ("ct", Sodium.base64URL(ciphertext)), ("vk", Sodium.base64URL(sealed))]
         } else {
