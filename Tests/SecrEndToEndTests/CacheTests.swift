@@ -173,6 +173,27 @@ import Testing
         #expect(try box.secr("get", "B", identity: "alice").stdout == "2\n", "control: the genuine file again")
     }
 
+    /// The cache of a writer who may not read an environment never holds the value key of what
+    /// they wrote there (they could not open it from the repository); a reader's does.
+    @Test func aWriteOnlyWritersCacheHoldsNoKeyToWhatItWrote() throws {
+        let box = try Sandbox()
+        try box.project()
+        #expect(try box.secr("role", "add", "releaser", "--read", "staging", "--write", "production", identity: "alice").status == 0)
+        #expect(try box.secr("member", "add", "rel", try box.keygen("rel"), "--role", "releaser", identity: "alice").status == 0)
+        #expect(try box.secr("set", "FLAG=ff", "-e", "staging", identity: "alice").status == 0)
+        #expect(try box.secr("promote", "FLAG", "--from", "staging", "--to", "production", identity: "rel").status == 0)
+        #expect(try box.secr("set", "OWN=v", "-e", "production", identity: "alice").status == 0)
+        func holds(_ who: String, _ key: String) throws -> [String] {
+            let dir = box.path(".git/secr")
+            return try FileManager.default.contentsOfDirectory(atPath: dir.path).filter { $0.hasPrefix("cache-") }.sorted().map {
+                try box.forge("cache-holds", dir.appendingPathComponent($0).path, box.identityPath(who), box.path(".secr").path,
+                              "production", key).stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+            }.filter { $0 != "not-this-identity" }
+        }
+        #expect(try holds("rel", "FLAG") == ["absent"], "the releaser wrote FLAG to production but may not read it")
+        #expect(try holds("alice", "OWN") == ["holds"], "control: the owner's cache keeps the key of what she wrote")
+    }
+
     @Test func aCacheIsPerIdentityAndCommandsWithoutOneUseNone() throws {
         let box = try Sandbox()
         try box.project(members: ["bob": "developer"])

@@ -17,6 +17,10 @@ usage:
   forge.py cache OUT IDENTITY_FILE STORE ENV KEY   a verification cache (FORMAT.md §6) sealed with
         IDENTITY's key that lists the signature of KEY's record in ENV as verified, whether or not
         it verifies: what an attacker would plant to make an altered record pass
+  forge.py cache-holds CACHE IDENTITY_FILE STORE ENV KEY   whether a verification cache (opened with
+                                                           the identity, FORMAT.md §6) holds the
+                                                           value key of KEY's record: holds,
+                                                           absent, or not-this-identity
   forge.py open-with-old-key OLD_ENV_FILE NEW_ENV_FILE IDENTITY_FILE KEY
         unseal the environment key from an old copy of the file (as a removed reader kept it)
         and try to decrypt KEY's record in the new file: exit 0 and print it if that works
@@ -257,6 +261,35 @@ def cache(out, identity_file, store, env, key):
     sys.exit("no record for " + key)
 
 
+def cache_holds(cache_file, identity_file, store, env, key):
+    lines = [l.strip() for l in open(identity_file, encoding="utf-8") if l.strip() and not l.startswith("#")]
+    _, seed = bech32_decode(lines[0])
+    pk, _ = b.crypto_sign_seed_keypair(seed)
+    data = open(cache_file, "rb").read()
+    magic = b"secr-cache v1\n"
+    if not data.startswith(magic):
+        sys.exit("not a secr cache")
+    nonce, sealed = data[len(magic):len(magic) + 24], data[len(magic) + 24:]
+    try:
+        plain = b.crypto_aead_xchacha20poly1305_ietf_decrypt(sealed, b"secr-v2 cache" + pk, nonce, H(lp(b"secr-v2 cache key") + seed))
+    except nacl.exceptions.CryptoError:
+        print("not-this-identity")
+        return
+    n = int.from_bytes(plain[:4], "big")
+    at = 4 + 32 * n
+    m = int.from_bytes(plain[at:at + 4], "big")
+    entries = plain[at + 4:]
+    env_lines = open(os.path.join(store, "env", env + ".secr"), encoding="utf-8").read().split("\n")
+    env_pk = b64(dict(line_fields(env_lines[1])[1])["pk"], 32)
+    for line in env_lines[2:]:
+        kind, fields = line_fields(line) if line else ("", [])
+        if kind == "secret" and dict(fields)["key"] == key:
+            digest = H(lp(b"secr-v2 sealed value key") + lp(env_pk) + lp(b64(dict(fields)["vk"], 80)))
+            print("holds" if any(entries[64 * i:64 * i + 32] == digest for i in range(m)) else "absent")
+            return
+    sys.exit("no record for " + key)
+
+
 if __name__ == "__main__":
     command = sys.argv[1]
     if command == "roster-append":
@@ -273,6 +306,8 @@ if __name__ == "__main__":
         bulk_roster(*sys.argv[2:7])
     elif command == "cache":
         cache(*sys.argv[2:7])
+    elif command == "cache-holds":
+        cache_holds(*sys.argv[2:7])
     elif command == "open-with-old-key":
         open_with_old_key(*sys.argv[2:6])
     else:

@@ -225,7 +225,8 @@ extension GitRepository {
                 return (id, false)
             }
         }
-        let existed = git_odb_hashfile(&id, path, GIT_OBJECT_BLOB) == 0 && git_odb_exists(odb, &id) == 1
+        // Hashed as git would store it (filters applied), so a blob history holds is never taken for new.
+        let existed = git_repository_hashfile(&id, handle, path, GIT_OBJECT_BLOB, relativePath) == 0 && git_odb_exists(odb, &id) == 1
         try gitCheck(git_blob_create_from_workdir(&id, handle, relativePath), "git_blob_create_from_workdir")
         return (id, existed)
     }
@@ -436,12 +437,15 @@ extension GitRepository {
 }
 
 extension GitRepository {
-    /// Where a loose object lives (`objects/ab/cdef…` in the common git directory).
+    /// Where a loose object lives (`objects/ab/cdef…`), as libgit2 resolves the repository's
+    /// object directory (the common one of a worktree, wherever `core.worktree` points).
     func looseObjectPath(_ oid: git_oid) -> String? {
-        guard let git = GitDirectory.find(workTree: workdir) else { return nil }
+        var buffer = git_buf()
+        defer { git_buf_dispose(&buffer) }
+        guard git_repository_item_path(&buffer, handle, GIT_REPOSITORY_ITEM_OBJECTS) == 0, let objects = buffer.ptr else { return nil }
         var copy = oid
         let hex = GitHistory.hex(&copy)
-        return Path.join(Path.join(Path.join(git.common, "objects"), String(hex.prefix(2))), String(hex.dropFirst(2)))
+        return Path.join(Path.join(String(cString: objects), String(hex.prefix(2))), String(hex.dropFirst(2)))
     }
 
     /// The ids of `root` and of every tree below it on the way to `paths`.

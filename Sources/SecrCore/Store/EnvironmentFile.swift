@@ -385,13 +385,14 @@ package struct EnvironmentFile {
     /// Writes a new version of `key` (a tombstone when `value` is nil), signed by `identity`.
     /// The version is one more than the current one, or than `above` when that is higher (a
     /// version this clone has seen elsewhere, so the new record is never taken for a rollback).
+    /// `writerReads`: the writer may read this environment (see `SecretRecord.make`).
     mutating func write(key: String, value: SecretBytes?, from: String? = nil, above seen: Int = 0, identity: Identity,
-                        time: Timestamp, random: RandomSource) throws {
+                        time: Timestamp, random: RandomSource, writerReads: Bool = false) throws {
         let previous = records[key]
         let line = try SecretRecord.make(
             key: key, value: value, version: previous.map { max($0.version, seen) + 1 } ?? 1,
             prev: previous?.hash(project: project, environment: name) ?? "-", from: from, project: project, environment: name,
-            environmentPublicKey: publicKey, identity: identity, time: time, random: random)
+            environmentPublicKey: publicKey, identity: identity, time: time, random: random, writerReads: writerReads)
         let verified = recordsVerified  // the new record's signature is this process's own
         setRecord(try SecretRecord(line: line, reader: FieldReader(line: line, file: file, lineNumber: 0)), for: key)
         recordsVerified = verified

@@ -35,7 +35,7 @@ extension StoreTransaction {
                 continue
             }
             try targetFile.write(key: key, value: value, from: "\(source)@\(record.version)", above: seenVersion(of: key, in: target),
-                                 identity: identity, time: time, random: random)
+                                 identity: identity, time: time, random: random, writerReads: targetKey != nil)
             promoted.append(key)
         }
         if !promoted.isEmpty { replace(targetFile) }

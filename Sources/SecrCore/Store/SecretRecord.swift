@@ -143,10 +143,12 @@ struct SecretRecord {
         return Sodium.decrypt(value.ciphertext, key: valueKey, nonce: value.nonce, additionalData: ad)
     }
 
-    /// A new signed record. `value` nil writes a tombstone.
+    /// A new signed record. `value` nil writes a tombstone. `writerReads`: the writer may read
+    /// the environment, so the verification cache may keep the value key it sealed (a
+    /// write-only writer's cache must not hold keys to values it cannot read).
     static func make(key: String, value: SecretBytes?, version: Int, prev: String, from: String? = nil, project: String,
                      environment: String, environmentPublicKey: BoxPublicKey, identity: Identity, time: Timestamp,
-                     random: RandomSource) throws -> Line {
+                     random: RandomSource, writerReads: Bool = false) throws -> Line {
         var fields: [(String, String)] = [("key", key), ("v", String(version)), ("prev", prev)]
         if let from { fields.append(("from", from)) }
         fields += [("time", time.text), ("by", identity.publicKey.text)]
@@ -158,7 +160,7 @@ struct SecretRecord {
             let ad = additionalData(project: project, environment: environment, key: key, version: version)
             let ciphertext = try Sodium.encrypt(value, key: valueKey, nonce: nonce, additionalData: ad)
             let sealed = try Sodium.seal(valueKey, to: environmentPublicKey, random: random)
-            VerificationCache.shared.rememberSealed(sealed, publicKey: environmentPublicKey, opensTo: valueKey)
+            if writerReads { VerificationCache.shared.rememberSealed(sealed, publicKey: environmentPublicKey, opensTo: valueKey) }
             fields += [("kc", commitment(to: valueKey).base64URL), ("nonce", nonce.base64URL),
                        ("ct", Sodium.base64URL(ciphertext)), ("vk", Sodium.base64URL(sealed))]
         } else {

@@ -166,7 +166,8 @@ package final class StoreTransaction {
                 }
                 continue
             }
-            try file.write(key: key, value: value, above: seenVersion(of: key, in: environment), identity: identity, time: time, random: random)
+            try file.write(key: key, value: value, above: seenVersion(of: key, in: environment), identity: identity, time: time,
+                           random: random, writerReads: canRead)
             changed.append(key)
         }
         var summary = stage(file, action: .set, keys: changed, verb: "set")
