@@ -178,11 +178,16 @@ package enum SteeringNames {
         ("LUA_INIT", "is lua code every lua process runs"),
     ]
 
+    /// `prefixes` by their first byte: a name is compared only with the families it could be
+    /// in (a `pull` of 10,000 keys compared each with all of them, twice).
+    private static let prefixesByFirstByte: [UInt8: [(String, String)]] = Dictionary(grouping: prefixes) { $0.0.utf8.first ?? 0 }
+
     /// Why `name` steers processes, or nil when it is an ordinary name.
     package static func reason(for name: String) -> String? {
         let upper = name.uppercased()
         if let why = exact[upper] { return why }
-        if let (_, why) = prefixes.first(where: { upper.hasPrefix($0.0) }) { return why }
+        if let first = upper.utf8.first, let family = prefixesByFirstByte[first],
+           let (_, why) = family.first(where: { upper.hasPrefix($0.0) }) { return why }
         if upper.hasSuffix("_PRELOAD") { return "makes a loader or runtime load other code" }
         // Every tool's own pager and editor (AWS_PAGER, GH_PAGER, PSQL_PAGER, KUBE_EDITOR, …).
         if upper.hasSuffix("_PAGER") { return "is a command a program runs to show text" }

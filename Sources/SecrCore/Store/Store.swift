@@ -94,7 +94,11 @@ public final class Store {
         let all = try values(in: environment, identity: identity, checkingSizes: checkingSizes.map { check in
             { sizes in try check(sizes.filter { self.state.mayInject($0.key) }) }
         })
-        return (all.filter { state.mayInject($0.key) }, all.map(\.key).filter { !state.mayInject($0) })
+        var values: [(key: String, value: SecretBytes)] = [], withheld: [String] = []
+        for item in all {
+            if state.mayInject(item.key) { values.append(item) } else { withheld.append(item.key) }
+        }
+        return (values, withheld)
     }
 
     package func member(for identity: Identity) -> Member? { state.member(withKey: identity.publicKey) }

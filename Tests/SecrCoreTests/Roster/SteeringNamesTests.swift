@@ -12,4 +12,12 @@ final class SteeringNamesTests: XCTestCase {
             XCTAssertNil(SteeringNames.reason(for: name), name)
         }
     }
+
+    /// Families are looked up by their first letter; each is still found, in any case.
+    func testEveryFamilyIsRecognisedWhateverItsFirstLetter() {
+        for (prefix, why) in SteeringNames.prefixes {
+            XCTAssertEqual(SteeringNames.reason(for: prefix + "ANYTHING"), why, prefix)
+            XCTAssertEqual(SteeringNames.reason(for: (prefix + "x").lowercased()), why, prefix)
+        }
+    }
 }
