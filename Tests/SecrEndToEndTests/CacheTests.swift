@@ -194,6 +194,22 @@ import Testing
         #expect(try holds("alice", "OWN") == ["holds"], "control: the owner's cache keeps the key of what she wrote")
     }
 
+    /// The cache remembers that the key a reader line opened to is the header's; a reader line
+    /// replaced by one sealed around another key (anyone can seal to a member) is still refused.
+    @Test func aWarmCacheStillRefusesAReaderLineSealedAroundAnotherKey() throws {
+        let box = try Sandbox()
+        try box.project()
+        #expect(try box.secr("set", "A=1", identity: "alice").status == 0)
+        try warm(box)
+        let genuine = try box.read(".secr/env/development.secr")
+        let forged = try box.forge("reader-box", box.path(".secr").path, "development", "alice")
+        #expect(forged.status == 0, "\(forged.stderr)")
+        let refused = try box.secr("get", "A", identity: "alice")
+        #expect(refused.status == 4 && refused.stderr.contains("does not open to the environment key in the header"), "\(refused.stderr)")
+        try box.write(".secr/env/development.secr", genuine)
+        #expect(try box.secr("get", "A", identity: "alice").stdout == "1\n", "control: the genuine reader line")
+    }
+
     @Test func aCacheIsPerIdentityAndCommandsWithoutOneUseNone() throws {
         let box = try Sandbox()
         try box.project(members: ["bob": "developer"])

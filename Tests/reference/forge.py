@@ -21,6 +21,8 @@ usage:
                                                            the identity, FORMAT.md §6) holds the
                                                            value key of KEY's record: holds,
                                                            absent, or not-this-identity
+  forge.py reader-box STORE ENV NAME      NAME's reader line sealed around a fresh random key
+                                         (anyone can seal to a member's public key)
   forge.py open-with-old-key OLD_ENV_FILE NEW_ENV_FILE IDENTITY_FILE KEY
         unseal the environment key from an old copy of the file (as a removed reader kept it)
         and try to decrypt KEY's record in the new file: exit 0 and print it if that works
@@ -261,6 +263,17 @@ def cache(out, identity_file, store, env, key):
     sys.exit("no record for " + key)
 
 
+def reader_box(store, env, name):
+    path = os.path.join(store, "env", env + ".secr")
+    lines = open(path, encoding="utf-8").read().split("\n")
+    for i, line in enumerate(lines):
+        if line.startswith("reader ") and dict(line_fields(line)[1])["name"] == name:
+            lines[i] = reader_line(name, dict(line_fields(line)[1])["key"], os.urandom(32))
+            open(path, "w", encoding="utf-8").write("\n".join(lines))
+            return
+    sys.exit("no reader line for " + name)
+
+
 def cache_holds(cache_file, identity_file, store, env, key):
     lines = [l.strip() for l in open(identity_file, encoding="utf-8") if l.strip() and not l.startswith("#")]
     _, seed = bech32_decode(lines[0])
@@ -306,6 +319,8 @@ if __name__ == "__main__":
         bulk_roster(*sys.argv[2:7])
     elif command == "cache":
         cache(*sys.argv[2:7])
+    elif command == "reader-box":
+        reader_box(*sys.argv[2:5])
     elif command == "cache-holds":
         cache_holds(*sys.argv[2:7])
     elif command == "open-with-old-key":

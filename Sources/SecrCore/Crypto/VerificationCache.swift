@@ -29,6 +29,7 @@ package final class VerificationCache: Sendable {
     static let fileDomain = "secr-v2 cache"
     static let signatureDomain = Array("secr-v2 verified signature".utf8)
     static let valueKeyDomain = Array("secr-v2 sealed value key".utf8)
+    static let keyPairDomain = Array("secr-v2 environment key pair".utf8)
 
     /// A 32-byte digest as four words: hashable without a heap allocation.
     struct DigestKey: Hashable, Sendable {
@@ -184,6 +185,25 @@ package final class VerificationCache: Sendable {
         contents.withLock { state in
             state.signatures.insert(digest)
             state.dirty = true
+        }
+        return true
+    }
+
+    /// Whether `publicKey` is the X25519 public key of `secretKey` (the environment key a reader
+    /// line opened to, against the header): answered from the cache when this pair matched
+    /// before, since the scalar multiplication was a twentieth of a warm `pull`.
+    func isKeyPair(secretKey: SecretBytes, publicKey: BoxPublicKey) -> Bool {
+        let digest = isLoaded ? secretKey.withUnsafeBytes { secret in
+            VerificationCache.keyPairDomain.withUnsafeBytes { domain in
+                publicKey.bytes.withUnsafeBytes { DigestKey(Sodium.blake2b(lengthPrefixedBuffers: [domain, $0, secret])) }
+            }
+        } : nil
+        if let digest, isKnown(signature: digest) { return true }
+        guard (try? Sodium.boxPublicKey(ofSecretKey: secretKey)) == publicKey else { return false }
+        if let digest {
+            contents.withLock { state in
+                if state.signatures.insert(digest).inserted { state.dirty = true }
+            }
         }
         return true
     }

@@ -331,7 +331,7 @@ package struct EnvironmentFile {
         }
         guard let secret = VerificationCache.shared.openSealed(line.box.bytes, publicKey: try identity.publicKey.boxPublicKey(), secretKey: identity.boxSecretKey),
               secret.count == Sodium.boxSecretKeyBytes,
-              try Sodium.boxPublicKey(ofSecretKey: secret) == publicKey else {
+              VerificationCache.shared.isKeyPair(secretKey: secret, publicKey: publicKey) else {
             throw integrity("the reader line for \(member.name) does not open to the environment key in the header; the line or header was altered")
         }
         return EnvironmentKey(publicKey: publicKey, secretKey: secret)
