@@ -116,10 +116,20 @@ package struct RosterState: Sendable {
     }
 
     private mutating func updateReaderSets(removing old: Member?, adding new: Member?) {
+        // Each digest once, not once per environment (it hashes the key's bech32 text).
+        var oldDigest: [UInt8]?, newDigest: [UInt8]?
         for environment in environments {
             var sum = readerSums[environment] ?? [UInt8](repeating: 0, count: 32)
-            if let old, permission(of: old, in: environment).contains(.read) { RosterState.subtract(RosterState.readerDigest(old), from: &sum) }
-            if let new, permission(of: new, in: environment).contains(.read) { RosterState.add(RosterState.readerDigest(new), to: &sum) }
+            if let old, permission(of: old, in: environment).contains(.read) {
+                let digest = oldDigest ?? RosterState.readerDigest(old)
+                oldDigest = digest
+                RosterState.subtract(digest, from: &sum)
+            }
+            if let new, permission(of: new, in: environment).contains(.read) {
+                let digest = newDigest ?? RosterState.readerDigest(new)
+                newDigest = digest
+                RosterState.add(digest, to: &sum)
+            }
             readerSums[environment] = sum
         }
     }
