@@ -63,10 +63,13 @@ def enc(raw):
     return base64.urlsafe_b64encode(raw).decode().rstrip("=")
 
 
-def identity(path):
+def identity_seed(path):
     lines = [l.strip() for l in open(path, encoding="utf-8") if l.strip() and not l.startswith("#")]
-    _, seed = bech32_decode(lines[0])
-    pk, sk = b.crypto_sign_seed_keypair(seed)
+    return bech32_decode(lines[0])[1]
+
+
+def identity(path):
+    pk, sk = b.crypto_sign_seed_keypair(identity_seed(path))
     return pk, sk, bech32_encode("secr", pk)
 
 
@@ -240,8 +243,7 @@ def open_with_old_key(old_file, new_file, identity_file, key):
 
 
 def cache(out, identity_file, store, env, key):
-    lines = [l.strip() for l in open(identity_file, encoding="utf-8") if l.strip() and not l.startswith("#")]
-    _, seed = bech32_decode(lines[0])
+    seed = identity_seed(identity_file)
     pk, _ = b.crypto_sign_seed_keypair(seed)
     roster = open(os.path.join(store, "roster"), encoding="utf-8").read().split("\n")[1]
     project = dict(line_fields(roster)[1])["project"]
@@ -275,8 +277,7 @@ def reader_box(store, env, name):
 
 
 def cache_holds(cache_file, identity_file, store, env, key):
-    lines = [l.strip() for l in open(identity_file, encoding="utf-8") if l.strip() and not l.startswith("#")]
-    _, seed = bech32_decode(lines[0])
+    seed = identity_seed(identity_file)
     pk, _ = b.crypto_sign_seed_keypair(seed)
     data = open(cache_file, "rb").read()
     magic = b"secr-cache v1\n"
