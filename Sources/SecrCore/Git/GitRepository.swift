@@ -214,7 +214,7 @@ extension GitRepository {
     private func writeBlob(_ path: String, relativePath: UnsafeMutablePointer<CChar>?, status: stat?, odb: OpaquePointer?) throws
         -> (id: git_oid, existed: Bool) {
         var id = git_oid()
-        if let status, (status.st_mode & S_IFMT) == S_IFREG, getenv("GIT_OBJECT_DIRECTORY") == nil, try !hasFilters(relativePath),
+        if let status, (status.st_mode & S_IFMT) == S_IFREG, try !hasFilters(relativePath),
            let bytes = try FileSystem.readIfExists(path, followLinks: false) {
             try bytes.withUnsafeBytes { buffer in
                 try gitCheck(git_odb_hash(&id, buffer.baseAddress, buffer.count, GIT_OBJECT_BLOB), "git_odb_hash")
@@ -244,12 +244,9 @@ extension GitRepository {
 
     /// A loose object as git writes one: `header` and `content` in one zlib stream, in a
     /// temporary file beside its place (named as git's own, so `git gc` removes one a killed
-    /// writer left), made read-only and renamed into place.
+    /// writer left), read-only, renamed into place. Not synced, as libgit2 does not by default.
     static func writeLooseObject(_ header: [UInt8], _ content: [UInt8], at path: String) throws {
-        let directory = Path.parent(path)
-        if mkdir(directory, 0o777) != 0 && errno != EEXIST {
-            throw SecrError.failure("cannot create \(directory): \(FileSystem.errorText())")
-        }
+        try FileSystem.makeDirectories(Path.parent(path), mode: 0o777)
         let capacity = Int(compressBound(uLong(header.count + content.count)))
         let stream = [UInt8](unsafeUninitializedCapacity: capacity) { out, count in
             count = header.withUnsafeBufferPointer { head in
@@ -259,17 +256,7 @@ extension GitRepository {
             }
         }
         guard !stream.isEmpty else { throw SecrError.failure("git: cannot write the object \(Path.lastComponent(path)): zlib failed") }
-        let temporary = Path.join(directory, "tmp_obj_secr_\(getpid())_\(FileSystem.uniqueSuffix())")
-        let fd = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o444)
-        guard fd >= 0 else { throw SecrError.failure("cannot write \(temporary): \(FileSystem.errorText())") }
-        var renamed = false
-        defer { if !renamed { unlink(temporary) } }
-        do {
-            defer { close(fd) }
-            try FileSystem.writeAll(fd, stream, path: temporary)
-        }
-        guard rename(temporary, path) == 0 else { throw SecrError.failure("cannot write \(path): \(FileSystem.errorText())") }
-        renamed = true
+        try FileSystem.writeAtomically(path, stream, mode: 0o444, durable: false, temporaryPrefix: "tmp_obj_secr_")
     }
 }
 

@@ -106,8 +106,10 @@ package enum FileSystem {
     /// `durable: false` skips both fsyncs, for a file whose loss or truncation in a crash costs
     /// only time (the verification cache, which authenticates itself and is ignored when it
     /// does not open): the rename still replaces the file whole for every other reader.
-    package static func writeAtomically(_ path: String, _ bytes: [UInt8], mode: mode_t = 0o644, durable: Bool = true) throws {
-        let temporary = try writeTemporary(for: path, bytes, mode: mode, durable: durable)
+    /// `temporaryPrefix` names the temporary file as another tool expects (see `writeTemporary`).
+    package static func writeAtomically(_ path: String, _ bytes: [UInt8], mode: mode_t = 0o644, durable: Bool = true,
+                                        temporaryPrefix: String? = nil) throws {
+        let temporary = try writeTemporary(for: path, bytes, mode: mode, durable: durable, prefix: temporaryPrefix)
         guard Glibc.rename(temporary, path) == 0 else {
             let code = errno
             unlink(temporary)
@@ -120,12 +122,15 @@ package enum FileSystem {
     /// mark by which `removeStaleTemporaries` knows one that a killed writer left.
     static let temporaryMark = ".tmp-"
 
-    /// Writes `bytes` to a new temporary file beside `path` (`.NAME.tmp-PID-HEX`), synced to
-    /// disk, and returns its path; the caller renames it into place or removes it. Nothing is
-    /// left behind when writing fails (a full disk, say).
-    package static func writeTemporary(for path: String, _ bytes: [UInt8], mode: mode_t = 0o644, durable: Bool = true) throws -> String {
+    /// Writes `bytes` to a new temporary file beside `path` (`.NAME.tmp-PID-HEX`, or
+    /// `PREFIXPID-HEX` with `prefix`: git's `tmp_obj_`, which `git gc` clears), synced to disk,
+    /// and returns its path; the caller renames it into place or removes it. Nothing is left
+    /// behind when writing fails (a full disk, say).
+    package static func writeTemporary(for path: String, _ bytes: [UInt8], mode: mode_t = 0o644, durable: Bool = true,
+                                       prefix: String? = nil) throws -> String {
         let directory = Path.parent(path)
-        let temporary = Path.join(directory, ".\(Path.lastComponent(path))\(temporaryMark)\(getpid())-\(uniqueSuffix())")
+        let name = prefix ?? ".\(Path.lastComponent(path))\(temporaryMark)"
+        let temporary = Path.join(directory, "\(name)\(getpid())-\(uniqueSuffix())")
         let fd = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode)
         guard fd >= 0 else { throw SecrError.failure("cannot write \(path): \(errorText())") }
         var ok = false
