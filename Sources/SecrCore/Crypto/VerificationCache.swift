@@ -160,7 +160,7 @@ package final class VerificationCache: Sendable {
 
     /// Whether `load` named a file: before that (commands without an identity) every check goes
     /// straight to libsodium and nothing is remembered.
-    private var isLoaded: Bool { contents.withLock { $0.key != nil } }
+    var isLoaded: Bool { contents.withLock { $0.key != nil } }
 
     /// Ed25519 verification, answered from the cache when these exact bytes verified before.
     func verify(_ signature: Signature, message: [UInt8], publicKey: [UInt8]) -> Bool {
@@ -182,11 +182,25 @@ package final class VerificationCache: Sendable {
 
     private func verifyAndRemember(_ signature: Signature, message: [UInt8], publicKey: [UInt8], digest: DigestKey) -> Bool {
         guard Sodium.verify(signature, message: message, publicKey: publicKey) else { return false }
+        remember(digest)
+        return true
+    }
+
+    /// Adds a fact (a digest in the signatures' list); the file is written again only when it
+    /// is new.
+    private func remember(_ digest: DigestKey) {
         contents.withLock { state in
-            state.signatures.insert(digest)
+            if state.signatures.insert(digest).inserted { state.dirty = true }
+        }
+    }
+
+    /// Adds what the box with this digest opens to.
+    private func remember(_ secret: SecretBytes, opening digest: DigestKey) {
+        contents.withLock { state in
+            guard state.valueKeys[digest] == nil else { return }
+            state.valueKeys[digest] = secret
             state.dirty = true
         }
-        return true
     }
 
     /// Whether `publicKey` is the X25519 public key of `secretKey` (the environment key a reader
@@ -200,11 +214,7 @@ package final class VerificationCache: Sendable {
         } : nil
         if let digest, isKnown(signature: digest) { return true }
         guard (try? Sodium.boxPublicKey(ofSecretKey: secretKey)) == publicKey else { return false }
-        if let digest {
-            contents.withLock { state in
-                if state.signatures.insert(digest).inserted { state.dirty = true }
-            }
-        }
+        if let digest { remember(digest) }
         return true
     }
 
@@ -212,10 +222,7 @@ package final class VerificationCache: Sendable {
     /// curve operation: it is valid by construction.
     func rememberSigned(_ signature: Signature, message: [UInt8], publicKey: [UInt8]) {
         guard isLoaded else { return }
-        let digest = VerificationCache.signatureDigest(signature, message: message, publicKey: publicKey)
-        contents.withLock { state in
-            if state.signatures.insert(digest).inserted { state.dirty = true }
-        }
+        remember(VerificationCache.signatureDigest(signature, message: message, publicKey: publicKey))
     }
 
     /// Whether every record signature of a whole environment file with this digest verified
@@ -228,9 +235,7 @@ package final class VerificationCache: Sendable {
     /// Records that every record signature of the file with this digest verified.
     func rememberVerifiedRecords(_ digest: [UInt8]) {
         guard isLoaded else { return }
-        contents.withLock { state in
-            if state.signatures.insert(DigestKey(digest)).inserted { state.dirty = true }
-        }
+        remember(DigestKey(digest))
     }
 
     /// `verify` of many signatures at once: the cache answers on this thread, and only what it
@@ -278,12 +283,7 @@ package final class VerificationCache: Sendable {
     /// writer knows), so the next read of the record opens nothing.
     func rememberSealed(_ sealed: [UInt8], publicKey: BoxPublicKey, opensTo secret: SecretBytes) {
         guard isLoaded, secret.count == 32 else { return }
-        let digest = VerificationCache.sealedDigest(sealed, publicKey: publicKey)
-        contents.withLock { state in
-            guard state.valueKeys[digest] == nil else { return }
-            state.valueKeys[digest] = secret
-            state.dirty = true
-        }
+        remember(secret, opening: VerificationCache.sealedDigest(sealed, publicKey: publicKey))
     }
 
     /// Opens a sealed box (a record's value key, or the environment key in the caller's reader
@@ -297,10 +297,7 @@ package final class VerificationCache: Sendable {
             return loaded.plain.withUnsafeBytes { SecretBytes(copying: $0[(at + 32)..<(at + 64)]) }
         }) { return known }
         guard let opened = Sodium.openSealed(sealed, publicKey: publicKey, secretKey: secretKey) else { return nil }
-        contents.withLock { state in
-            state.valueKeys[digest] = opened
-            state.dirty = true
-        }
+        remember(opened, opening: digest)
         return opened
     }
 
