@@ -159,7 +159,10 @@ package struct EnvironmentFile {
                                      headerSignature: headerSignature)
         result.versions = versions
         result.isPartial = keys != nil
-        if keys == nil { result.recordsDigest = recordsDigest(name: name, bytes: UnsafeRawBufferPointer(buffer)) }
+        // Hashing megabytes is worth it only with a cache to ask (not for `verify`, `log`, a merge).
+        if keys == nil, VerificationCache.shared.isLoaded {
+            result.recordsDigest = recordsDigest(name: name, bytes: UnsafeRawBufferPointer(buffer))
+        }
         if keys != nil { result.indexedLiveKeys = liveKeys }
         return result
     }

@@ -276,7 +276,7 @@ package final class StoreTransaction {
             guard let file = environments[name] else { continue }
             let bytes = file.bytes
             changes.append((location.environmentPath(name), bytes))
-            if file.recordsVerified {
+            if file.recordsVerified, VerificationCache.shared.isLoaded {
                 writtenVerified.append(bytes.withUnsafeBytes { EnvironmentFile.recordsDigest(name: name, bytes: $0) })
             }
         }
