@@ -255,7 +255,10 @@ extension GitRepository {
                 }
             }
         }
-        guard !stream.isEmpty else { throw SecrError.failure("git: cannot write the object \(Path.lastComponent(path)): zlib failed") }
+        guard !stream.isEmpty else {
+            throw SecrError.failure("git: cannot write the object \(Path.lastComponent(path)): zlib failed",
+                                    hint: "nothing was committed and the store is as it was; run the command again, and if it fails again check `git fsck`")
+        }
         try FileSystem.writeAtomically(path, stream, mode: 0o444, durable: false, temporaryPrefix: "tmp_obj_secr_")
     }
 }
