@@ -257,7 +257,7 @@ extension GitRepository {
         }
         guard !stream.isEmpty else {
             throw SecrError.failure("git: cannot write the object \(Path.lastComponent(path)): zlib failed",
-                                    hint: "nothing was committed and the store is as it was; run the command again, and if it fails again check `git fsck`")
+                                    hint: "nothing was committed; run the command again, and if it fails again check the repository with `git fsck`")
         }
         try FileSystem.writeAtomically(path, stream, mode: 0o444, durable: false, temporaryPrefix: "tmp_obj_secr_")
     }
