@@ -45,9 +45,22 @@ import Testing
         #expect(try box.secr("set", "A=1", identity: "alice").status == 0)
         try warm(box)
         let file = try #require(try cacheFile(box))
-        // An edited cache is ignored: reads verify everything and write a fresh one.
+        // An edited cache is ignored: reads verify everything and write a fresh one. One byte
+        // of every segment is flipped (the table after the magic gives their lengths).
         var bytes = try Data(contentsOf: file)
-        bytes[bytes.count - 5] ^= 0x01
+        let magic = Array("secr-cache v2\n".utf8), segments = 64
+        #expect(bytes.prefix(magic.count).elementsEqual(magic))
+        var at = magic.count + 4 * segments, edited = 0
+        for index in 0..<segments {
+            let offset = magic.count + 4 * index
+            let length = bytes[offset..<(offset + 4)].reduce(0) { $0 << 8 | Int($1) }
+            if length > 0 {
+                bytes[at + length - 5] ^= 0x01
+                edited += 1
+            }
+            at += length
+        }
+        #expect(at == bytes.count && edited > 0)
         try bytes.write(to: file)
         #expect(try box.secr("get", "A", identity: "alice").stdout == "1\n")
         #expect(try Data(contentsOf: file) != bytes, "rewritten")

@@ -242,6 +242,20 @@ def open_with_old_key(old_file, new_file, identity_file, key):
     sys.exit("no record for " + key)
 
 
+CACHE_MAGIC = b"secr-cache v2\n"
+CACHE_SEGMENTS = 64
+
+
+def cache_segment_ad(pk, index):
+    return b"secr-v2 cache" + pk + CACHE_SEGMENTS.to_bytes(4, "big") + index.to_bytes(4, "big")
+
+
+def record_fact_segment(digest):
+    """A fact about a record (its signature, its value key) is in segment 1 + (first 8 bytes of
+    the digest, big-endian) mod 63; every other fact in segment 0."""
+    return 1 + int.from_bytes(digest[:8], "big") % (CACHE_SEGMENTS - 1)
+
+
 def cache(out, identity_file, store, env, key):
     seed = identity_seed(identity_file)
     pk, _ = b.crypto_sign_seed_keypair(seed)
@@ -254,12 +268,15 @@ def cache(out, identity_file, store, env, key):
             _, signer = bech32_decode(f["by"])
             message = signed_message("secr-v1 record", [("project", project), ("env", env)], kind, fields, {"vk", "sig"})
             digest = H(lp(b"secr-v2 verified signature") + lp(signer) + lp(b64(f["sig"], 64)) + lp(message))
+            # One segment holds the fact (a record's: placed by its digest); the rest are empty.
+            index = record_fact_segment(digest)
             plain = (1).to_bytes(4, "big") + digest + (0).to_bytes(4, "big")
             cache_key = H(lp(b"secr-v2 cache key") + seed)
             nonce = os.urandom(24)
-            sealed = b.crypto_aead_xchacha20poly1305_ietf_encrypt(plain, b"secr-v2 cache" + pk, nonce, cache_key)
+            sealed = nonce + b.crypto_aead_xchacha20poly1305_ietf_encrypt(plain, cache_segment_ad(pk, index), nonce, cache_key)
+            table = b"".join((len(sealed) if i == index else 0).to_bytes(4, "big") for i in range(CACHE_SEGMENTS))
             with open(out, "wb") as fh:
-                fh.write(b"secr-cache v1\n" + nonce + sealed)
+                fh.write(CACHE_MAGIC + table + sealed)
             os.chmod(out, 0o600)
             return
     sys.exit("no record for " + key)
@@ -280,25 +297,40 @@ def cache_holds(cache_file, identity_file, store, env, key):
     seed = identity_seed(identity_file)
     pk, _ = b.crypto_sign_seed_keypair(seed)
     data = open(cache_file, "rb").read()
-    magic = b"secr-cache v1\n"
-    if not data.startswith(magic):
+    if not data.startswith(CACHE_MAGIC):
         sys.exit("not a secr cache")
-    nonce, sealed = data[len(magic):len(magic) + 24], data[len(magic) + 24:]
+    at = len(CACHE_MAGIC)
+    lengths = [int.from_bytes(data[at + 4 * i:at + 4 * i + 4], "big") for i in range(CACHE_SEGMENTS)]
+    offsets = [at + 4 * CACHE_SEGMENTS + sum(lengths[:i]) for i in range(CACHE_SEGMENTS)]
+    def opened(index):
+        segment = data[offsets[index]:offsets[index] + lengths[index]]
+        if not segment:
+            return None
+        return b.crypto_aead_xchacha20poly1305_ietf_decrypt(segment[24:], cache_segment_ad(pk, index), segment[:24],
+                                                           H(lp(b"secr-v2 cache key") + seed))
+    # Whose cache: a segment that does not open with this identity's key is another's file.
     try:
-        plain = b.crypto_aead_xchacha20poly1305_ietf_decrypt(sealed, b"secr-v2 cache" + pk, nonce, H(lp(b"secr-v2 cache key") + seed))
+        for index in range(CACHE_SEGMENTS):
+            if lengths[index]:
+                opened(index)
+                break
     except nacl.exceptions.CryptoError:
         print("not-this-identity")
         return
-    n = int.from_bytes(plain[:4], "big")
-    at = 4 + 32 * n
-    m = int.from_bytes(plain[at:at + 4], "big")
-    entries = plain[at + 4:]
     env_lines = open(os.path.join(store, "env", env + ".secr"), encoding="utf-8").read().split("\n")
     env_pk = b64(dict(line_fields(env_lines[1])[1])["pk"], 32)
     for line in env_lines[2:]:
         kind, fields = line_fields(line) if line else ("", [])
         if kind == "secret" and dict(fields)["key"] == key:
             digest = H(lp(b"secr-v2 sealed value key") + lp(env_pk) + lp(b64(dict(fields)["vk"], 80)))
+            plain = opened(record_fact_segment(digest))
+            if plain is None:
+                print("absent")
+                return
+            n = int.from_bytes(plain[:4], "big")
+            m_at = 4 + 32 * n
+            m = int.from_bytes(plain[m_at:m_at + 4], "big")
+            entries = plain[m_at + 4:]
             print("holds" if any(entries[64 * i:64 * i + 32] == digest for i in range(m)) else "absent")
             return
     sys.exit("no record for " + key)

@@ -1,3 +1,4 @@
+import Glibc
 import Synchronization
 
 /// Work this identity's earlier runs already did, so an unchanged store costs no public-key
@@ -13,18 +14,40 @@ import Synchronization
 ///   the AEAD still check it on every use), or the environment key in the identity's own reader
 ///   line (still checked against the header's public key on every use).
 ///
-/// The file lives in the clone state directory, mode 0600, encrypted and authenticated with
-/// XChaCha20-Poly1305 under a key derived from the identity's secret seed: only that identity
-/// can make or read it. An edited, truncated or foreign file does not open and is ignored (the
-/// read verifies everything, then writes a fresh cache). Every fact in it is one the identity
-/// can re-derive from the repository, so an old copy brought back holds only true facts.
+/// The file lives in the clone state directory, mode 0600, in 64 segments, each encrypted and
+/// authenticated apart with XChaCha20-Poly1305 under a key derived from the identity's secret
+/// seed, bound to its place: only that identity can make or read one. The first holds the facts
+/// every read asks for (roster entries, headers, reader lines, whole files), the others the
+/// facts about records, spread by digest. A segment is decrypted when a fact in it is first
+/// asked for, so `get` in a store of 10,000 secrets opens a few kilobytes, not the megabyte of
+/// the whole. An edited,
+/// truncated, moved or foreign segment does not open and is taken as empty (those facts are
+/// verified again and written afresh). Every fact is one the identity can re-derive from the
+/// repository, so a segment of an old copy brought back holds only true facts.
 package final class VerificationCache: Sendable {
     /// The process's cache: empty, and not written anywhere, until `load` names a file.
     package static let shared = VerificationCache()
 
     /// At most this many facts are kept; past it, the file keeps only what this run added.
     static let capacity = 400_000
-    static let magic = Array("secr-cache v1\n".utf8)
+    static let magic = Array("secr-cache v2\n".utf8)
+    static let segmentCount = 64
+    /// A file up to this size is read whole when opened (one read); a larger one a segment at a
+    /// time, when first asked for.
+    static let readWholeUpTo = 256 << 10
+    /// What a record's signed message starts with (`SecretRecord.signedMessage`): those facts
+    /// are spread over the segments.
+    private static let recordMessagePrefix: [UInt8] = {
+        var encoder = CanonicalEncoder()
+        encoder.append(SecretRecord.signatureDomain)
+        return encoder.bytes
+    }()
+
+    /// Where a fact is kept: with the facts every read needs, or spread among the records'.
+    struct Fact: Hashable, Sendable {
+        let digest: DigestKey
+        let ofRecord: Bool
+    }
     static let keyDomain = "secr-v2 cache key"
     static let fileDomain = "secr-v2 cache"
     static let signatureDomain = Array("secr-v2 verified signature".utf8)
@@ -52,8 +75,8 @@ package final class VerificationCache: Sendable {
         }
     }
 
-    /// What the file held, kept as it was decrypted: sorted digests (then sorted digest and
-    /// value key pairs), searched in place, so loading costs one decryption however large.
+    /// What one segment held, kept as it was decrypted: sorted digests (then sorted digest and
+    /// value key pairs), searched in place.
     private struct Loaded: Sendable {
         let plain: SecretBytes
         let signatureCount: Int
@@ -62,19 +85,114 @@ package final class VerificationCache: Sendable {
         let valueKeysOffset: Int
     }
 
+    private enum Segment {
+        /// In the file, not asked for yet.
+        case unread
+        /// Decrypted; `sealed` is its bytes in the file, written back as they are when this run
+        /// adds nothing to it.
+        case loaded(Loaded, sealed: [UInt8])
+        /// Nothing in the file, or what is there does not open.
+        case empty
+    }
+
+    /// The file `load` opened, kept open so that a segment is read when first asked for (a
+    /// writer replaces the file by renaming, so this stays the version that was opened).
+    private final class OnDisk: @unchecked Sendable {
+        private let fd: Int32
+        let ranges: [Range<Int>]
+
+        /// The whole file, when it is small enough to be read at once.
+        private let whole: [UInt8]?
+
+        /// Nil when the file is missing or its table of segments does not fit it. The table is
+        /// the magic, then `segmentCount × u32` lengths.
+        init?(path: String) {
+            let fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW)
+            guard fd >= 0 else { return nil }
+            var info = stat()
+            let tableSize = VerificationCache.magic.count + 4 * VerificationCache.segmentCount
+            guard fstat(fd, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG, Int(info.st_size) >= tableSize else {
+                close(fd)
+                return nil
+            }
+            let size = Int(info.st_size) <= VerificationCache.readWholeUpTo ? Int(info.st_size) : tableSize
+            var table = [UInt8](repeating: 0, count: size)
+            guard table.withUnsafeMutableBytes({ pread(fd, $0.baseAddress, size, 0) }) == size, table.starts(with: VerificationCache.magic) else {
+                close(fd)
+                return nil
+            }
+            var ranges: [Range<Int>] = [], at = tableSize
+            for index in 0..<VerificationCache.segmentCount {
+                let length = VerificationCache.count(in: table, at: VerificationCache.magic.count + 4 * index)
+                ranges.append(at..<(at + length))
+                at += length
+            }
+            guard at == Int(info.st_size) else {
+                close(fd)
+                return nil
+            }
+            self.fd = fd
+            self.ranges = ranges
+            whole = size == tableSize && tableSize < Int(info.st_size) ? nil : table
+        }
+
+        deinit { close(fd) }
+
+        func read(_ index: Int) -> [UInt8]? {
+            let range = ranges[index]
+            if let whole { return Array(whole[range]) }
+            var out = [UInt8](repeating: 0, count: range.count)
+            let n = out.withUnsafeMutableBytes { pread(fd, $0.baseAddress, range.count, off_t(range.lowerBound)) }
+            return n == range.count ? out : nil
+        }
+    }
+
     private struct Contents: ~Copyable {
         var path: String?
         var key: SecretBytes?
         var context: [UInt8] = []
-        var loaded: Loaded?
-        var signatures: Set<DigestKey> = []
-        var valueKeys: [DigestKey: SecretBytes] = [:]
+        var disk: OnDisk?
+        var segments: [Segment] = []
+        var signatures: Set<Fact> = []
+        var valueKeys: [Fact: SecretBytes] = [:]
         var dirty = false
+
+        /// Segment `index`, decrypted on first use.
+        mutating func loaded(_ index: Int) -> Loaded? {
+            switch segments[index] {
+            case .loaded(let loaded, _): return loaded
+            case .empty: return nil
+            case .unread:
+                guard let key, let sealed = disk?.read(index), sealed.count > Nonce.size,
+                      let plain = Sodium.decrypt(Array(sealed[Nonce.size...]), key: key, nonce: Nonce(uncheckedBytes: Array(sealed[..<Nonce.size])),
+                                                 additionalData: VerificationCache.segmentData(context, index)),
+                      let loaded = VerificationCache.layout(plain) else {
+                    segments[index] = .empty
+                    return nil
+                }
+                segments[index] = .loaded(loaded, sealed: sealed)
+                return loaded
+            }
+        }
     }
 
     private let contents = Mutex(Contents())
 
-    private init() {}
+    /// `shared` in secr; a test makes its own.
+    init() {}
+
+    /// A segment's additional data: the file's context, the number of segments and its place.
+    private static func segmentData(_ context: [UInt8], _ index: Int) -> [UInt8] {
+        var out = context
+        appendCount(segmentCount, to: &out)
+        appendCount(index, to: &out)
+        return out
+    }
+
+    /// Segment 0 for a fact not about a record; else one of the others, by digest.
+    private static func segment(of fact: Fact) -> Int {
+        fact.ofRecord ? 1 + Int(fact.digest.a % UInt64(segmentCount - 1)) : 0
+    }
 
     /// Opens the cache file of `identity` at `path` (a missing, altered or foreign file gives an
     /// empty cache). From now on verifications are looked up and recorded, and `save` writes.
@@ -83,79 +201,110 @@ package final class VerificationCache: Sendable {
         let key = SecretBytes(copying: derived)
         wipe(&derived)
         let context = Array(VerificationCache.fileDomain.utf8) + identity.publicKey.bytes
-        var loaded: Loaded?
-        if let bytes = try? FileSystem.readIfExists(path, followLinks: false),
-           bytes.count > VerificationCache.magic.count + Nonce.size, bytes.starts(with: VerificationCache.magic) {
-            let nonce = Nonce(uncheckedBytes: Array(bytes[VerificationCache.magic.count..<(VerificationCache.magic.count + Nonce.size)]))
-            let sealed = Array(bytes[(VerificationCache.magic.count + Nonce.size)...])
-            if let plain = Sodium.decrypt(sealed, key: key, nonce: nonce, additionalData: context) {
-                loaded = VerificationCache.layout(plain)
-            }
-        }
+        let disk = OnDisk(path: path)
         contents.withLock {
             $0.path = path
             $0.key = key
             $0.context = context
-            $0.loaded = loaded
+            $0.disk = disk
+            $0.segments = disk.map { $0.ranges.map { $0.isEmpty ? .empty : .unread } } ?? Array(repeating: .empty, count: VerificationCache.segmentCount)
             $0.signatures = []
             $0.valueKeys = [:]
         }
     }
 
     /// Writes the cache when this run learned something; failures are ignored (the cache is an
-    /// optimisation: the next run verifies again).
+    /// optimisation: the next run verifies again). A segment this run added nothing to is
+    /// written back as it was read, without decrypting it.
     package func save(random: RandomSource = SystemRandom()) {
-        let snapshot: (path: String, key: SecretBytes, context: [UInt8], plain: SecretBytes)? = contents.withLock { state in
+        enum Part { case sealed([UInt8]), plain(SecretBytes) }
+        let snapshot: (path: String, key: SecretBytes, context: [UInt8], parts: [Part])? = contents.withLock { state in
             guard state.dirty, let path = state.path, let key = state.key else { return nil }
             state.dirty = false
-            var signatures = Array(state.signatures)
-            var valueKeys = state.valueKeys.map { ($0.key, $0.value) }
-            // Past the capacity the file keeps only what this run added.
-            if let loaded = state.loaded, loaded.signatureCount + loaded.valueKeyCount + signatures.count + valueKeys.count <= VerificationCache.capacity {
-                loaded.plain.withUnsafeBytes { raw in
-                    for i in 0..<loaded.signatureCount {
-                        signatures.append(DigestKey(UnsafeRawBufferPointer(rebasing: raw[(loaded.signaturesOffset + 32 * i)...].prefix(32))))
+            let count = VerificationCache.segmentCount
+            var signatures = [[DigestKey]](repeating: [], count: count)
+            var valueKeys = [[(DigestKey, SecretBytes)]](repeating: [], count: count)
+            for fact in state.signatures { signatures[VerificationCache.segment(of: fact)].append(fact.digest) }
+            for (fact, value) in state.valueKeys { valueKeys[VerificationCache.segment(of: fact)].append((fact.digest, value)) }
+            var parts: [Part] = []
+            for index in 0..<count {
+                guard !signatures[index].isEmpty || !valueKeys[index].isEmpty else {
+                    if case .unread = state.segments[index], let sealed = state.disk?.read(index) {
+                        parts.append(.sealed(sealed))
+                    } else if case .loaded(_, let sealed) = state.segments[index] {
+                        parts.append(.sealed(sealed))
+                    } else {
+                        parts.append(.sealed([]))
                     }
-                    for i in 0..<loaded.valueKeyCount {
-                        let at = loaded.valueKeysOffset + 64 * i
-                        valueKeys.append((DigestKey(UnsafeRawBufferPointer(rebasing: raw[at..<(at + 32)])),
-                                          SecretBytes(copying: raw[(at + 32)..<(at + 64)])))
+                    continue
+                }
+                // Past the capacity a segment keeps only what this run added.
+                if let loaded = state.loaded(index),
+                   loaded.signatureCount + loaded.valueKeyCount + signatures[index].count + valueKeys[index].count <= VerificationCache.capacity / count {
+                    loaded.plain.withUnsafeBytes { raw in
+                        for i in 0..<loaded.signatureCount {
+                            signatures[index].append(DigestKey(UnsafeRawBufferPointer(rebasing: raw[(loaded.signaturesOffset + 32 * i)...].prefix(32))))
+                        }
+                        for i in 0..<loaded.valueKeyCount {
+                            let at = loaded.valueKeysOffset + 64 * i
+                            valueKeys[index].append((DigestKey(UnsafeRawBufferPointer(rebasing: raw[at..<(at + 32)])),
+                                                     SecretBytes(copying: raw[(at + 32)..<(at + 64)])))
+                        }
                     }
                 }
+                parts.append(.plain(VerificationCache.encode(signatures: signatures[index], valueKeys: valueKeys[index])))
             }
-            signatures.sort(by: <)
-            valueKeys.sort { $0.0 < $1.0 }
-            var out: [UInt8] = []
-            out.reserveCapacity(8 + signatures.count * 32 + valueKeys.count * 64)
-            VerificationCache.appendCount(signatures.count, to: &out)
-            var previous: DigestKey?
-            var unique = 0
-            for digest in signatures where digest != previous {
-                digest.append(to: &out)
-                previous = digest
-                unique += 1
-            }
-            VerificationCache.setCount(unique, at: 0, in: &out)
-            let keysCountOffset = out.count
-            VerificationCache.appendCount(valueKeys.count, to: &out)
-            previous = nil
-            unique = 0
-            for (digest, valueKey) in valueKeys where digest != previous {
-                digest.append(to: &out)
-                valueKey.withUnsafeBytes { out.append(contentsOf: $0) }
-                previous = digest
-                unique += 1
-            }
-            VerificationCache.setCount(unique, at: keysCountOffset, in: &out)
-            defer { wipe(&out) }
-            return (path, key, state.context, SecretBytes(copying: out))
+            return (path, key, state.context, parts)
         }
         guard let snapshot else { return }
-        var nonce = [UInt8](repeating: 0, count: Nonce.size)
-        nonce.withUnsafeMutableBytes { random.fill($0) }
-        guard let sealed = try? Sodium.encrypt(snapshot.plain, key: snapshot.key, nonce: Nonce(uncheckedBytes: nonce), additionalData: snapshot.context) else { return }
+        var table = VerificationCache.magic, body: [UInt8] = []
+        for (index, part) in snapshot.parts.enumerated() {
+            var sealed: [UInt8]
+            switch part {
+            case .sealed(let bytes): sealed = bytes
+            case .plain(let plain):
+                var nonce = [UInt8](repeating: 0, count: Nonce.size)
+                nonce.withUnsafeMutableBytes { random.fill($0) }
+                guard let ciphertext = try? Sodium.encrypt(plain, key: snapshot.key, nonce: Nonce(uncheckedBytes: nonce),
+                                                           additionalData: VerificationCache.segmentData(snapshot.context, index)) else { return }
+                sealed = nonce + ciphertext
+            }
+            VerificationCache.appendCount(sealed.count, to: &table)
+            body += sealed
+        }
         try? FileSystem.makeDirectories(Path.parent(snapshot.path), mode: 0o700)
-        try? FileSystem.writeAtomically(snapshot.path, VerificationCache.magic + nonce + sealed, mode: 0o600, durable: false)
+        try? FileSystem.writeAtomically(snapshot.path, table + body, mode: 0o600, durable: false)
+    }
+
+    /// A segment's plaintext: `u32 n ‖ n sorted digests ‖ u32 m ‖ m sorted (digest, value key)`,
+    /// without repeats.
+    private static func encode(signatures: [DigestKey], valueKeys: [(DigestKey, SecretBytes)]) -> SecretBytes {
+        let signatures = signatures.sorted(by: <)
+        let valueKeys = valueKeys.sorted { $0.0 < $1.0 }
+        var out: [UInt8] = []
+        out.reserveCapacity(8 + signatures.count * 32 + valueKeys.count * 64)
+        appendCount(signatures.count, to: &out)
+        var previous: DigestKey?
+        var unique = 0
+        for digest in signatures where digest != previous {
+            digest.append(to: &out)
+            previous = digest
+            unique += 1
+        }
+        setCount(unique, at: 0, in: &out)
+        let keysCountOffset = out.count
+        appendCount(valueKeys.count, to: &out)
+        previous = nil
+        unique = 0
+        for (digest, valueKey) in valueKeys where digest != previous {
+            digest.append(to: &out)
+            valueKey.withUnsafeBytes { out.append(contentsOf: $0) }
+            previous = digest
+            unique += 1
+        }
+        setCount(unique, at: keysCountOffset, in: &out)
+        defer { wipe(&out) }
+        return SecretBytes(copying: out)
     }
 
     /// Whether `load` named a file: before that (commands without an identity) every check goes
@@ -170,17 +319,19 @@ package final class VerificationCache: Sendable {
         return verifyAndRemember(signature, message: message, publicKey: publicKey, digest: digest)
     }
 
-    private static func signatureDigest(_ signature: Signature, message: [UInt8], publicKey: [UInt8]) -> DigestKey {
-        DigestKey(Sodium.blake2b(lengthPrefixed: signatureDomain, publicKey, signature.bytes, message))
+    private static func signatureDigest(_ signature: Signature, message: [UInt8], publicKey: [UInt8]) -> Fact {
+        Fact(digest: DigestKey(Sodium.blake2b(lengthPrefixed: signatureDomain, publicKey, signature.bytes, message)),
+             ofRecord: message.starts(with: recordMessagePrefix))
     }
 
-    private func isKnown(signature digest: DigestKey) -> Bool {
+    private func isKnown(signature fact: Fact) -> Bool {
         contents.withLock { state in
-            state.signatures.contains(digest) || state.loaded.map { VerificationCache.find(digest, in: $0, values: false) != nil } ?? false
+            state.signatures.contains(fact)
+                || state.loaded(VerificationCache.segment(of: fact)).map { VerificationCache.find(fact.digest, in: $0, values: false) != nil } ?? false
         }
     }
 
-    private func verifyAndRemember(_ signature: Signature, message: [UInt8], publicKey: [UInt8], digest: DigestKey) -> Bool {
+    private func verifyAndRemember(_ signature: Signature, message: [UInt8], publicKey: [UInt8], digest: Fact) -> Bool {
         guard Sodium.verify(signature, message: message, publicKey: publicKey) else { return false }
         remember(digest)
         return true
@@ -188,14 +339,14 @@ package final class VerificationCache: Sendable {
 
     /// Adds a fact (a digest in the signatures' list); the file is written again only when it
     /// is new.
-    private func remember(_ digest: DigestKey) {
+    private func remember(_ fact: Fact) {
         contents.withLock { state in
-            if state.signatures.insert(digest).inserted { state.dirty = true }
+            if state.signatures.insert(fact).inserted { state.dirty = true }
         }
     }
 
     /// Adds what the box with this digest opens to.
-    private func remember(_ secret: SecretBytes, opening digest: DigestKey) {
+    private func remember(_ secret: SecretBytes, opening digest: Fact) {
         contents.withLock { state in
             guard state.valueKeys[digest] == nil else { return }
             state.valueKeys[digest] = secret
@@ -209,7 +360,7 @@ package final class VerificationCache: Sendable {
     func isKeyPair(secretKey: SecretBytes, publicKey: BoxPublicKey) -> Bool {
         let digest = isLoaded ? secretKey.withUnsafeBytes { secret in
             VerificationCache.keyPairDomain.withUnsafeBytes { domain in
-                publicKey.bytes.withUnsafeBytes { DigestKey(Sodium.blake2b(lengthPrefixedBuffers: [domain, $0, secret])) }
+                publicKey.bytes.withUnsafeBytes { Fact(digest: DigestKey(Sodium.blake2b(lengthPrefixedBuffers: [domain, $0, secret])), ofRecord: false) }
             }
         } : nil
         if let digest, isKnown(signature: digest) { return true }
@@ -229,13 +380,13 @@ package final class VerificationCache: Sendable {
     /// before (`EnvironmentFile.recordsDigest`; the fact is kept in the signatures' list, its
     /// own domain keeping it apart from them).
     func knowsVerifiedRecords(_ digest: [UInt8]) -> Bool {
-        isLoaded && isKnown(signature: DigestKey(digest))
+        isLoaded && isKnown(signature: Fact(digest: DigestKey(digest), ofRecord: false))
     }
 
     /// Records that every record signature of the file with this digest verified.
     func rememberVerifiedRecords(_ digest: [UInt8]) {
         guard isLoaded else { return }
-        remember(DigestKey(digest))
+        remember(Fact(digest: DigestKey(digest), ofRecord: false))
     }
 
     /// `verify` of many signatures at once: the cache answers on this thread, and only what it
@@ -262,20 +413,21 @@ package final class VerificationCache: Sendable {
     /// to report.
     func openAhead(_ boxes: [[UInt8]], publicKey: BoxPublicKey, secretKey: SecretBytes) {
         guard isLoaded, boxes.count >= Parallel.threshold else { return }
-        let unknown = boxes.filter { !holdsValueKey(VerificationCache.sealedDigest($0, publicKey: publicKey)) }
+        let unknown = boxes.filter { !holdsValueKey(VerificationCache.sealedDigest($0, publicKey: publicKey, ofRecord: true)) }
         guard unknown.count >= Parallel.threshold else { return }
         Parallel.forEach(unknown.count) { index in
-            _ = self.openSealed(unknown[index], publicKey: publicKey, secretKey: secretKey)
+            _ = self.openSealed(unknown[index], publicKey: publicKey, secretKey: secretKey, ofRecord: true)
         }
     }
 
-    private static func sealedDigest(_ sealed: [UInt8], publicKey: BoxPublicKey) -> DigestKey {
-        DigestKey(Sodium.blake2b(lengthPrefixed: valueKeyDomain, publicKey.bytes, sealed))
+    private static func sealedDigest(_ sealed: [UInt8], publicKey: BoxPublicKey, ofRecord: Bool) -> Fact {
+        Fact(digest: DigestKey(Sodium.blake2b(lengthPrefixed: valueKeyDomain, publicKey.bytes, sealed)), ofRecord: ofRecord)
     }
 
-    private func holdsValueKey(_ digest: DigestKey) -> Bool {
+    private func holdsValueKey(_ fact: Fact) -> Bool {
         contents.withLock { state in
-            state.valueKeys[digest] != nil || state.loaded.flatMap { VerificationCache.find(digest, in: $0, values: true) } != nil
+            state.valueKeys[fact] != nil
+                || state.loaded(VerificationCache.segment(of: fact)).flatMap { VerificationCache.find(fact.digest, in: $0, values: true) } != nil
         }
     }
 
@@ -283,17 +435,18 @@ package final class VerificationCache: Sendable {
     /// writer knows), so the next read of the record opens nothing.
     func rememberSealed(_ sealed: [UInt8], publicKey: BoxPublicKey, opensTo secret: SecretBytes) {
         guard isLoaded, secret.count == 32 else { return }
-        remember(secret, opening: VerificationCache.sealedDigest(sealed, publicKey: publicKey))
+        remember(secret, opening: VerificationCache.sealedDigest(sealed, publicKey: publicKey, ofRecord: true))
     }
 
-    /// Opens a sealed box (a record's value key, or the environment key in the caller's reader
-    /// line), answered from the cache when this box opened before.
-    func openSealed(_ sealed: [UInt8], publicKey: BoxPublicKey, secretKey: SecretBytes) -> SecretBytes? {
+    /// Opens a sealed box (a record's value key, `ofRecord`, or the environment key in the
+    /// caller's reader line), answered from the cache when this box opened before.
+    func openSealed(_ sealed: [UInt8], publicKey: BoxPublicKey, secretKey: SecretBytes, ofRecord: Bool) -> SecretBytes? {
         guard isLoaded else { return Sodium.openSealed(sealed, publicKey: publicKey, secretKey: secretKey) }
-        let digest = VerificationCache.sealedDigest(sealed, publicKey: publicKey)
+        let digest = VerificationCache.sealedDigest(sealed, publicKey: publicKey, ofRecord: ofRecord)
         if let known = contents.withLock({ state -> SecretBytes? in
             if let key = state.valueKeys[digest] { return key }
-            guard let loaded = state.loaded, let at = VerificationCache.find(digest, in: loaded, values: true) else { return nil }
+            guard let loaded = state.loaded(VerificationCache.segment(of: digest)),
+                  let at = VerificationCache.find(digest.digest, in: loaded, values: true) else { return nil }
             return loaded.plain.withUnsafeBytes { SecretBytes(copying: $0[(at + 32)..<(at + 64)]) }
         }) { return known }
         guard let opened = Sodium.openSealed(sealed, publicKey: publicKey, secretKey: secretKey) else { return nil }
@@ -317,8 +470,8 @@ package final class VerificationCache: Sendable {
         }
     }
 
-    /// Checks the counts of a decrypted file against its length; nil when they do not fit (a
-    /// bug, not an attack: the file was authenticated).
+    /// Checks the counts of a decrypted segment against its length; nil when they do not fit (a
+    /// bug, not an attack: the segment was authenticated).
     private static func layout(_ plain: SecretBytes) -> Loaded? {
         plain.withUnsafeBytes { raw -> Loaded? in
             func count(at offset: Int) -> Int? {
@@ -337,6 +490,10 @@ package final class VerificationCache: Sendable {
     static func lengthPrefixed(_ bytes: [UInt8]) -> [UInt8] {
         let n = UInt32(bytes.count)
         return [UInt8(n >> 24), UInt8((n >> 16) & 0xff), UInt8((n >> 8) & 0xff), UInt8(n & 0xff)] + bytes
+    }
+
+    static func count(in bytes: [UInt8], at offset: Int) -> Int {
+        Int(bytes[offset]) << 24 | Int(bytes[offset + 1]) << 16 | Int(bytes[offset + 2]) << 8 | Int(bytes[offset + 3])
     }
 
     static func appendCount(_ count: Int, to out: inout [UInt8]) {

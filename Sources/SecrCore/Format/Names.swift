@@ -23,6 +23,13 @@ package enum KeyName {
         return letter(first) && name.utf8.allSatisfy { letter($0) || ($0 >= 0x30 && $0 <= 0x39) }
     }
 
+    /// `isValid` on bytes (a record line's key, read in place).
+    static func isValid(_ name: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard let first = name.first, name.count <= 256 else { return false }
+        func letter(_ c: UInt8) -> Bool { (c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a) || c == 0x5f }
+        return letter(first) && name.allSatisfy { letter($0) || ($0 >= 0x30 && $0 <= 0x39) }
+    }
+
     package static func check(_ name: Substring) throws {
         guard isValid(name) else {
             throw SecrError.usage("\(Redaction.quoted(name)) is not a valid key name: key names are environment variable names, a letter or '_' followed by letters, digits or '_' ([A-Za-z_][A-Za-z0-9_]*)")

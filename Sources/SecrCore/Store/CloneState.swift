@@ -158,42 +158,12 @@ package struct CloneState: Sendable {
     /// The highest verified version of each key of `environment` on the checked-out branch,
     /// for the incarnation of that name that began at roster entry `incarnation` (an
     /// environment removed and added again starts afresh).
-    func seenVersions(of environment: String, incarnation: Int) -> [String: Int] {
+    func seenVersions(of environment: String, incarnation: Int) -> SeenVersions {
         guard let directory = branchDirectory,
-              let bytes = try? FileSystem.readIfExists(Path.join(directory, environment)) else { return [:] }
+              let bytes = try? FileSystem.readIfExists(Path.join(directory, environment)) else { return .empty }
         let magic = Array("\(CloneState.seenMagic) added=\(incarnation)\n".utf8)
-        guard bytes.starts(with: magic) else { return [:] }
-        // `KEY VERSION` lines, read on bytes: a large environment has thousands of them.
-        var versions: [String: Int] = [:]
-        // A line is at least 12 bytes or so: sized once instead of grown by rehashing (a sixth of
-        // `get` at 10,000 secrets went to growing it).
-        versions.reserveCapacity(bytes.count / 12)
-        bytes.withUnsafeBufferPointer { buffer in
-            var index = magic.count
-            while index < buffer.count {
-                let start = index
-                while index < buffer.count && buffer[index] != 0x20 && buffer[index] != 0x0a { index += 1 }
-                let keyEnd = index
-                guard index < buffer.count, buffer[index] == 0x20 else {
-                    while index < buffer.count && buffer[index] != 0x0a { index += 1 }
-                    index += 1
-                    continue
-                }
-                index += 1
-                var version = 0, digits = 0
-                while index < buffer.count && buffer[index] >= 0x30 && buffer[index] <= 0x39 && digits < 18 {
-                    version = version * 10 + Int(buffer[index] - 0x30)
-                    index += 1
-                    digits += 1
-                }
-                if digits > 0, index == buffer.count || buffer[index] == 0x0a, keyEnd > start {
-                    versions[String(decoding: UnsafeBufferPointer(rebasing: buffer[start..<keyEnd]), as: UTF8.self)] = version
-                }
-                while index < buffer.count && buffer[index] != 0x0a { index += 1 }
-                index += 1
-            }
-        }
-        return versions
+        guard bytes.starts(with: magic) else { return .empty }
+        return SeenVersions(parsing: bytes, from: magic.count)
     }
 
     /// The pin of the default branch (whichever worktree moved it).
@@ -204,10 +174,10 @@ package struct CloneState: Sendable {
 
     /// Raises the seen versions on this branch where they are higher. `known` is what was read
     /// of them before: when nothing is higher than that, the state is not read again.
-    func raiseSeen(_ versions: [String: Int], of environment: String, incarnation: Int, known: [String: Int]? = nil) throws {
+    func raiseSeen(_ versions: [String: Int], of environment: String, incarnation: Int, known: SeenVersions? = nil) throws {
         guard !merging, let directory = branchDirectory else { return }
         if let known, !versions.contains(where: { $0.value > known[$0.key] ?? 0 }) { return }
-        var merged = seenVersions(of: environment, incarnation: incarnation)
+        var merged = seenVersions(of: environment, incarnation: incarnation).dictionary
         var changed = false
         for (key, version) in versions where version > merged[key] ?? 0 {
             merged[key] = version

@@ -32,7 +32,7 @@ package struct EnvironmentFile {
     package let file: String
     /// The versions this clone had seen of the file's keys when it was loaded (`Store`), so
     /// that remembering a read that raises nothing needs no second look at the clone state.
-    var seenAtLoad: [String: Int]?
+    var seenAtLoad: SeenVersions?
     private(set) var header: Line
     private(set) var readers: [Reader]
     private(set) var records: [String: SecretRecord] {
@@ -53,8 +53,17 @@ package struct EnvironmentFile {
     /// parse: the verification cache's key for "every record signature in this very file
     /// verified" (FORMAT.md §6).
     private(set) var recordsDigest: [UInt8]?
-    /// For a partial file: every key with a live value, parsed or not.
-    private var indexedLiveKeys: [String] = []
+    /// For a partial file: every record line's key (a range of `indexed`, the keys' bytes),
+    /// version and whether it holds a value, in key order. No string per key: `get` of one key
+    /// in a file of 10,000 spent half its time making and hashing the other names.
+    private var index: [IndexEntry] = []
+    private var indexed: [UInt8] = []
+
+    private struct IndexEntry {
+        let key: Range<Int>
+        let version: Int
+        let live: Bool
+    }
 
     let project: String
     let generation: Int
@@ -64,7 +73,8 @@ package struct EnvironmentFile {
 
     /// Key names with a live (not deleted) value, sorted.
     package var keyNames: [String] {
-        isPartial ? indexedLiveKeys : records.values.filter { !$0.isDeleted }.map(\.key).sorted()
+        guard isPartial else { return records.values.filter { !$0.isDeleted }.map(\.key).sorted() }
+        return index.filter(\.live).map { String(decoding: indexed[$0.key], as: UTF8.self) }
     }
 
     package var text: String { String(decoding: bytes, as: UTF8.self) }
@@ -92,51 +102,117 @@ package struct EnvironmentFile {
     /// is checked only for its kind, key, order and version, which is what the version checks
     /// of the clone state need. Such a file is partial: it can answer for `keys`, not be written.
     static func parse(_ bytes: [UInt8], name: String, file: String, keys: Set<String>? = nil) throws -> EnvironmentFile {
-        try bytes.withUnsafeBufferPointer { buffer in try parse(buffer, name: name, file: file, keys: keys) }
+        try bytes.withUnsafeBufferPointer { buffer in
+            var parser = Parser(name: name, file: file, keys: keys)
+            for range in try lineRanges(buffer, file: file) { try parser.add(UnsafeBufferPointer(rebasing: buffer[range])) }
+            var result = try parser.finish()
+            // Hashing megabytes is worth it only with a cache to ask (not for `verify`, `log`, a merge).
+            if keys == nil, VerificationCache.shared.isLoaded {
+                result.recordsDigest = recordsDigest(name: name, bytes: UnsafeRawBufferPointer(buffer))
+            }
+            return result
+        }
+    }
+
+    /// `parse(_:keys:)` of the file at `path`, read through a buffer of a few pages rather than
+    /// whole: `secr get` of one key in a file of 10,000 spent a fifth of its time on the fresh
+    /// memory for the 5 MB it read. Nil when there is no file. Same checks, same verdicts.
+    static func read(_ path: String, name: String, file: String, keys: Set<String>) throws -> EnvironmentFile? {
+        var parser = Parser(name: name, file: file, keys: keys)
+        var conflicted = false, failure: Error?, ascii = true
+        // CR and non-ASCII bytes are looked for in each read's bytes; lines are checked for
+        // UTF-8 one by one only once a byte that is not ASCII came (never in a file secr wrote).
+        let found = try FileSystem.forEachLine(path, followLinks: false, chunk: { bytes in
+            if ascii, !isASCII(bytes) { ascii = false }
+            if failure == nil, containsCarriageReturn(bytes) { failure = notLineFormat(file) }
+        }) { line in
+            // A line with git's conflict markers anywhere in the file says what went wrong better
+            // than the first line that does not parse.
+            if let first = line.first, first == 0x3c || first == 0x3e, isConflictMarker(line) { conflicted = true }
+            guard failure == nil else { return }
+            do {
+                if !ascii { try checkText(line, file: file) }
+                try parser.add(line)
+            } catch { failure = error }
+        }
+        guard let endsWithNewline = found else { return nil }
+        if conflicted { throw SecrError.conflicted(file) }
+        if let failure { throw failure }
+        guard endsWithNewline else { throw notLineFormat(file) }
+        return try parser.finish()
     }
 
     private static let secretPrefix = Array("secret key=".utf8), deletedPrefix = Array("deleted key=".utf8)
+    private static let readerPrefix = Array("reader ".utf8)
     private static let versionPrefix = Array(" v=".utf8)
     static let verifiedRecordsDomain = Array("secr-v2 verified file records".utf8)
 
-    private static func parse(_ buffer: UnsafeBufferPointer<UInt8>, name: String, file: String, keys: Set<String>?) throws -> EnvironmentFile {
-        let lines = try lineRanges(buffer, file: file)
-        func slice(_ range: Range<Int>) -> UnsafeBufferPointer<UInt8> { UnsafeBufferPointer(rebasing: buffer[range]) }
-        guard let first = lines.first, slice(first).elementsEqual(magic.utf8) else {
-            throw SecrError.integrity("\(file) does not start with '\(magic)'; it is not a secr environment file or was altered (restore it with `git checkout -- \(file)`)")
-        }
-        guard lines.count >= 2, let headerLine = Line.parse(bytes: slice(lines[1])), headerLine.kind == "header" else {
-            throw SecrError.integrity("\(file):2: missing or malformed header line; the file was altered or corrupted")
-        }
-        let h = FieldReader(line: headerLine, file: file, lineNumber: 2)
-        try h.expectFields([("env", true), ("project", true), ("gen", true), ("pk", true), ("time", true), ("by", true), ("sig", true)])
-        guard try h.string("env") == name else {
-            throw h.fail("header names environment '\(try h.string("env"))' but the file is \(name).secr: it was copied from another environment")
-        }
-        _ = try h.timestamp("time")
-        let headerSignature = try h.sized("sig", as: Signature.self)
+    /// The file's lines, one at a time: magic, header, reader lines, records.
+    private struct Parser {
+        let name: String, file: String, keys: Set<String>?
+        /// A partial parse orders keys by their bytes (ASCII names: the order `String` sorts in)
+        /// and parses in full only the lines of the few keys asked for.
+        let requested: [[UInt8]]?
+        var number = 0
+        var header: (line: Line, reader: FieldReader, signature: Signature)?
         var readers: [Reader] = []
         var records: [String: SecretRecord] = [:]
         var versions: [String: Int] = [:]
-        var liveKeys: [String] = []
+        var entries: [IndexEntry] = []
+        /// The keys of `entries`, one after another.
+        var arena: [UInt8] = []
         var lastKey = ""
-        func malformed(_ number: Int) -> SecrError {
+        var sawRecord = false
+
+        init(name: String, file: String, keys: Set<String>?) {
+            self.name = name
+            self.file = file
+            self.keys = keys
+            requested = keys.map { $0.map { Array($0.utf8) } }
+        }
+
+        private func malformed() -> SecrError {
             SecrError.integrity("\(file):\(number): not a valid line; the file was altered or corrupted (restore it with `git checkout -- \(file)`)")
         }
-        for (index, range) in lines.enumerated().dropFirst(2) {
-            let number = index + 1
-            let bytes = slice(range)
-            if let keys, let (key, version, live) = try indexEntry(bytes, number: number, file: file), !keys.contains(key) {
-                guard key > lastKey else { throw SecrError.integrity("\(file):\(number): records are not sorted by key or repeat key \(key)") }
-                lastKey = key
-                versions[key] = version
-                if live { liveKeys.append(key) }
-                continue
+
+        mutating func add(_ bytes: UnsafeBufferPointer<UInt8>) throws {
+            number += 1
+            if number == 1 {
+                guard bytes.elementsEqual(magic.utf8) else {
+                    throw SecrError.integrity("\(file) does not start with '\(magic)'; it is not a secr environment file or was altered (restore it with `git checkout -- \(file)`)")
+                }
+                return
             }
-            guard let line = Line.parse(bytes: bytes) else { throw malformed(number) }
+            if number == 2 {
+                guard let headerLine = Line.parse(bytes: bytes), headerLine.kind == "header" else {
+                    throw SecrError.integrity("\(file):2: missing or malformed header line; the file was altered or corrupted")
+                }
+                let h = FieldReader(line: headerLine, file: file, lineNumber: 2)
+                try h.expectFields([("env", true), ("project", true), ("gen", true), ("pk", true), ("time", true), ("by", true), ("sig", true)])
+                guard try h.string("env") == name else {
+                    throw h.fail("header names environment '\(try h.string("env"))' but the file is \(name).secr: it was copied from another environment")
+                }
+                _ = try h.timestamp("time")
+                header = (headerLine, h, try h.sized("sig", as: Signature.self))
+                return
+            }
+            var entry: IndexEntry?
+            if let requested, let (keyRange, version, live) = try EnvironmentFile.indexEntry(bytes, number: number, file: file) {
+                let key = UnsafeBufferPointer(rebasing: bytes[keyRange])
+                if let last = entries.last?.key, arena.withUnsafeBufferPointer({ compareBytes(UnsafeBufferPointer(rebasing: $0[last]), key) >= 0 }) {
+                    throw SecrError.integrity("\(file):\(number): records are not sorted by key or repeat key \(String(decoding: key, as: UTF8.self))")
+                }
+                let stored = arena.count..<(arena.count + key.count)
+                arena.append(contentsOf: key)
+                entry = IndexEntry(key: stored, version: version, live: live)
+                entries.append(entry!)
+                sawRecord = true
+                guard requested.contains(where: { key.elementsEqual($0) }) else { return }
+            }
+            guard let line = Line.parse(bytes: bytes) else { throw malformed() }
             let reader = FieldReader(line: line, file: file, lineNumber: number)
             if line.kind == "reader" {
-                guard versions.isEmpty else { throw reader.fail("reader lines must come before records") }
+                guard !sawRecord else { throw reader.fail("reader lines must come before records") }
                 try reader.expectFields([("name", true), ("key", true), ("box", true)])
                 let entry = Reader(name: try reader.string("name"), key: try reader.publicKey("key"),
                                    box: try reader.sized("box", as: SealedKey.self), line: line)
@@ -146,25 +222,38 @@ package struct EnvironmentFile {
                 readers.append(entry)
             } else {
                 let record = try SecretRecord(line: line, reader: reader)
-                guard record.key > lastKey else { throw reader.fail("records are not sorted by key or repeat key \(record.key)") }
-                lastKey = record.key
+                if let entry {
+                    // The full parse must read the line as the index did.
+                    guard arena[entry.key].elementsEqual(record.key.utf8), entry.version == record.version, entry.live == !record.isDeleted else {
+                        throw malformed()
+                    }
+                } else {
+                    guard record.key > lastKey else { throw reader.fail("records are not sorted by key or repeat key \(record.key)") }
+                    lastKey = record.key
+                }
+                sawRecord = true
                 records[record.key] = record
                 versions[record.key] = record.version
-                if !record.isDeleted { liveKeys.append(record.key) }
             }
         }
-        var result = EnvironmentFile(name: name, file: file, header: headerLine, readers: readers, records: records,
-                                     project: try h.string("project"), generation: try h.number("gen"),
-                                     publicKey: try h.sized("pk", as: BoxPublicKey.self), headerSigner: try h.publicKey("by"),
-                                     headerSignature: headerSignature)
-        result.versions = versions
-        result.isPartial = keys != nil
-        // Hashing megabytes is worth it only with a cache to ask (not for `verify`, `log`, a merge).
-        if keys == nil, VerificationCache.shared.isLoaded {
-            result.recordsDigest = recordsDigest(name: name, bytes: UnsafeRawBufferPointer(buffer))
+
+        func finish() throws -> EnvironmentFile {
+            guard number >= 1 else {
+                throw SecrError.integrity("\(file) does not start with '\(magic)'; it is not a secr environment file or was altered (restore it with `git checkout -- \(file)`)")
+            }
+            guard let (headerLine, h, signature) = header else {
+                throw SecrError.integrity("\(file):2: missing or malformed header line; the file was altered or corrupted")
+            }
+            var result = EnvironmentFile(name: name, file: file, header: headerLine, readers: readers, records: records,
+                                         project: try h.string("project"), generation: try h.number("gen"),
+                                         publicKey: try h.sized("pk", as: BoxPublicKey.self), headerSigner: try h.publicKey("by"),
+                                         headerSignature: signature)
+            result.versions = versions
+            result.isPartial = keys != nil
+            result.index = entries
+            result.indexed = arena
+            return result
         }
-        if keys != nil { result.indexedLiveKeys = liveKeys }
-        return result
     }
 
     /// `H(lp("secr-v2 verified file records") ‖ lp(name) ‖ lp(bytes))`: the verification cache's
@@ -180,19 +269,19 @@ package struct EnvironmentFile {
 
     /// The key and version of a record line, read without parsing the rest; nil for a line
     /// that is not a record (a reader line). A record line whose start is malformed is an error.
-    private static func indexEntry(_ bytes: UnsafeBufferPointer<UInt8>, number: Int, file: String) throws -> (String, Int, live: Bool)? {
+    private static func indexEntry(_ bytes: UnsafeBufferPointer<UInt8>, number: Int, file: String) throws -> (key: Range<Int>, version: Int, live: Bool)? {
         let prefix: [UInt8]
-        if bytes.starts(with: secretPrefix) { prefix = secretPrefix } else if bytes.starts(with: deletedPrefix) { prefix = deletedPrefix } else {
-            guard bytes.starts(with: Array("reader ".utf8)) else {
+        if startsWith(bytes, secretPrefix) { prefix = secretPrefix } else if startsWith(bytes, deletedPrefix) { prefix = deletedPrefix } else {
+            guard startsWith(bytes, readerPrefix) else {
                 throw SecrError.integrity("\(file):\(number): not a valid line; the file was altered or corrupted (restore it with `git checkout -- \(file)`)")
             }
             return nil
         }
         var i = prefix.count
         while i < bytes.count && bytes[i] != 0x20 { i += 1 }
-        let key = String(decoding: UnsafeBufferPointer(rebasing: bytes[prefix.count..<i]), as: UTF8.self)
+        let keyRange = prefix.count..<i
         let rest = UnsafeBufferPointer(rebasing: bytes[i...])
-        guard KeyName.isValid(Substring(key)), rest.starts(with: versionPrefix) else {
+        guard KeyName.isValid(UnsafeBufferPointer(rebasing: bytes[keyRange])), startsWith(rest, versionPrefix) else {
             throw SecrError.integrity("\(file):\(number): not a valid record line; the file was altered or corrupted (restore it with `git checkout -- \(file)`)")
         }
         var j = versionPrefix.count, version = 0
@@ -201,9 +290,27 @@ package struct EnvironmentFile {
             j += 1
         }
         guard j > versionPrefix.count, j < rest.count, rest[j] == 0x20, version >= 1, rest[versionPrefix.count] != 0x30 else {
-            throw SecrError.integrity("\(file):\(number): the record of \(key) has no valid version; the file was altered or corrupted")
+            throw SecrError.integrity("\(file):\(number): the record of \(String(decoding: UnsafeBufferPointer(rebasing: bytes[keyRange]), as: UTF8.self)) has no valid version; the file was altered or corrupted")
         }
-        return (key, version, prefix == secretPrefix)
+        return (keyRange, version, prefix == secretPrefix)
+    }
+
+    /// For each key `seen` lists, in key order: its version in this file, nil when the file has
+    /// no record line for it. A partial file's index is walked beside the list (both are sorted),
+    /// a whole file's versions are looked up.
+    func forEachVersion(seen: SeenVersions, _ body: (_ key: UnsafeBufferPointer<UInt8>, _ version: Int?, _ highest: Int) -> Void) {
+        guard isPartial else {
+            seen.forEach { key, highest in body(key, versions[String(decoding: key, as: UTF8.self)], highest) }
+            return
+        }
+        indexed.withUnsafeBufferPointer { buffer in
+            var next = 0
+            seen.forEach { key, highest in
+                func order(_ entry: IndexEntry) -> Int { compareBytes(UnsafeBufferPointer(rebasing: buffer[entry.key]), key) }
+                while next < index.count, order(index[next]) < 0 { next += 1 }
+                body(key, next < index.count && order(index[next]) == 0 ? index[next].version : nil, highest)
+            }
+        }
     }
 
     private init(name: String, file: String, header: Line, readers: [Reader], records: [String: SecretRecord],
@@ -332,7 +439,7 @@ package struct EnvironmentFile {
             let who = roster.grantors(of: name)
             throw integrity("has no reader line for \(member.name), although the roster lets them read it; \(who.joined(separator: " or ")) can re-grant access with `secr rotate -e \(name)`")
         }
-        guard let secret = VerificationCache.shared.openSealed(line.box.bytes, publicKey: try identity.publicKey.boxPublicKey(), secretKey: identity.boxSecretKey),
+        guard let secret = VerificationCache.shared.openSealed(line.box.bytes, publicKey: try identity.publicKey.boxPublicKey(), secretKey: identity.boxSecretKey, ofRecord: false),
               secret.count == Sodium.boxSecretKeyBytes,
               VerificationCache.shared.isKeyPair(secretKey: secret, publicKey: publicKey) else {
             throw integrity("the reader line for \(member.name) does not open to the environment key in the header; the line or header was altered")

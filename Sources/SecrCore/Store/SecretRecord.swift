@@ -136,7 +136,7 @@ struct SecretRecord {
     /// and decrypts. nil means the record was altered (the signature was checked before).
     func decrypt(with environmentKey: EnvironmentKey, project: String, environment: String) -> SecretBytes? {
         guard let value,
-              let valueKey = VerificationCache.shared.openSealed(value.sealedKey.bytes, publicKey: environmentKey.publicKey, secretKey: environmentKey.secretKey),
+              let valueKey = VerificationCache.shared.openSealed(value.sealedKey.bytes, publicKey: environmentKey.publicKey, secretKey: environmentKey.secretKey, ofRecord: true),
               valueKey.count == Sodium.aeadKeyBytes,
               Sodium.constantTimeEqual(SecretRecord.commitment(to: valueKey), value.commitment) else { return nil }
         let ad = SecretRecord.additionalData(project: project, environment: environment, key: key, version: version)

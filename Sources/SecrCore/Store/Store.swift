@@ -147,11 +147,18 @@ extension Store {
                 .unknown(name, among: state.environments)
         }
         StoreReads.willRead(path, of: location)
-        guard let bytes = try FileSystem.readIfExists(path, followLinks: false) else {
-            throw SecrError.integrity("\(location.display(path)) is missing although the roster lists environment '\(name)'", hint: "restore it with `git checkout -- \(location.display(path))`")
+        func missing() -> SecrError {
+            SecrError.integrity("\(location.display(path)) is missing although the roster lists environment '\(name)'", hint: "restore it with `git checkout -- \(location.display(path))`")
         }
-        if hasConflictMarkers(bytes) { throw SecrError.conflicted(location.display(path)) }
-        var file = try EnvironmentFile.parse(bytes, name: name, file: location.display(path), keys: keys)
+        var file: EnvironmentFile
+        if let keys {
+            guard let read = try EnvironmentFile.read(path, name: name, file: location.display(path), keys: keys) else { throw missing() }
+            file = read
+        } else {
+            guard let bytes = try FileSystem.readIfExists(path, followLinks: false) else { throw missing() }
+            if hasConflictMarkers(bytes) { throw SecrError.conflicted(location.display(path)) }
+            file = try EnvironmentFile.parse(bytes, name: name, file: location.display(path))
+        }
         try file.verifyStructure(against: state)
         let seen = clone.seenVersions(of: name, incarnation: state.environmentAdded[name] ?? 0)
         if let problem = file.versionProblems(seen: seen).first {
@@ -176,22 +183,21 @@ extension Store {
 }
 
 extension EnvironmentFile {
-    /// Keys that are below a version this clone verified before, or gone without a tombstone.
-    func versionProblems(seen: [String: Int]) -> [String] {
-        // Checked in the dictionary's order; only the problems are sorted (a store of 10,000
-        // keys sorted them all on every read).
-        seen.compactMap { key, highest -> (String, String)? in
-            problem(key, highest).map { (key, $0) }
-        }.sorted { $0.0 < $1.0 }.map(\.1)
+    /// Keys that are below a version this clone verified before, or gone without a tombstone,
+    /// in key order (the seen versions are listed in it).
+    func versionProblems(seen: SeenVersions) -> [String] {
+        var problems: [String] = []
+        forEachVersion(seen: seen) { key, version, highest in
+            guard version.map({ $0 < highest }) ?? true else { return }
+            problems.append(problem(String(decoding: key, as: UTF8.self), version, highest))
+        }
+        return problems
     }
 
-    private func problem(_ key: String, _ highest: Int) -> String? {
-        guard let version = versions[key] else {
+    private func problem(_ key: String, _ version: Int?, _ highest: Int) -> String {
+        guard let version else {
             return "\(file): \(key) is missing, but this clone has verified it at v\(highest) on this branch: its record line was deleted (unset leaves a signed tombstone instead). Restore the file with `git checkout -- \(file)`; if the branch was rewritten on purpose, `secr pin --reset` forgets what this clone has seen"
         }
-        guard version >= highest else {
-            return "\(file): \(key) is v\(version) here, but this clone has verified v\(highest) on this branch: an older record was brought back (a rollback). Restore the newer one (`git log -p -- \(file)`); if the branch was rewritten on purpose, `secr pin --reset` forgets what this clone has seen"
-        }
-        return nil
+        return "\(file): \(key) is v\(version) here, but this clone has verified v\(highest) on this branch: an older record was brought back (a rollback). Restore the newer one (`git log -p -- \(file)`); if the branch was rewritten on purpose, `secr pin --reset` forgets what this clone has seen"
     }
 }

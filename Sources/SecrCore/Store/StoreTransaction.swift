@@ -54,7 +54,7 @@ package final class StoreTransaction {
     /// the change stands: the next read of the file checks no record signature again.
     private var writtenVerified: [[UInt8]] = []
     /// The versions this clone had seen when the change began, per environment.
-    private var seen: [String: [String: Int]] = [:]
+    private var seen: [String: SeenVersions] = [:]
     private let lock: FileLock
     let clone: CloneState
     let time: Timestamp

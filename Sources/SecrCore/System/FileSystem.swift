@@ -11,7 +11,8 @@ package enum FileSystem {
     /// The most secr reads of one file (and so the most a store file may hold).
     package static let readLimit = 64 << 20
 
-    package static func readIfExists(_ path: String, limit: Int = readLimit, followLinks: Bool = true) throws -> [UInt8]? {
+    /// `path` opened for reading; nil when it does not exist.
+    private static func openForReading(_ path: String, followLinks: Bool) throws -> Int32? {
         let fd = open(path, O_RDONLY | O_CLOEXEC | (followLinks ? 0 : O_NOFOLLOW))
         if fd < 0 {
             if errno == ENOENT || errno == ENOTDIR { return nil }
@@ -20,13 +21,70 @@ package enum FileSystem {
             }
             throw SecrError.failure("cannot read \(path): \(errorText())")
         }
+        return fd
+    }
+
+    private static func tooLarge(_ path: String, _ limit: Int) -> SecrError {
+        SecrError.failure("\(path) is larger than \(limit >> 20) MiB, more than secr reads; is it the right file?")
+    }
+
+    /// Calls `body` with each line of the file (without its LF), in order, read through one
+    /// buffer of a few pages that grows only for a longer line: a reader of one key in a store
+    /// file of megabytes does not pay for fresh memory to hold it all. Nil when the file does not
+    /// exist; else whether it ends with a newline (bytes after the last one are not a line).
+    /// `chunk`, when given, sees the bytes of each read before the lines they end.
+    package static func forEachLine(_ path: String, limit: Int = readLimit, followLinks: Bool = true,
+                                    chunk: ((UnsafeBufferPointer<UInt8>) throws -> Void)? = nil,
+                                    _ body: (UnsafeBufferPointer<UInt8>) throws -> Void) throws -> Bool? {
+        guard let fd = try openForReading(path, followLinks: followLinks) else { return nil }
+        defer { close(fd) }
+        var buffer = [UInt8](repeating: 0, count: 64 << 10)
+        var start = 0, end = 0, total = 0
+        while true {
+            if start > 0, start == end {
+                (start, end) = (0, 0)
+            } else if end == buffer.count {
+                if start > 0 {
+                    // Move the unfinished line to the front; grow when it fills the buffer.
+                    buffer.withUnsafeMutableBufferPointer { _ = memmove($0.baseAddress!, $0.baseAddress! + start, end - start) }
+                    (start, end) = (0, end - start)
+                } else {
+                    buffer += [UInt8](repeating: 0, count: buffer.count)
+                }
+            }
+            let n = buffer.withUnsafeMutableBufferPointer { Glibc.read(fd, $0.baseAddress! + end, $0.count - end) }
+            if n < 0 {
+                if errno == EINTR { continue }
+                throw SecrError.failure("cannot read \(path): \(errorText())")
+            }
+            if n == 0 { return start == end }
+            total += n
+            guard total <= limit else { throw tooLarge(path, limit) }
+            let scanFrom = end
+            end += n
+            try buffer.withUnsafeBufferPointer { all in
+                let base = all.baseAddress!
+                try chunk?(UnsafeBufferPointer(rebasing: all[scanFrom..<end]))
+                var from = scanFrom
+                while from < end, let newline = memchr(base + from, 0x0a, end - from) {
+                    let at = base.distance(to: newline.assumingMemoryBound(to: UInt8.self))
+                    try body(UnsafeBufferPointer(rebasing: all[start..<at]))
+                    start = at + 1
+                    from = start
+                }
+            }
+        }
+    }
+
+    package static func readIfExists(_ path: String, limit: Int = readLimit, followLinks: Bool = true) throws -> [UInt8]? {
+        guard let fd = try openForReading(path, followLinks: followLinks) else { return nil }
         defer { close(fd) }
         // Read straight into an array of the file's size (a store file of 10,000 secrets is
         // megabytes: chunks appended were a copy too many); a file that grows while it is read
         // is read on to its end.
         var info = stat()
         let expected = fstat(fd, &info) == 0 && (info.st_mode & S_IFMT) == S_IFREG ? Int(info.st_size) : 0
-        guard expected <= limit else { throw SecrError.failure("\(path) is larger than \(limit >> 20) MiB, more than secr reads; is it the right file?") }
+        guard expected <= limit else { throw tooLarge(path, limit) }
         // Read into the array's own storage, not a zero-filled one (the memset of megabytes was
         // a tenth of `get` at 10,000 secrets): the elements are exactly the bytes read() wrote.
         var failure: Int32 = 0
@@ -50,7 +108,7 @@ package enum FileSystem {
         if filled == expected + 1 {
             while true {
                 if filled == out.count {
-                    guard out.count <= limit else { throw SecrError.failure("\(path) is larger than \(limit >> 20) MiB, more than secr reads; is it the right file?") }
+                    guard out.count <= limit else { throw tooLarge(path, limit) }
                     out += [UInt8](repeating: 0, count: max(65536, out.count))
                 }
                 let n = out.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress! + filled, $0.count - filled) }
@@ -63,7 +121,7 @@ package enum FileSystem {
             }
             out.removeLast(out.count - filled)
         }
-        guard filled <= limit else { throw SecrError.failure("\(path) is larger than \(limit >> 20) MiB, more than secr reads; is it the right file?") }
+        guard filled <= limit else { throw tooLarge(path, limit) }
         return out
     }
 

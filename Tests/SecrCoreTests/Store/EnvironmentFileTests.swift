@@ -1,3 +1,4 @@
+import Foundation
 import XCTest
 @testable import SecrCore
 
@@ -33,6 +34,86 @@ final class EnvironmentFileTests: XCTestCase {
         try partial.verifyAll(against: roster.state)
         XCTAssertFalse(partial.recordsVerified, "a partial read verified some records only")
         XCTAssertEqual(file.bytes, Array(file.text.utf8))
+    }
+
+    /// A partial read (`get`) orders record lines by their bytes: it refuses lines out of order
+    /// or a repeated key, wherever the key asked for is, as a whole read does.
+    func testAPartialReadRefusesRecordsOutOfOrderAsAWholeReadDoes() throws {
+        let (owner, _, created, _) = try makeProject()
+        var file = created
+        for key in ["A", "B", "C"] {
+            try file.write(key: key, value: SecretBytes(copying: Array("x".utf8)), identity: owner, time: fixedTime, random: SystemRandom())
+        }
+        let lines = file.text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        let records = lines.indices.filter { lines[$0].hasPrefix("secret ") }
+        XCTAssertEqual(records.count, 3)
+        for asked in ["A", "B", "C"] {
+            XCTAssertNoThrow(try EnvironmentFile.parse(file.bytes, name: "development", file: "development.secr", keys: [asked]))
+        }
+        var swapped = lines
+        swapped.swapAt(records[1], records[2])
+        var repeated = lines
+        repeated[records[2]] = lines[records[1]]
+        for bad in [swapped, repeated] {
+            let bytes = Array(bad.joined(separator: "\n").utf8)
+            XCTAssertThrowsError(try EnvironmentFile.parse(bytes, name: "development", file: "development.secr"))
+            for asked in ["A", "B", "C"] {
+                XCTAssertThrowsError(try EnvironmentFile.parse(bytes, name: "development", file: "development.secr", keys: [asked])) { error in
+                    XCTAssertTrue("\(error)".contains("not sorted by key or repeat key"), "\(error)")
+                }
+            }
+        }
+    }
+
+    /// `get` reads the file from disk line by line: it must give what a partial parse of the
+    /// bytes gives, and refuse what that refuses (conflict markers anywhere, a CR, bytes that
+    /// are not UTF-8, a last line without its newline).
+    func testAFileReadLineByLineIsThePartialParseOfItsBytes() throws {
+        let (owner, _, created, _) = try makeProject()
+        var file = created
+        for index in 0..<2_000 {
+            try file.write(key: "KEY_\(index)", value: SecretBytes(copying: Array("value \(index)".utf8)), identity: owner, time: fixedTime, random: SystemRandom())
+        }
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("secr-envread-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let path = dir.appendingPathComponent("development.secr").path
+        func read(_ bytes: [UInt8], keys: Set<String>) throws -> EnvironmentFile? {
+            try Data(bytes).write(to: URL(fileURLWithPath: path))
+            return try EnvironmentFile.read(path, name: "development", file: "development.secr", keys: keys)
+        }
+        let bytes = file.bytes
+        XCTAssertGreaterThan(bytes.count, 128 << 10, "more than one buffer")
+        for key in ["KEY_0", "KEY_1500", "KEY_999", "NOT_THERE"] {
+            let streamed = try XCTUnwrap(read(bytes, keys: [key]))
+            let parsed = try EnvironmentFile.parse(bytes, name: "development", file: "development.secr", keys: [key])
+            XCTAssertEqual(streamed.keyNames, parsed.keyNames)
+            XCTAssertEqual(streamed.keyNames.count, 2_000)
+            XCTAssertEqual(streamed.record(key)?.line.text, parsed.record(key)?.line.text)
+            XCTAssertEqual(streamed.readerNames, parsed.readerNames)
+            XCTAssertEqual(streamed.headerText, parsed.headerText)
+        }
+        XCTAssertNil(try EnvironmentFile.read(path + ".missing", name: "development", file: "development.secr", keys: ["KEY_0"]))
+        var lines = file.text.split(separator: "\n").map { Array($0.utf8) }
+        let middle = lines.count / 2
+        func refused(_ bad: [UInt8], _ expected: String, line: UInt = #line) {
+            XCTAssertThrowsError(try read(bad, keys: ["KEY_0"]), line: line) { error in
+                XCTAssertTrue("\(error)".contains(expected), "\(error)", line: line)
+            }
+            XCTAssertThrowsError(try EnvironmentFile.parse(bad, name: "development", file: "development.secr", keys: ["KEY_0"]), line: line)
+        }
+        var conflicted = lines
+        conflicted.insert(Array("<<<<<<< HEAD".utf8), at: middle)
+        refused(conflicted.flatMap { $0 + [0x0a] }, "conflict markers")
+        var carriageReturn = lines
+        carriageReturn[middle] += [0x0d]
+        refused(carriageReturn.flatMap { $0 + [0x0a] }, "LF line ends")
+        var notUTF8 = lines
+        notUTF8[middle].insert(0xff, at: 3)
+        refused(notUTF8.flatMap { $0 + [0x0a] }, "not UTF-8")
+        refused(Array(lines.flatMap { $0 + [0x0a] }.dropLast()), "must end with a newline")
+        lines.swapAt(middle, middle + 1)
+        refused(lines.flatMap { $0 + [0x0a] }, "not sorted by key")
     }
 
     func testAdditionalDataBindsKeyEnvironmentAndVersion() throws {

@@ -1,0 +1,117 @@
+/// The highest version of each key this clone has verified in one environment, as the clone
+/// state lists them (`KEY VERSION` lines, sorted by key). Kept as the file's bytes and searched
+/// in place: `get` of one key in an environment of 10,000 built a dictionary of all 10,000
+/// names to look up one, and a read compares them to the environment file's lines in order.
+struct SeenVersions {
+    private struct Entry {
+        let start: Int32, end: Int32
+        let version: Int
+    }
+
+    private let bytes: [UInt8]
+    /// Sorted by key bytes, one entry per key.
+    private let entries: [Entry]
+
+    static let empty = SeenVersions(bytes: [], entries: [])
+
+    private init(bytes: [UInt8], entries: [Entry]) {
+        self.bytes = bytes
+        self.entries = entries
+    }
+
+    /// The `KEY VERSION` lines of `bytes` from `offset` on. A line that is not one is skipped. The
+    /// file is written sorted; one that is not (edited by hand) is sorted here, and a key listed
+    /// twice keeps its higher version, the stricter of the two.
+    init(parsing bytes: [UInt8], from offset: Int) {
+        var entries: [Entry] = []
+        entries.reserveCapacity(bytes.count / 12)
+        var sorted = true
+        bytes.withUnsafeBufferPointer { buffer in
+            var index = offset
+            while index < buffer.count {
+                let start = index
+                while index < buffer.count && buffer[index] != 0x20 && buffer[index] != 0x0a { index += 1 }
+                let keyEnd = index
+                guard index < buffer.count, buffer[index] == 0x20 else {
+                    while index < buffer.count && buffer[index] != 0x0a { index += 1 }
+                    index += 1
+                    continue
+                }
+                index += 1
+                var version = 0, digits = 0
+                while index < buffer.count && buffer[index] >= 0x30 && buffer[index] <= 0x39 && digits < 18 {
+                    version = version * 10 + Int(buffer[index] - 0x30)
+                    index += 1
+                    digits += 1
+                }
+                if digits > 0, index == buffer.count || buffer[index] == 0x0a, keyEnd > start {
+                    let entry = Entry(start: Int32(start), end: Int32(keyEnd), version: version)
+                    if let last = entries.last, SeenVersions.compare(buffer, last, entry) >= 0 { sorted = false }
+                    entries.append(entry)
+                }
+                while index < buffer.count && buffer[index] != 0x0a { index += 1 }
+                index += 1
+            }
+            if !sorted {
+                entries.sort { SeenVersions.compare(buffer, $0, $1) < 0 }
+                var unique: [Entry] = []
+                for entry in entries {
+                    if let last = unique.last, SeenVersions.compare(buffer, last, entry) == 0 {
+                        unique[unique.count - 1] = last.version >= entry.version ? last : entry
+                    } else {
+                        unique.append(entry)
+                    }
+                }
+                entries = unique
+            }
+        }
+        self.init(bytes: bytes, entries: entries)
+    }
+
+    var isEmpty: Bool { entries.isEmpty }
+
+    var count: Int { entries.count }
+
+    /// The version seen of `key`, nil when none was.
+    subscript(key: String) -> Int? {
+        var key = key
+        return key.withUTF8 { name in
+            bytes.withUnsafeBufferPointer { buffer in
+                var low = 0, high = entries.count
+                while low < high {
+                    let middle = (low + high) / 2
+                    let order = SeenVersions.compare(buffer, entries[middle], name)
+                    if order == 0 { return entries[middle].version }
+                    if order < 0 { low = middle + 1 } else { high = middle }
+                }
+                return nil
+            }
+        }
+    }
+
+    /// Every key and version, in key order (the key as bytes, valid during the call).
+    func forEach(_ body: (UnsafeBufferPointer<UInt8>, Int) throws -> Void) rethrows {
+        try bytes.withUnsafeBufferPointer { buffer in
+            for entry in entries {
+                try body(UnsafeBufferPointer(rebasing: buffer[Int(entry.start)..<Int(entry.end)]), entry.version)
+            }
+        }
+    }
+
+    /// As a dictionary (a write merges into it).
+    var dictionary: [String: Int] {
+        var result: [String: Int] = [:]
+        result.reserveCapacity(entries.count)
+        forEach { key, version in result[String(decoding: key, as: UTF8.self)] = version }
+        return result
+    }
+
+    private static func compare(_ buffer: UnsafeBufferPointer<UInt8>, _ x: Entry, _ y: Entry) -> Int {
+        compareBytes(UnsafeBufferPointer(rebasing: buffer[Int(x.start)..<Int(x.end)]),
+                     UnsafeBufferPointer(rebasing: buffer[Int(y.start)..<Int(y.end)]))
+    }
+
+    private static func compare(_ buffer: UnsafeBufferPointer<UInt8>, _ x: Entry, _ key: UnsafeBufferPointer<UInt8>) -> Int {
+        compareBytes(UnsafeBufferPointer(rebasing: buffer[Int(x.start)..<Int(x.end)]), key)
+    }
+}
