@@ -60,6 +60,10 @@ public final class Identity: Sendable {
     let seed: SecretBytes
     let signSecretKey: SecretBytes
     let boxSecretKey: SecretBytes
+    /// The X25519 public key others seal to (`publicKey.boxPublicKey()`), made from the secret
+    /// key with one base-point multiplication: converting the public key checks that it is in
+    /// the main subgroup, which cost three times as much on every read.
+    let boxPublicKey: BoxPublicKey
     /// What others seal to and verify with.
     public let publicKey: PublicKey
 
@@ -68,6 +72,7 @@ public final class Identity: Sendable {
         self.seed = seed
         signSecretKey = pair.secretKey
         boxSecretKey = try Sodium.boxSecretKey(fromSignSecretKey: pair.secretKey)
+        boxPublicKey = try Sodium.boxPublicKey(ofSecretKey: boxSecretKey)
         publicKey = try PublicKey(bytes: pair.publicKey)
     }
 

@@ -248,21 +248,23 @@ func containsCarriageReturn(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
     bytes.baseAddress.map { memchr($0, 0x0d, bytes.count) != nil } ?? false
 }
 
-/// No byte has its high bit set: four words at a time, which the compiler vectorises.
+/// No byte has its high bit set: 64 bytes at a time in vector registers (eight-byte words
+/// were 2 M instructions of `get` at 10,000 secrets).
 func isASCII(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
     guard let base = bytes.baseAddress else { return true }
     let raw = UnsafeRawPointer(base)
-    var high: UInt64 = 0, offset = 0
-    while offset + 32 <= bytes.count {
-        high |= raw.loadUnaligned(fromByteOffset: offset, as: UInt64.self) | raw.loadUnaligned(fromByteOffset: offset + 8, as: UInt64.self)
-            | raw.loadUnaligned(fromByteOffset: offset + 16, as: UInt64.self) | raw.loadUnaligned(fromByteOffset: offset + 24, as: UInt64.self)
-        offset += 32
+    var wide = SIMD16<UInt8>(), offset = 0
+    while offset + 64 <= bytes.count {
+        wide |= raw.loadUnaligned(fromByteOffset: offset, as: SIMD16<UInt8>.self) | raw.loadUnaligned(fromByteOffset: offset + 16, as: SIMD16<UInt8>.self)
+            | raw.loadUnaligned(fromByteOffset: offset + 32, as: SIMD16<UInt8>.self) | raw.loadUnaligned(fromByteOffset: offset + 48, as: SIMD16<UInt8>.self)
+        offset += 64
     }
+    var high = UInt8(0)
     while offset < bytes.count {
-        high |= UInt64(bytes[offset])
+        high |= bytes[offset]
         offset += 1
     }
-    return high & 0x8080_8080_8080_8080 == 0
+    return (wide.max() | high) & 0x80 == 0
 }
 
 func notLineFormat(_ file: String) -> SecrError {

@@ -88,6 +88,15 @@ final class CryptoTests: XCTestCase {
         XCTAssertTrue(Sodium.openSealed(theirs, publicKey: recipient.publicKey, secretKey: recipient.secretKey)?.isEqual(to: message) ?? false)
     }
 
+    /// An identity's X25519 public key is made from its secret key; it must be the key others
+    /// get by converting its Ed25519 public key (what they seal reader lines to).
+    func testTheBoxPublicKeyFromTheSecretKeyIsTheConvertedPublicKey() throws {
+        for _ in 0..<20 {
+            let identity = try Identity.generate()
+            XCTAssertEqual(identity.boxPublicKey, try identity.publicKey.boxPublicKey())
+        }
+    }
+
     func testEd25519KeyConvertsToTheX25519KeyUsedForSealing() throws {
         let identity = try Identity.generate()
         XCTAssertEqual(try Sodium.boxPublicKey(ofSecretKey: identity.boxSecretKey), try identity.publicKey.boxPublicKey())

@@ -2,6 +2,20 @@ import XCTest
 @testable import SecrCore
 
 final class LineTests: XCTestCase {
+    /// One byte with its high bit set, at every place and in every length around the 64-byte
+    /// steps, is found.
+    func testIsASCIIFindsAHighBitAnywhere() {
+        for count in [0, 1, 15, 16, 63, 64, 65, 127, 128, 200] {
+            let plain = [UInt8](repeating: 0x7f, count: count)
+            plain.withUnsafeBufferPointer { XCTAssertTrue(isASCII($0), "\(count)") }
+            for at in 0..<count {
+                var bytes = plain
+                bytes[at] = 0x80
+                bytes.withUnsafeBufferPointer { XCTAssertFalse(isASCII($0), "\(count) at \(at)") }
+            }
+        }
+    }
+
     func testLineParserIsStrict() {
         XCTAssertNotNil(Line.parse("secret key=A v=1"))
         XCTAssertNil(Line.parse("secret  key=A"), "double space")
