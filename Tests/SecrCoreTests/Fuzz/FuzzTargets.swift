@@ -1,6 +1,7 @@
 // Shared by the libFuzzer binary (Fuzz/, which compiles this file into the library's module with
 // -D SECR_FUZZ) and FuzzRegressionTests, so a regression input goes through exactly the calls
 // that found it. No XCTest and no Foundation here.
+import Glibc
 #if !SECR_FUZZ
 @testable import SecrCore
 #endif
@@ -58,6 +59,18 @@ enum FuzzTarget: String, CaseIterable, Sendable {
         let path = ".secr/env/\(name).secr"
         var partial: EnvironmentFile?
         try refusable { partial = try EnvironmentFile.parse(bytes, name: name, file: path, keys: ["GREETING"]) }
+        // ... and reads it from disk line by line: the same verdict (a file with conflict markers
+        // is refused before any parse) and the same answer.
+        let scratch = "/tmp/secr-fuzz-environment-\(getpid())"
+        try FileSystem.writeAtomically(scratch, bytes, mode: 0o600, durable: false)
+        var streamed: EnvironmentFile?, streamRefused = false
+        do { streamed = try EnvironmentFile.read(scratch, name: name, file: path, keys: ["GREETING"]) } catch is SecrError { streamRefused = true }
+        try require(streamRefused == (partial == nil || hasConflictMarkers(bytes)), "reading the file line by line and parsing its bytes disagree on whether it is valid")
+        if let streamed, let partial {
+            try require(streamed.keyNames == partial.keyNames && streamed.readerNames == partial.readerNames && streamed.headerText == partial.headerText,
+                        "reading the file line by line and parsing its bytes disagree on its keys, readers or header")
+            try require(streamed.record("GREETING")?.line.text == partial.record("GREETING")?.line.text, "reading the file line by line disagrees on a parsed record")
+        }
         let file = try EnvironmentFile.parse(bytes, name: name, file: path)
         // `secr get` reads a file partially: it must accept what a full read accepts, and list the same keys.
         try require(partial?.keyNames == file.keyNames, "a partial parse disagrees with the full parse on the live keys")
