@@ -20,10 +20,9 @@ import Synchronization
 /// every read asks for (roster entries, headers, reader lines, whole files), the others the
 /// facts about records, spread by digest. A segment is decrypted when a fact in it is first
 /// asked for, so `get` in a store of 10,000 secrets opens a few kilobytes, not the megabyte of
-/// the whole. An edited,
-/// truncated, moved or foreign segment does not open and is taken as empty (those facts are
-/// verified again and written afresh). Every fact is one the identity can re-derive from the
-/// repository, so a segment of an old copy brought back holds only true facts.
+/// the whole. An edited, truncated, moved or foreign segment does not open and is taken as empty
+/// (those facts are verified again and written afresh). Every fact is one the identity can
+/// re-derive from the repository, so a segment of an old copy brought back holds only true facts.
 package final class VerificationCache: Sendable {
     /// The process's cache: empty, and not written anywhere, until `load` names a file.
     package static let shared = VerificationCache()
@@ -35,13 +34,11 @@ package final class VerificationCache: Sendable {
     /// A file up to this size is read whole when opened (one read); a larger one a segment at a
     /// time, when first asked for.
     static let readWholeUpTo = 256 << 10
-    /// What a record's signed message starts with (`SecretRecord.signedMessage`): those facts
-    /// are spread over the segments.
-    private static let recordMessagePrefix: [UInt8] = {
-        var encoder = CanonicalEncoder()
-        encoder.append(SecretRecord.signatureDomain)
-        return encoder.bytes
-    }()
+    /// The domain of a record's signed message (`SecretRecord.signatureDomain` is this one): the
+    /// facts about signatures under it are spread over the segments.
+    static let recordSignatureDomain = "secr-v1 record"
+    /// What a record's signed message starts with: its domain, length-prefixed (FORMAT.md §2).
+    static let recordMessagePrefix = lengthPrefixed(Array(recordSignatureDomain.utf8))
 
     /// Where a fact is kept: with the facts every read needs, or spread among the records'.
     struct Fact: Hashable, Sendable {
@@ -133,7 +130,7 @@ package final class VerificationCache: Sendable {
             }
             self.fd = fd
             self.ranges = ranges
-            whole = size == tableSize && tableSize < Int(info.st_size) ? nil : table
+            whole = size == Int(info.st_size) ? table : nil
         }
 
         deinit { close(fd) }

@@ -239,7 +239,7 @@ func lineRanges(_ bytes: UnsafeBufferPointer<UInt8>, file: String) throws -> [Ra
 /// time for the high bits (a byte loop here was a quarter of `get` in a store of 10,000
 /// secrets), memchr for a carriage return.
 func checkText(_ bytes: UnsafeBufferPointer<UInt8>, file: String) throws {
-    if !isASCII(bytes), String(validating: bytes, as: UTF8.self) == nil { throw notUTF8(file) }
+    if !hasOnlyASCII(bytes), String(validating: bytes, as: UTF8.self) == nil { throw notUTF8(file) }
     if containsCarriageReturn(bytes) { throw notLineFormat(file) }
 }
 
@@ -250,7 +250,7 @@ func containsCarriageReturn(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
 
 /// No byte has its high bit set: 64 bytes at a time in vector registers (eight-byte words
 /// were 2 M instructions of `get` at 10,000 secrets).
-func isASCII(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+func hasOnlyASCII(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
     guard let base = bytes.baseAddress else { return true }
     let raw = UnsafeRawPointer(base)
     var wide = SIMD16<UInt8>(), offset = 0

@@ -123,7 +123,7 @@ package struct EnvironmentFile {
         // CR and non-ASCII bytes are looked for in each read's bytes; lines are checked for
         // UTF-8 one by one only once a byte that is not ASCII came (never in a file secr wrote).
         let found = try FileSystem.forEachLine(path, followLinks: false, chunk: { bytes in
-            if ascii, !isASCII(bytes) { ascii = false }
+            if ascii, !hasOnlyASCII(bytes) { ascii = false }
             if failure == nil, containsCarriageReturn(bytes) { failure = notLineFormat(file) }
         }) { line in
             // A line with git's conflict markers anywhere in the file says what went wrong better

@@ -7,7 +7,7 @@
 struct SecretRecord {
     enum Kind: String { case secret, deleted }
 
-    static let signatureDomain = "secr-v1 record"
+    static let signatureDomain = VerificationCache.recordSignatureDomain
     static let hashDomain = "secr-v1 record hash"
     static let commitmentDomain = "secr-v1 value key commitment"
     static let additionalDataDomain = "secr-v1 value"

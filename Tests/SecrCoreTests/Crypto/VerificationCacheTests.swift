@@ -77,6 +77,17 @@ import Testing
         #expect(!facts.contains { knows(mallory, $0) } && !files.contains { mallory.knowsVerifiedRecords($0) })
     }
 
+    /// The cache tells a record's signature from others by how its signed message starts.
+    @Test func aRecordsSignedMessageStartsWithThePrefixTheCacheSpreads() throws {
+        let (owner, _, created, _) = try makeProject()
+        var file = created
+        try file.write(key: "A", value: SecretBytes(copying: Array("x".utf8)), identity: owner, time: fixedTime, random: SystemRandom())
+        let record = try #require(file.record("A"))
+        let message = SecretRecord.signedMessage(record.line, project: file.project, environment: file.name)
+        #expect(message.starts(with: VerificationCache.recordMessagePrefix))
+        #expect(!file.header.signedMessage(domain: EnvironmentFile.headerDomain, excluding: ["sig"]).starts(with: VerificationCache.recordMessagePrefix))
+    }
+
     @Test func anEditedOrMovedSegmentHoldsNothingAndTheRestStillDo() throws {
         defer { try? FileManager.default.removeItem(at: directory) }
         let alice = try Identity.generate()

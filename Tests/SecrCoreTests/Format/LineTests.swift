@@ -7,11 +7,11 @@ final class LineTests: XCTestCase {
     func testIsASCIIFindsAHighBitAnywhere() {
         for count in [0, 1, 15, 16, 63, 64, 65, 127, 128, 200] {
             let plain = [UInt8](repeating: 0x7f, count: count)
-            plain.withUnsafeBufferPointer { XCTAssertTrue(isASCII($0), "\(count)") }
+            plain.withUnsafeBufferPointer { XCTAssertTrue(hasOnlyASCII($0), "\(count)") }
             for at in 0..<count {
                 var bytes = plain
                 bytes[at] = 0x80
-                bytes.withUnsafeBufferPointer { XCTAssertFalse(isASCII($0), "\(count) at \(at)") }
+                bytes.withUnsafeBufferPointer { XCTAssertFalse(hasOnlyASCII($0), "\(count) at \(at)") }
             }
         }
     }

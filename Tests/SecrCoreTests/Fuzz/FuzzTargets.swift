@@ -61,8 +61,10 @@ enum FuzzTarget: String, CaseIterable, Sendable {
         try refusable { partial = try EnvironmentFile.parse(bytes, name: name, file: path, keys: ["GREETING"]) }
         // ... and reads it from disk line by line: the same verdict (a file with conflict markers
         // is refused before any parse) and the same answer.
-        let scratch = "/tmp/secr-fuzz-environment-\(getpid())"
+        // One file per thread: the regression tests give inputs to this target in parallel.
+        let scratch = "/tmp/secr-fuzz-environment-\(getpid())-\(UInt(pthread_self()))"
         try FileSystem.writeAtomically(scratch, bytes, mode: 0o600, durable: false)
+        defer { unlink(scratch) }
         var streamed: EnvironmentFile?, streamRefused = false
         do { streamed = try EnvironmentFile.read(scratch, name: name, file: path, keys: ["GREETING"]) } catch is SecrError { streamRefused = true }
         try require(streamRefused == (partial == nil || hasConflictMarkers(bytes)), "reading the file line by line and parsing its bytes disagree on whether it is valid")
