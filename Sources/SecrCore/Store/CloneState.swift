@@ -174,20 +174,14 @@ package struct CloneState: Sendable {
 
     /// Raises the seen versions on this branch where they are higher. `known` is what was read
     /// of them before: when nothing is higher than that, the state is not read again.
-    func raiseSeen(_ versions: [String: Int], of environment: String, incarnation: Int, known: SeenVersions? = nil) throws {
+    func raiseSeen(_ versions: [(key: String, version: Int)], of environment: String, incarnation: Int, known: SeenVersions? = nil) throws {
         guard !merging, let directory = branchDirectory else { return }
-        if let known, !versions.contains(where: { $0.value > known[$0.key] ?? 0 }) { return }
-        var merged = seenVersions(of: environment, incarnation: incarnation).dictionary
-        var changed = false
-        for (key, version) in versions where version > merged[key] ?? 0 {
-            merged[key] = version
-            changed = true
-        }
-        guard changed else { return }
-        let body = merged.keys.sorted().map { "\($0) \(merged[$0] ?? 0)" }
+        if let known, !known.isRaised(by: versions) { return }
+        let current = seenVersions(of: environment, incarnation: incarnation)
+        guard current.isRaised(by: versions) else { return }
         try FileSystem.makeDirectories(directory, mode: 0o700)
         try FileSystem.writeAtomically(Path.join(directory, environment),
-                                       Array((["\(CloneState.seenMagic) added=\(incarnation)"] + body).joined(separator: "\n").utf8) + [0x0a])
+                                       Array("\(CloneState.seenMagic) added=\(incarnation)\n".utf8) + current.lines(raisedBy: versions))
     }
 }
 

@@ -98,12 +98,62 @@ struct SeenVersions {
         }
     }
 
-    /// As a dictionary (a write merges into it).
-    var dictionary: [String: Int] {
-        var result: [String: Int] = [:]
-        result.reserveCapacity(entries.count)
-        forEach { key, version in result[String(decoding: key, as: UTF8.self)] = version }
-        return result
+    /// Walks these entries beside `versions` (sorted by key bytes), in key order: each key of
+    /// either, with its version here (0 when none) and in `versions` (0 when none). `body`
+    /// returns false to stop.
+    private func merge(_ versions: [(key: String, version: Int)], _ body: (UnsafeBufferPointer<UInt8>, Int, Int) -> Bool) {
+        bytes.withUnsafeBufferPointer { buffer in
+            var next = 0
+            func entryKey(_ entry: Entry) -> UnsafeBufferPointer<UInt8> { UnsafeBufferPointer(rebasing: buffer[Int(entry.start)..<Int(entry.end)]) }
+            for (key, version) in versions {
+                var key = key
+                let carryOn = key.withUTF8 { name -> Bool in
+                    while next < entries.count, compareBytes(entryKey(entries[next]), name) < 0 {
+                        guard body(entryKey(entries[next]), entries[next].version, 0) else { return false }
+                        next += 1
+                    }
+                    if next < entries.count, compareBytes(entryKey(entries[next]), name) == 0 {
+                        defer { next += 1 }
+                        return body(name, entries[next].version, version)
+                    }
+                    return body(name, 0, version)
+                }
+                guard carryOn else { return }
+            }
+            while next < entries.count, body(entryKey(entries[next]), entries[next].version, 0) { next += 1 }
+        }
+    }
+
+    /// `versions` in the order these entries are kept (key bytes): a store's keys are ASCII, so
+    /// this is the order they come in and the sort only checks it.
+    private static func ordered(_ versions: [(key: String, version: Int)]) -> [(key: String, version: Int)] {
+        versions.sorted { $0.key.utf8.lexicographicallyPrecedes($1.key.utf8) }
+    }
+
+    /// Whether `versions` holds a key above the version seen of it.
+    func isRaised(by versions: [(key: String, version: Int)]) -> Bool {
+        var raised = false
+        merge(SeenVersions.ordered(versions)) { _, seen, new in
+            raised = new > seen
+            return !raised
+        }
+        return raised
+    }
+
+    /// The file's `KEY VERSION` lines once raised by `versions`: every key of either, in key
+    /// order, with the higher of its two versions (a write at 10,000 secrets built, sorted and
+    /// interpolated a dictionary of them all).
+    func lines(raisedBy versions: [(key: String, version: Int)]) -> [UInt8] {
+        var out: [UInt8] = []
+        out.reserveCapacity(bytes.count + versions.count * 16)
+        merge(SeenVersions.ordered(versions)) { key, seen, new in
+            out.append(contentsOf: key)
+            out.append(0x20)
+            out.append(contentsOf: String(max(seen, new)).utf8)
+            out.append(0x0a)
+            return true
+        }
+        return out
     }
 
     private static func compare(_ buffer: UnsafeBufferPointer<UInt8>, _ x: Entry, _ y: Entry) -> Int {

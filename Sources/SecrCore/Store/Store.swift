@@ -171,8 +171,7 @@ extension Store {
     /// Raises the clone's seen versions for `file`; returns a problem to report when the
     /// clone state cannot be written.
     static func remember(_ file: EnvironmentFile, keys: [String]?, state: RosterState, clone: CloneState) -> String? {
-        var versions: [String: Int] = [:]
-        for record in keys.map({ $0.compactMap(file.record) }) ?? file.allRecords { versions[record.key] = record.version }
+        let versions = (keys.map { $0.compactMap(file.record) } ?? file.allRecords).map { (key: $0.key, version: $0.version) }
         do {
             try clone.raiseSeen(versions, of: file.name, incarnation: state.environmentAdded[file.name] ?? 0, known: file.seenAtLoad)
             return nil

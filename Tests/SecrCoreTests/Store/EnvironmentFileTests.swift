@@ -116,6 +116,25 @@ final class EnvironmentFileTests: XCTestCase {
         refused(lines.flatMap { $0 + [0x0a] }, "not sorted by key")
     }
 
+    /// The file keeps its keys sorted as records come and go (it writes and lists them in that
+    /// order without sorting them again).
+    func testRecordsStayInKeyOrderAsTheyAreSetAndRemoved() throws {
+        let (owner, _, created, _) = try makeProject()
+        var file = created
+        for key in ["M", "C", "X", "A", "K", "C"] {
+            try file.write(key: key, value: SecretBytes(copying: Array("v".utf8)), identity: owner, time: fixedTime, random: SystemRandom())
+        }
+        XCTAssertEqual(file.allRecords.map(\.key), ["A", "C", "K", "M", "X"])
+        file.setRecord(nil, for: "K")
+        file.setRecord(nil, for: "Q")
+        XCTAssertEqual(file.allRecords.map(\.key), ["A", "C", "M", "X"])
+        file.setRecord(try XCTUnwrap(created.record("A") ?? file.record("A")), for: "A")
+        XCTAssertEqual(file.allRecords.map(\.key), ["A", "C", "M", "X"])
+        let parsed = try EnvironmentFile.parse(file.bytes, name: "development", file: "development.secr")
+        XCTAssertEqual(parsed.allRecords.map(\.key), ["A", "C", "M", "X"])
+        XCTAssertEqual(parsed.bytes, file.bytes)
+    }
+
     func testAdditionalDataBindsKeyEnvironmentAndVersion() throws {
         let (owner, roster, created, envKey) = try makeProject()
         var file = created

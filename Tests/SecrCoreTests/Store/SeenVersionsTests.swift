@@ -22,7 +22,6 @@ final class SeenVersionsTests: XCTestCase {
         XCTAssertNil(versions["KEY_"], "a prefix of a listed key is not listed")
         XCTAssertNil(versions["KEY_3"])
         XCTAssertNil(versions["A"])
-        XCTAssertEqual(versions.dictionary, ["KEY_1": 3, "KEY_10": 1, "KEY_2": 12])
         XCTAssertEqual(listed(versions), ["KEY_1 3", "KEY_10 1", "KEY_2 12"])
     }
 
@@ -37,8 +36,25 @@ final class SeenVersionsTests: XCTestCase {
 
     func testLinesThatAreNotKeyAndVersionAreSkipped() {
         let versions = seen("GOOD 2\nNOVERSION\nBAD x\n 5\nTRAILING 3 junk\nLAST 7")
-        XCTAssertEqual(versions.dictionary, ["GOOD": 2, "LAST": 7])
+        XCTAssertEqual(listed(versions), ["GOOD 2", "LAST 7"])
         XCTAssertTrue(seen("").isEmpty)
+    }
+
+    /// A read or a write raises the seen versions by a sorted merge: every key of either list,
+    /// the higher version of each, and nothing to write when no version is higher.
+    func testRaisingMergesBothListsAndKeepsTheHigherVersion() {
+        let versions = seen("B 3\nD 1\nF 9\n")
+        XCTAssertFalse(versions.isRaised(by: []))
+        XCTAssertFalse(versions.isRaised(by: [("B", 3), ("D", 1), ("F", 2)]), "nothing higher")
+        XCTAssertTrue(versions.isRaised(by: [("D", 2)]))
+        XCTAssertTrue(versions.isRaised(by: [("A", 1)]), "a key not seen yet")
+        XCTAssertTrue(versions.isRaised(by: [("Z", 1)]), "a key after the last")
+        XCTAssertTrue(seen("").isRaised(by: [("A", 1)]))
+        let raised = versions.lines(raisedBy: [("A", 1), ("B", 2), ("D", 4), ("E", 1), ("G", 1)])
+        XCTAssertEqual(String(decoding: raised, as: UTF8.self), "A 1\nB 3\nD 4\nE 1\nF 9\nG 1\n")
+        // Given in String order, taken in byte order (the same for key names).
+        XCTAssertEqual(String(decoding: seen("").lines(raisedBy: [("KEY_2", 1), ("KEY_10", 1), ("KEY_1", 1)]), as: UTF8.self),
+                       "KEY_1 1\nKEY_10 1\nKEY_2 1\n")
     }
 
     /// `get` reads a file partially and walks its index beside the seen versions; `pull` reads
