@@ -18,9 +18,7 @@ enum Names {
 /// Secret key names: valid environment variable names.
 package enum KeyName {
     package static func isValid(_ name: Substring) -> Bool {
-        guard let first = name.utf8.first, name.utf8.count <= 256 else { return false }
-        func letter(_ c: UInt8) -> Bool { (c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a) || c == 0x5f }
-        return letter(first) && name.utf8.allSatisfy { letter($0) || ($0 >= 0x30 && $0 <= 0x39) }
+        name.utf8.withContiguousStorageIfAvailable(isValid) ?? Array(name.utf8).withUnsafeBufferPointer(isValid)
     }
 
     /// `isValid` on bytes (a record line's key, read in place).

@@ -68,10 +68,6 @@ struct SeenVersions {
         self.init(bytes: bytes, entries: entries)
     }
 
-    var isEmpty: Bool { entries.isEmpty }
-
-    var count: Int { entries.count }
-
     /// The version seen of `key`, nil when none was.
     subscript(key: String) -> Int? {
         var key = key
