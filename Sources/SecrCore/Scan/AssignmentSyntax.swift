@@ -4,11 +4,14 @@
 extension Assignments {
     static let schemes = ["Bearer", "Basic", "Token", "Bot", "ApiKey", "Api-Key", "Digest", "token", "bearer", "basic", "AWS4-HMAC-SHA256"]
 
+    static let schemeBytes = schemes.map { Array($0.utf8) }
+    /// The first bytes of `schemes`: a value starting with none of them names no known scheme.
+    static let schemeFirstBytes = Array(Set(schemes.map { $0.utf8.first! }))
+
     static func authorizationScheme(_ value: [UInt8], anyWord: Bool = false) -> String? {
-        if let known = schemes.first(where: { scheme in
-            let bytes = Array(scheme.utf8)
-            return value.count > bytes.count + 1 && value.starts(with: bytes) && value[bytes.count] == 0x20
-        }) { return known }
+        if let known = schemeBytes.firstIndex(where: { bytes in
+            value.count > bytes.count + 1 && value.starts(with: bytes) && value[bytes.count] == 0x20
+        }) { return schemes[known] }
         // Any scheme of an Authorization header: a word, a space, its parameters (WSSE profile=…).
         guard anyWord, let space = value.firstIndex(of: 0x20), (3...20).contains(space), Charset.letter(value[0]),
               value[..<space].allSatisfy({ Charset.alnum($0) || $0 == 0x2d }) else { return nil }

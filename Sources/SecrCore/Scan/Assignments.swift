@@ -25,9 +25,15 @@ struct Assignments {
         let query: Bool
     }
 
-    init(context: FileContext, allowlist: Allowlist) {
+    /// Whether the file holds `curl` and ` -p` anywhere: a line can only if the file does, and
+    /// asking the file once spares a search of every line for each.
+    private let fileHasCurl: Bool, fileHasDashP: Bool
+
+    init(context: FileContext, allowlist: Allowlist, file: [UInt8]) {
         self.context = context
         self.allowlist = allowlist
+        fileHasCurl = Scanner.contains(file[...], Assignments.curl)
+        fileHasDashP = Scanner.contains(file[...], Assignments.dashP)
     }
 
     private mutating func classify(_ key: ArraySlice<UInt8>, queryParameter: Bool) -> KeyKind? {
@@ -54,6 +60,20 @@ struct Assignments {
                         "honeycomb", "apikey", "securestring", "pat", "requirepass", "masterauth"].map { Array($0.utf8) }
 
     static func isIdentifierByte(_ b: UInt8) -> Bool { Charset.word(b) || b == 0x2d || b == 0x2e || b == 0x2f }
+
+    /// `.`, `/` or `-`: at either end of an identifier they belong to a path, not a name.
+    static func isPathEdge(_ b: UInt8) -> Bool { b == 0x2e || b == 0x2f || b == 0x2d }
+
+    /// What may close a key before its operator: quotes (escaped in JSON-in-JSON) and the
+    /// bracket of `ENV["KEY"]`.
+    static func closesKey(_ b: UInt8) -> Bool { b == 0x22 || b == 0x27 || b == 0x60 || b == 0x5c || b == 0x5d }
+
+    static let passwordWord = Array("password".utf8), passwdWord = Array("passwd".utf8), identifiedWord = Array("identified".utf8)
+
+    /// Whether `text`, lower-cased, is `word` (which is lower case), with nothing allocated.
+    static func equalsLowercased(_ text: ArraySlice<UInt8>, _ word: [UInt8]) -> Bool {
+        text.count == word.count && zip(text, word).allSatisfy { Charset.lowercased($0) == $1 }
+    }
 
     static let stemsByFirstByte: [[[UInt8]]] = {
         var table = [[[UInt8]]](repeating: [], count: 256)
@@ -101,10 +121,10 @@ struct Assignments {
         if let pending = pendingPair, number > pending.until { pendingPair = nil }
         let inSecretBlock = updateSecretBlock(line)
         if context.isPgpass, let password = Assignments.pgpassPassword(line) { report(password, kind: .password, key: "a .pgpass entry") }
-        if let user = Assignments.curlUser(line) {
+        if fileHasCurl, let user = Assignments.curlUser(line) {
             if let colon = user.firstIndex(of: 0x3a) { report(user[(colon + 1)...], kind: .password, key: "curl -u") }
         }
-        if let password = Assignments.commandLinePassword(line) { report(password, kind: .password, key: "a -p option") }
+        if fileHasDashP, let password = Assignments.commandLinePassword(line) { report(password, kind: .password, key: "a -p option") }
         // The value line of a name/value pair whose name was on an earlier line.
         if let pending = pendingPair, let value = Assignments.pairValue(line, from: line.startIndex, atLineStart: true) {
             report(value, kind: pending.kind, key: pending.name)
@@ -134,8 +154,8 @@ struct Assignments {
             while end < line.endIndex, Assignments.isIdentifierByte(line[end]) { end += 1 }
             position = end
             // Leading and trailing dots and slashes belong to paths, not names.
-            while start < end, [0x2e, 0x2f, 0x2d].contains(line[start]) { start += 1 }
-            while end > start, [0x2e, 0x2f, 0x2d].contains(line[end - 1]) { end -= 1 }
+            while start < end, Assignments.isPathEdge(line[start]) { start += 1 }
+            while end > start, Assignments.isPathEdge(line[end - 1]) { end -= 1 }
             guard end > start else { continue }
             let key = line[start..<end]
             if let pair = pairName(line, keyStart: start, keyEnd: end, number: number) {
@@ -224,7 +244,7 @@ struct Assignments {
         }
         // Closing quotes (escaped in JSON-in-JSON), brackets of ENV["KEY"], then spaces.
         var skipped = 0
-        while index < end, skipped < 4, [0x22, 0x27, 0x60, 0x5c, 0x5d].contains(line[index]) {
+        while index < end, skipped < 4, Assignments.closesKey(line[index]) {
             index += 1
             skipped += 1
         }
@@ -237,15 +257,15 @@ struct Assignments {
         }
         // SQL: PASSWORD 'x', IDENTIFIED BY 'x'.
         // SQL (a statement about a user or role, a string literal in single quotes).
-        let lowerKey = keyText.map(Charset.lowercased)
-        let sqlKeyword = lowerKey == Array("password".utf8) || lowerKey == Array("identified".utf8)
+        let isPassword = Assignments.equalsLowercased(keyText, Assignments.passwordWord)
+        let isIdentified = !isPassword && Assignments.equalsLowercased(keyText, Assignments.identifiedWord)
+        let sqlKeyword = isPassword || isIdentified
         // The statement around the keyword, not the whole line (a minified file is one long line).
         let statement = sqlKeyword && Assignments.isUserStatement(line[max(line.startIndex, keyStart - 160)..<keyStart])
         if statement, line[index] == 0x27 && index > keyEnd + skipped {
-            let lower = keyText.map(Charset.lowercased)
-            if lower == Array("password".utf8) && !quotedKey { return Assignments.quoted(line, at: index).map { Assignment(value: $0, delimited: true, sql: true) } }
+            if isPassword && !quotedKey { return Assignments.quoted(line, at: index).map { Assignment(value: $0, delimited: true, sql: true) } }
         }
-        if statement, keyText.map(Charset.lowercased) == Array("identified".utf8), line[index...].starts(with: Array("BY ".utf8)) || line[index...].starts(with: Array("by ".utf8)) {
+        if statement, isIdentified, line[index...].starts(with: Array("BY ".utf8)) || line[index...].starts(with: Array("by ".utf8)) {
             var at = index + 3
             while at < end, Charset.space(line[at]) { at += 1 }
             guard at < end, line[at] == 0x27 else { return nil }
@@ -303,7 +323,8 @@ struct Assignments {
         }
         guard stop > index else { return nil }
         // Authorization: Bearer x (unquoted)
-        if let scheme = Assignments.authorizationScheme(Array(line[index..<min(end, index + 8)]) + [0x20]),
+        if Assignments.schemeFirstBytes.contains(line[index]),
+           let scheme = Assignments.authorizationScheme(Array(line[index..<min(end, index + 8)]) + [0x20]),
            stop - index == scheme.utf8.count, stop < end, line[stop] == 0x20 {
             var next = stop + 1
             while next < end, !Charset.space(line[next]), !Charset.quote(line[next]) { next += 1 }
@@ -315,8 +336,7 @@ struct Assignments {
     /// `--token x`, `.netrc` `password x`, Dockerfile `ENV KEY x`: where a space is the operator.
     private func spaceSeparated(_ line: ArraySlice<UInt8>, keyStart: Int, keyText: ArraySlice<UInt8>) -> Bool {
         if keyStart >= line.startIndex + 2, line[keyStart - 1] == 0x2d, line[keyStart - 2] == 0x2d { return true }
-        let lower = keyText.map(Charset.lowercased)
-        let netrcWord = lower == Array("password".utf8) || lower == Array("passwd".utf8)
+        let netrcWord = Assignments.equalsLowercased(keyText, Assignments.passwordWord) || Assignments.equalsLowercased(keyText, Assignments.passwdWord)
         let nearby = line[max(line.startIndex, keyStart - 200)..<keyStart]
         if netrcWord, context.isNetrc || Scanner.contains(nearby, Array("machine ".utf8)) || Scanner.contains(nearby, Array("login ".utf8)) { return true }
         // `requirepass x`, `SetEnv DB_PASSWORD x`, `proxy_set_header X-Api-Key "x";`: the key is

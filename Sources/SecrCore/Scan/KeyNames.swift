@@ -86,29 +86,58 @@ enum KeyNames {
 
     /// Splits an identifier into lower-case words: separators `_ - . / : space` and case changes.
     static func words(_ key: some Collection<UInt8>) -> [String] {
+        if let words = key.withContiguousStorageIfAvailable(words(bytes:)) { return words }
+        return Array(key).withUnsafeBufferPointer(words(bytes:))
+    }
+
+    /// The words of `bytes`, each made straight from its bytes (a word of up to 15 bytes is a
+    /// small String, with nothing to allocate).
+    static func words(bytes: UnsafeBufferPointer<UInt8>) -> [String] {
         var words: [String] = []
-        var current: [UInt8] = []
-        let bytes = Array(key)
-        func flush() {
-            if !current.isEmpty { words.append(String(decoding: current, as: UTF8.self)) }
-            current.removeAll(keepingCapacity: true)
+        var start = -1
+        func flush(_ end: Int) {
+            guard start >= 0 else { return }
+            words.append(String(unsafeUninitializedCapacity: end - start) { buffer in
+                for offset in 0..<(end - start) { buffer[offset] = Charset.lowercased(bytes[start + offset]) }
+                return end - start
+            })
+            start = -1
         }
-        for (index, byte) in bytes.enumerated() {
-            guard Charset.alnum(byte) else { flush(); continue }
-            if !current.isEmpty {
+        for index in 0..<bytes.count {
+            let byte = bytes[index]
+            guard Charset.alnum(byte) else { flush(index); continue }
+            if start >= 0 {
                 let last = bytes[index - 1]
                 let lowerToUpper = (Charset.lower(last) || Charset.digit(last)) && Charset.upper(byte)
                 // "APIKey": the K starts a word when a lower-case letter follows it.
                 let acronymEnd = Charset.upper(last) && Charset.upper(byte) && index + 1 < bytes.count && Charset.lower(bytes[index + 1])
-                if lowerToUpper || acronymEnd { flush() }
+                if lowerToUpper || acronymEnd { flush(index) }
             }
-            current.append(Charset.lowercased(byte))
+            if start < 0 { start = index }
         }
-        flush()
+        flush(bytes.count)
         return words
     }
 
+    /// Every word `kind(ofWord:)` names a credential holds one of these; a word holding none is
+    /// answered without asking the vocabularies (most words of most keys).
+    static let credentialFragments = ["pass", "pw", "auth", "bearer", "secret", "token", "cred", "jwt", "key", "pat"].map { Array($0.utf8) }
+
+    static func mayNameCredential(_ word: String) -> Bool {
+        var word = word
+        return word.withUTF8 { bytes in
+            credentialFragments.contains { fragment in
+                guard bytes.count >= fragment.count else { return false }
+                for start in 0...(bytes.count - fragment.count) where bytes[start] == fragment[0] {
+                    if (1..<fragment.count).allSatisfy({ bytes[start + $0] == fragment[$0] }) { return true }
+                }
+                return false
+            }
+        }
+    }
+
     static func kind(ofWord word: String) -> KeyKind? {
+        guard mayNameCredential(word) else { return nil }
         if passwordWords.contains(word) { return .password }
         if authorizationWords.contains(word) { return .authorization }
         if secretWords.contains(word) { return .secret }
@@ -119,12 +148,16 @@ enum KeyNames {
         return nil
     }
 
+    static let credentialHeaderLengths = Array(Set(credentialHeaders.map(\.utf8.count)))
+
     /// The kind of credential a key names, or nil when it names none (or describes one).
     /// `queryParameter`: the key is a URL query parameter, where `sig` and `key` are credentials.
     static func classify(_ key: some Collection<UInt8>, queryParameter: Bool = false) -> KeyKind? {
         let words = words(key)
         guard !words.isEmpty, words.count <= 12 else { return nil }
-        if credentialHeaders.contains(String(decoding: key.map(Charset.lowercased), as: UTF8.self)) { return .secret }
+        if credentialHeaderLengths.contains(key.count), credentialHeaders.contains(String(decoding: key.map(Charset.lowercased), as: UTF8.self)) {
+            return .secret
+        }
         var kinds: [KeyKind] = []
         var lastCredential = -1
         // PAT is a personal access token in an environment variable's name (GH_PAT), and short for
@@ -145,7 +178,10 @@ enum KeyNames {
             }
         }
         // ConvertTo-SecureString: a command that takes the password itself.
-        if words.suffix(2) == ["secure", "string"] { kinds.append(.password); lastCredential = words.count - 1 }
+        if words.count >= 2, words[words.count - 2] == "secure", words[words.count - 1] == "string" {
+            kinds.append(.password)
+            lastCredential = words.count - 1
+        }
         guard let last = kinds.last else { return nil }
         if words.contains(where: publicWords.contains) { return nil }
         if words[(lastCredential + 1)...].contains(where: metadataWords.contains) { return nil }

@@ -1,3 +1,5 @@
+import Synchronization
+
 /// `secr scan`: what it scans and with which secrets.
 package enum LeakScan {
     package enum Mode: Sendable {
@@ -15,6 +17,7 @@ package enum LeakScan {
     /// findings' hashes, so `--baseline` extends the very allowlist the scan used.
     package static func run(_ mode: Mode, location: StoreLocation, allowlist: Allowlist, identity: Identity?,
                            expected: RosterExpectation) throws -> ScanReport {
+        Memory.keepFreedMemory()
         var report = ScanReport()
         let managed = managedValues(location: location, identity: identity, expected: expected, notes: &report.notes)
         let storePath = location.repositoryRoot.flatMap { Path.relative(location.directory, to: $0) }
@@ -23,20 +26,31 @@ package enum LeakScan {
         var reported = Set<String>()
         // Files are scanned in batches on every core (the layers of one file are independent of
         // every other file's); results are taken in the order the files came, so the report is
-        // the same as one thread's. A batch is bounded, so memory holds a few files, not all.
-        var batch: [(target: ScanTarget, commit: String?)] = [], batchBytes = 0
-        func flush() {
-            let pending = batch
+        // the same as one thread's. A change's blobs are read by the thread that scans it, one
+        // thread at a time in libgit2, so reading one file overlaps scanning another. A batch
+        // is bounded, and a file is dropped once scanned, so memory holds a few files, not all.
+        var batch: [(file: PendingFile, commit: String?)] = [], batchBytes = 0
+        var blobs: BlobReader?
+        func flush() throws {
+            let pending = batch, reader = blobs
             batch = []
             batchBytes = 0
-            let results = Parallel.map(pending.count, threshold: 2) { index -> (findings: [ScanFinding], allowed: Int, notes: [String]) in
-                var allowed = 0, notes: [String] = []
-                let findings = scanner.scan(pending[index].target, allowed: &allowed, notes: &notes)
-                return (findings, allowed, notes)
+            let results = Parallel.map(pending.count, threshold: 2) { index -> Result<FileResult, any Error> in
+                Result {
+                    let target: ScanTarget
+                    switch pending[index].file {
+                    case .read(let read): target = read
+                    case .change(let change): target = try reader!.target(change)
+                    }
+                    var allowed = 0, notes: [String] = []
+                    let findings = scanner.scan(target, allowed: &allowed, notes: &notes)
+                    return FileResult(bytes: target.bytes.count, findings: findings, allowed: allowed, notes: notes)
+                }
             }
-            for ((target, commit), result) in zip(pending, results) {
+            for ((_, commit), outcome) in zip(pending, results) {
+                let result = try outcome.get()
                 report.filesScanned += 1
-                report.bytesScanned += target.bytes.count
+                report.bytesScanned += result.bytes
                 allowed += result.allowed
                 report.notes += result.notes
                 for finding in result.findings {
@@ -46,17 +60,21 @@ package enum LeakScan {
                 }
             }
         }
-        func scan(_ target: ScanTarget, commit: String? = nil) {
-            batch.append((target, commit))
+        func scan(_ target: ScanTarget) throws {
+            batch.append((.read(target), nil))
             batchBytes += target.bytes.count
-            if batch.count >= 64 || batchBytes >= 32 << 20 { flush() }
+            if batch.count >= 64 || batchBytes >= 32 << 20 { try flush() }
+        }
+        func scan(_ change: ChangedFile, commit: String? = nil) throws {
+            batch.append((.change(change), commit))
+            if batch.count >= 64 { try flush() }
         }
         switch mode {
         case .paths(let paths):
             let named = Set(paths)
             for path in paths.flatMap(files(under:)) {
                 do {
-                    scan(ScanTarget.reading(path: path, raw: try FileSystem.read(path), old: nil))
+                    try scan(ScanTarget.reading(path: path, raw: try FileSystem.read(path), old: nil))
                 } catch where !named.contains(path) {
                     // A file found under a directory that cannot be read (too large, a socket):
                     // noted, so one such file does not end the scan of a tree. Named files still fail.
@@ -68,6 +86,7 @@ package enum LeakScan {
                 throw SecrError.failure("not inside a git work tree; scan files with `secr scan PATH…`")
             }
             let history = try GitHistory(repositoryRoot: root, storePath: storePath ?? ".secr")
+            blobs = BlobReader(history)
             if case .history(let range) = mode {
                 guard let head = history.head() else { break }
                 var start: String?, end = head
@@ -75,22 +94,45 @@ package enum LeakScan {
                     (start, end) = try RevisionRange.parse(range).resolve(in: history)
                 }
                 for commit in try history.commits(from: start, to: end) {
-                    for file in try history.changes(in: commit) {
-                        scan(try target(file, history: history), commit: commit)
-                    }
+                    for file in try history.changes(in: commit) { try scan(file, commit: commit) }
                 }
             } else {
-                for file in try history.stagedChanges() { scan(try target(file, history: history)) }
+                for file in try history.stagedChanges() { try scan(file) }
             }
         }
-        flush()
+        try flush()
         if allowed > 0 { report.notes.append("\(allowed) finding\(allowed == 1 ? "" : "s") allowlisted in \(location.display(location.allowlistPath))") }
         return report
     }
 
-    /// The new blob, with only the lines it adds compared with the old one (all, when new).
-    static func target(_ file: ChangedFile, history: GitHistory) throws -> ScanTarget {
-        ScanTarget.reading(path: file.path, raw: try history.blob(file.blob), old: try file.oldBlob.map { try history.blob($0) })
+    /// A file waiting in a batch: read already (from disk), or a change whose blobs are still
+    /// in git.
+    private enum PendingFile: Sendable {
+        case read(ScanTarget)
+        case change(ChangedFile)
+    }
+
+    private struct FileResult: Sendable {
+        let bytes: Int
+        let findings: [ScanFinding]
+        let allowed: Int
+        let notes: [String]
+    }
+
+    /// A change's blobs, read for any scanning thread: libgit2's repository is used by one
+    /// thread at a time (its objects are not safe to share), so reads take turns and only the
+    /// decoding and scanning run side by side.
+    private final class BlobReader: @unchecked Sendable {
+        private let history: GitHistory
+        private let turn = Mutex(())
+
+        init(_ history: GitHistory) { self.history = history }
+
+        /// The new blob, with only the lines it adds compared with the old one (all, when new).
+        func target(_ file: ChangedFile) throws -> ScanTarget {
+            let (raw, old) = try turn.withLock { _ in (try history.blob(file.blob), try file.oldBlob.map { try history.blob($0) }) }
+            return ScanTarget.reading(path: file.path, raw: raw, old: old)
+        }
     }
 
     /// Line numbers of `new` whose text is not among the lines of `old` (as a multiset).

@@ -11,11 +11,30 @@ final class ManagedValues {
     }
 
     private(set) var needles: [Needle] = []
-    /// First four bytes of each needle → needle indices: the prefilter that makes matching one
-    /// dictionary probe per scanned byte.
-    private var byPrefix: [UInt32: [Int]] = [:]
-    /// One bit per first two bytes of any needle: most positions are rejected without hashing.
-    private var firstTwo = [Bool](repeating: false, count: 65536)
+    /// A needle of at least `strideLength` bytes holds, whatever its alignment, a four-byte
+    /// window starting at a multiple of 4 within its first four bytes. So the scan reads only
+    /// every fourth position for them: each of their first four windows (at offsets 0 to 3) is
+    /// indexed here, and a hit at position p names needle starts p - offset.
+    private let strided: Windows
+    /// Needles of 4 to 6 bytes are looked for at every position, by their first window.
+    private let everyPosition: Windows
+    static let strideLength = 7
+
+    /// Windows → (needle, offset of the window in it), behind a gate: one bit per hash of each
+    /// window (`gateBits` bits). A position whose four bytes hash to a clear bit starts no
+    /// window, so most positions cost a load, a multiply and a bit test; with a thousand
+    /// needles about one position in 60 passes on to the dictionary.
+    private struct Windows {
+        var entries: [UInt32: [(needle: Int, offset: Int)]] = [:]
+        var gate = [UInt64](repeating: 0, count: 1 << (ManagedValues.gateBits - 6))
+
+        mutating func add(_ window: UInt32, needle: Int, offset: Int) {
+            entries[window, default: []].append((needle, offset))
+            let slot = ManagedValues.gateSlot(window)
+            gate[slot >> 6] |= 1 << UInt64(slot & 63)
+        }
+    }
+    static let gateBits = 18
 
     var isEmpty: Bool { needles.isEmpty }
 
@@ -67,54 +86,71 @@ final class ManagedValues {
                 needles.append(Needle(bytes: bytes, key: key, environment: environment, encoding: encoding, short: short))
             }
         }
+        var strided = Windows(), everyPosition = Windows()
         for (index, needle) in needles.enumerated() {
-            byPrefix[ManagedValues.window(needle.bytes[...], 0), default: []].append(index)
-            let pair = Int(needle.bytes[0]) << 8 | Int(needle.bytes[1])
-            firstTwo[pair] = true
+            if needle.bytes.count >= ManagedValues.strideLength {
+                for offset in 0..<4 { strided.add(ManagedValues.window(needle.bytes[...], offset), needle: index, offset: offset) }
+            } else {
+                everyPosition.add(ManagedValues.window(needle.bytes[...], 0), needle: index, offset: 0)
+            }
         }
+        self.strided = strided
+        self.everyPosition = everyPosition
     }
 
     deinit {
         for index in needles.indices { wipe(&needles[index].bytes) }
     }
 
+    /// Four bytes read as a little-endian number, the first in the low byte.
     static func window(_ bytes: ArraySlice<UInt8>, _ at: Int) -> UInt32 {
         let i = bytes.startIndex + at
         return UInt32(bytes[i]) | UInt32(bytes[i + 1]) << 8 | UInt32(bytes[i + 2]) << 16 | UInt32(bytes[i + 3]) << 24
     }
 
-    /// Every needle found in `line`, with the match.
+    /// The gate's bit for a window: a multiplicative hash (Knuth's constant), its top bits.
+    @inline(__always)
+    static func gateSlot(_ window: UInt32) -> Int {
+        Int((window &* 0x9E37_79B1) >> UInt32(32 - gateBits))
+    }
+
+    /// Every needle found in `line`, with the match, in the order of where each first starts.
     func matches(in line: ArraySlice<UInt8>) -> [(needle: Needle, match: [UInt8])] {
-        guard line.count >= 4, !byPrefix.isEmpty else { return [] }
-        // The gate first, over raw memory: it runs for every byte of every scanned line, and
-        // the first two bytes of a needle are rare in other text.
-        let gated: [Int] = line.withUnsafeBufferPointer { bytes in
-            firstTwo.withUnsafeBufferPointer { gate in
-                var hits: [Int] = []
-                for offset in 0...(bytes.count - 4) {
-                    let pair = Int(bytes[offset]) << 8 | Int(bytes[offset + 1])
-                    if gate[pair] { hits.append(offset) }
+        guard line.count >= 4, !needles.isEmpty else { return [] }
+        // Where each needle first starts: found out of order by the strided pass.
+        var starts: [Int: Int] = [:]
+        let needles = self.needles
+        line.withUnsafeBufferPointer { bytes in
+            let base = UnsafeRawPointer(bytes.baseAddress!)
+            func look(_ windows: Windows, step: Int) {
+                guard !windows.entries.isEmpty else { return }
+                windows.gate.withUnsafeBufferPointer { gate in
+                    for position in stride(from: 0, through: bytes.count - 4, by: step) {
+                        let window = UInt32(littleEndian: base.loadUnaligned(fromByteOffset: position, as: UInt32.self))
+                        let slot = ManagedValues.gateSlot(window)
+                        guard gate[slot >> 6] & (1 << UInt64(slot & 63)) != 0, let candidates = windows.entries[window] else { continue }
+                        for (index, offset) in candidates {
+                            let start = position - offset, needle = needles[index].bytes
+                            guard start >= 0, start + needle.count <= bytes.count, start < starts[index] ?? Int.max,
+                                  UnsafeBufferPointer(rebasing: bytes[start...]).starts(with: needle) else { continue }
+                            starts[index] = start
+                        }
+                    }
                 }
-                return hits
             }
+            look(strided, step: 4)
+            look(everyPosition, step: 1)
         }
-        guard !gated.isEmpty else { return [] }
-        var found: [(Needle, [UInt8])] = []
-        var reported = Set<Int>()
-        for offset in gated {
-            guard let candidates = byPrefix[ManagedValues.window(line, offset)] else { continue }
-            let rest = line[(line.startIndex + offset)...]
-            for index in candidates where !reported.contains(index) && rest.starts(with: needles[index].bytes) {
-                reported.insert(index)
-                found.append((needles[index], needles[index].bytes))
-            }
-        }
+        guard !starts.isEmpty else { return [] }
+        let found: [(needle: Needle, match: [UInt8])] = starts.sorted { ($0.value, $0.key) < ($1.value, $1.key) }
+            .map { (needles[$0.key], needles[$0.key].bytes) }
+        guard found.count > 1 else { return found }
         // One finding per secret per line: the longest form (padded base64 contains unpadded).
-        var longest: [String: (Needle, [UInt8])] = [:]
-        for (needle, match) in found where match.count > (longest[needle.environment + "/" + needle.key]?.1.count ?? 0) {
-            longest[needle.environment + "/" + needle.key] = (needle, match)
+        var longest: [String: [UInt8]] = [:]
+        for (needle, match) in found where match.count > (longest[needle.environment + "/" + needle.key]?.count ?? 0) {
+            longest[needle.environment + "/" + needle.key] = match
         }
-        return found.filter { needle, match in longest[needle.environment + "/" + needle.key]?.1 == match }
+        return found.filter { needle, match in longest[needle.environment + "/" + needle.key] == match }
     }
 }
 

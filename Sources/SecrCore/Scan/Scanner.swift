@@ -205,26 +205,30 @@ final class Scanner: @unchecked Sendable {
         let binary = bytes.prefix(8000).contains(0)
         let context = FileContext(path: target.path, bytes: bytes)
         let isLockfile = PathRules.lockfiles.contains(context.name)
-        var assignments = Assignments(context: context, allowlist: allowlist)
+        var assignments = Assignments(context: context, allowlist: allowlist, file: bytes)
         // Where `secr:allow` occurs, found in one pass over the file rather than per line.
         let marks = Scanner.offsets(of: Scanner.allowMarker, in: bytes)
         var nextMark = 0
         var number = 0, start = bytes.startIndex
-        for index in bytes.indices where bytes[index] == 0x0a || index == bytes.endIndex - 1 {
+        let whole = bytes[...]
+        while start < bytes.endIndex {
             number += 1
-            let end = bytes[index] == 0x0a ? index : index + 1
+            let end = Scanner.firstIndex(of: 0x0a, in: whole, from: start) ?? bytes.endIndex
             let line = bytes[start..<end]
-            start = index + 1
+            start = end + 1
             guard target.addedLines?.contains(number) ?? true else {
                 if !binary && !isLockfile { assignments.observe(line, number: number) }
                 continue
             }
+            // Appending only what is there: `+=` of an empty array still makes a new buffer while
+            // `findings` is the shared empty one, and this runs for every line.
             let managedHere = managedFindings(line, number: number, path: target.path)
-            findings += managedHere
+            if !managedHere.isEmpty { findings += managedHere }
             while nextMark < marks.count && marks[nextMark] < line.startIndex { nextMark += 1 }
             if nextMark < marks.count && marks[nextMark] + Scanner.allowMarker.count <= end { continue }
             var claimed = ClaimedSpans()
-            findings += providerFindings(line, number: number, path: target.path, file: bytes, lineEnd: end, binary: binary, claimed: &claimed)
+            let provided = providerFindings(line, number: number, path: target.path, file: bytes, lineEnd: end, binary: binary, claimed: &claimed)
+            if !provided.isEmpty { findings += provided }
             if binary { continue }
             for (finding, range) in URLCredentials.findings(line, number: number, path: target.path, allowlist: allowlist)
                 where !claimed.overlaps(range) {
@@ -233,7 +237,8 @@ final class Scanner: @unchecked Sendable {
             }
             // A line with a known secret value needs no guess about its entropy.
             if !isLockfile && managedHere.isEmpty {
-                findings += assignments.findings(line, number: number, claimed: claimed)
+                let assigned = assignments.findings(line, number: number, claimed: claimed)
+                if !assigned.isEmpty { findings += assigned }
             }
         }
         let kept = findings.filter { !allowlist.allows($0) }

@@ -139,6 +139,48 @@ func filled(_ line: String) -> String {
         #expect(matches("second code: zq83n-7vmc2-44lkd") == ["a line of it"])
     }
 
+    /// The strided search must find what a search of every position finds, in the same order:
+    /// values of every length from the shortest looked for, placed at every alignment, several
+    /// to a line, overlapping and repeated, in text made of the same letters.
+    @Test func managedValuesAreFoundWhereverAPlainSearchFindsThem() {
+        var state: UInt64 = 0x5EC2_0001
+        func next(_ bound: Int) -> Int {
+            state = state &* 6364136223846793005 &+ 1442695040888963407
+            return Int((state >> 33) % UInt64(bound))
+        }
+        let letters = Array("abcd=+/0".utf8)
+        func text(_ count: Int) -> [UInt8] { (0..<count).map { _ in letters[next(letters.count)] } }
+        let values = (0..<12).map { index in (environment: "development", key: "K\(index)", value: text(4 + index)) }
+        let managed = ManagedValues(values.map { ($0.environment, $0.key, SecretBytes(copying: $0.value)) })
+        let needles = managed.needles
+        func plainSearch(_ line: [UInt8]) -> [(String, [UInt8])] {
+            var found: [(Int, [UInt8])] = [], reported = Set<Int>()
+            for offset in line.indices {
+                for (index, needle) in needles.enumerated() where !reported.contains(index) && line[offset...].starts(with: needle.bytes) {
+                    reported.insert(index)
+                    found.append((index, needle.bytes))
+                }
+            }
+            var longest: [String: [UInt8]] = [:]
+            for (index, match) in found where match.count > (longest[needles[index].key]?.count ?? 0) { longest[needles[index].key] = match }
+            return found.filter { longest[needles[$0.0].key] == $0.1 }.map { (needles[$0.0].key, $0.1) }
+        }
+        var lines = 0
+        for _ in 0..<800 {
+            var line = text(next(40))
+            for _ in 0..<next(4) {
+                let needle = needles[next(needles.count)].bytes
+                let at = next(line.count + 1)
+                line.insert(contentsOf: needle, at: at)
+            }
+            let found = managed.matches(in: line[...]).map { ($0.needle.key, $0.match) }
+            let expected = plainSearch(line)
+            #expect(found.map(\.0) == expected.map(\.0) && found.map(\.1) == expected.map(\.1), "line \(String(decoding: line, as: UTF8.self))")
+            if !expected.isEmpty { lines += 1 }
+        }
+        #expect(lines > 300)
+    }
+
     @Test func envFilesArePlaintextOnlyWhenAValueIs() {
         #expect(scan("DB_PASSWORD=ENC[AES256_GCM,data:abc,iv:def,tag:ghi,type:str]\nsops_version=3.9.0\n", path: ".env").isEmpty)
         #expect(scan("DOTENV_PUBLIC_KEY=\"03abcdef\"\nAPI_KEY=\"encrypted:BDEF0123\"\n", path: ".env.production").isEmpty)
