@@ -94,6 +94,7 @@ enum KeyNames {
     /// small String, with nothing to allocate).
     static func words(bytes: UnsafeBufferPointer<UInt8>) -> [String] {
         var words: [String] = []
+        words.reserveCapacity(8)
         var start = -1
         func flush(_ end: Int) {
             guard start >= 0 else { return }
@@ -136,17 +137,47 @@ enum KeyNames {
         }
     }
 
-    static func kind(ofWord word: String) -> KeyKind? {
-        guard mayNameCredential(word) else { return nil }
-        if passwordWords.contains(word) { return .password }
-        if authorizationWords.contains(word) { return .authorization }
-        if secretWords.contains(word) { return .secret }
-        guard !notCompounds.contains(word) else { return nil }
+    /// Which of the vocabularies above hold a word: one hash of the word answers them all.
+    struct WordTraits: OptionSet {
+        let rawValue: UInt16
+        static let password = WordTraits(rawValue: 1 << 0)
+        static let authorization = WordTraits(rawValue: 1 << 1)
+        static let secret = WordTraits(rawValue: 1 << 2)
+        static let notCompound = WordTraits(rawValue: 1 << 3)
+        static let metadata = WordTraits(rawValue: 1 << 4)
+        static let modifier = WordTraits(rawValue: 1 << 5)
+        static let tokenModifier = WordTraits(rawValue: 1 << 6)
+        static let publicWord = WordTraits(rawValue: 1 << 7)
+        static let structuralQualifier = WordTraits(rawValue: 1 << 8)
+    }
+
+    static let traitsByWord: [String: WordTraits] = {
+        var traits: [String: WordTraits] = [:]
+        for (words, trait) in [(passwordWords, WordTraits.password), (authorizationWords, .authorization), (secretWords, .secret),
+                               (notCompounds, .notCompound), (metadataWords, .metadata), (modifierWords, .modifier),
+                               (tokenModifiers, .tokenModifier), (publicWords, .publicWord), (structuralKeyQualifiers, .structuralQualifier)] {
+            for word in words { traits[word, default: []].insert(trait) }
+        }
+        return traits
+    }()
+
+    static func traits(of word: String) -> WordTraits { traitsByWord[word] ?? [] }
+
+    static func kind(ofWord word: String) -> KeyKind? { kind(ofWord: word, traits: traits(of: word)) }
+
+    static func kind(ofWord word: String, traits: WordTraits) -> KeyKind? {
+        if traits.contains(.password) { return .password }
+        if traits.contains(.authorization) { return .authorization }
+        if traits.contains(.secret) { return .secret }
+        guard !traits.contains(.notCompound), mayNameCredential(word) else { return nil }
         for ending in compoundEndings where word.utf8.count > ending.utf8.count && word.hasSuffix(ending) {
             return ending.hasPrefix("pass") ? .password : .secret
         }
         return nil
     }
+
+    /// A URL query parameter that is one of these words carries a credential.
+    static let queryCredentialWords = ["sig", "signature", "key", "apikey", "access_token"]
 
     static let credentialHeaderLengths = Array(Set(credentialHeaders.map(\.utf8.count)))
 
@@ -158,36 +189,38 @@ enum KeyNames {
         if credentialHeaderLengths.contains(key.count), credentialHeaders.contains(String(decoding: key.map(Charset.lowercased), as: UTF8.self)) {
             return .secret
         }
-        var kinds: [KeyKind] = []
+        let traits = words.map(traits(of:))
+        var last: KeyKind?, anyPassword = false
         var lastCredential = -1
+        func found(_ kind: KeyKind, at index: Int) {
+            last = kind
+            anyPassword = anyPassword || kind == .password
+            lastCredential = index
+        }
         // PAT is a personal access token in an environment variable's name (GH_PAT), and short for
         // "pattern" in code (open_pat).
         let upperCaseKey = !key.contains(where: Charset.lower)
         for (index, word) in words.enumerated() {
             if word == "pat" && !upperCaseKey { continue }
-            if let kind = kind(ofWord: word) {
-                kinds.append(kind)
-                lastCredential = index
-            } else if word == "key", index > 0, !words[..<index].contains(where: structuralKeyQualifiers.contains),
-                      words[(index + 1)...].allSatisfy({ !metadataWords.contains($0) && kind(ofWord: $0) == nil && $0.count <= 8 }) {
-                kinds.append(.secret)
-                lastCredential = index
-            } else if queryParameter, words.count == 1, ["sig", "signature", "key", "apikey", "access_token"].contains(word) {
-                kinds.append(.secret)
-                lastCredential = index
+            if let kind = kind(ofWord: word, traits: traits[index]) {
+                found(kind, at: index)
+            } else if word == "key", index > 0, !traits[..<index].contains(where: { $0.contains(.structuralQualifier) }),
+                      (index + 1..<words.count).allSatisfy({ !traits[$0].contains(.metadata) && kind(ofWord: words[$0], traits: traits[$0]) == nil && words[$0].utf8.count <= 8 }) {
+                found(.secret, at: index)
+            } else if queryParameter, words.count == 1, KeyNames.queryCredentialWords.contains(word) {
+                found(.secret, at: index)
             }
         }
         // ConvertTo-SecureString: a command that takes the password itself.
         if words.count >= 2, words[words.count - 2] == "secure", words[words.count - 1] == "string" {
-            kinds.append(.password)
-            lastCredential = words.count - 1
+            found(.password, at: words.count - 1)
         }
-        guard let last = kinds.last else { return nil }
-        if words.contains(where: publicWords.contains) { return nil }
-        if words[(lastCredential + 1)...].contains(where: metadataWords.contains) { return nil }
-        if words[..<lastCredential].contains(where: modifierWords.contains) { return nil }
-        if words[lastCredential] == "token", lastCredential > 0, tokenModifiers.contains(words[lastCredential - 1]) { return nil }
+        guard let last else { return nil }
+        if traits.contains(where: { $0.contains(.publicWord) }) { return nil }
+        if traits[(lastCredential + 1)...].contains(where: { $0.contains(.metadata) }) { return nil }
+        if traits[..<lastCredential].contains(where: { $0.contains(.modifier) }) { return nil }
+        if words[lastCredential] == "token", lastCredential > 0, traits[lastCredential - 1].contains(.tokenModifier) { return nil }
         // `DB_PASSWORD_TOKEN` is still a password; `authToken` is a token, `Authorization` a header.
-        return kinds.contains(.password) ? .password : last
+        return anyPassword ? .password : last
     }
 }
