@@ -44,18 +44,6 @@ struct Assignments {
         return kind
     }
 
-    /// Lower-case first two letters of the words that can make a key a credential.
-    static let stemTable: [Bool] = {
-        var table = [Bool](repeating: false, count: 65536)
-        for stem in ["pa", "pw", "se", "to", "ke", "au", "cr", "jw", "be", "id", "si", "ho", "ap", "re", "ma"] {
-            let bytes = Array(stem.utf8)
-            for first in [bytes[0], bytes[0] - 32] {
-                for second in [bytes[1], bytes[1] - 32] { table[Int(first) << 8 | Int(second)] = true }
-            }
-        }
-        return table
-    }()
-
     static let stems = ["pass", "pwd", "pw", "secret", "token", "key", "auth", "cred", "jwt", "bearer", "identified", "sig",
                         "honeycomb", "apikey", "securestring", "pat", "requirepass", "masterauth"].map { Array($0.utf8) }
 
@@ -81,17 +69,53 @@ struct Assignments {
         return table
     }()
 
-    /// The next offset at or after `from` whose two bytes begin a credential word's stem, over
-    /// raw memory (this runs for every byte of every scanned line).
+    /// The gate of `nextStem`, built from `stems`: for each pair of first two bytes (either case)
+    /// a slot (0: no stem starts so), and per slot 256 bits of the third bytes its stems allow
+    /// (all of them for a two-byte stem). Pairs such as "re", "se", "ma" and "to" are everywhere
+    /// in code, so the third byte is what keeps most of them from `hasStem`.
+    static let stemGate: (slots: [UInt8], thirdBytes: [UInt64]) = {
+        var slots = [UInt8](repeating: 0, count: 65536)
+        var masks = [UInt64](repeating: 0, count: 4)  // slot 0: none
+        func cases(_ b: UInt8) -> [UInt8] { Charset.lower(b) ? [b, b - 32] : [b] }
+        for stem in stems {
+            for first in cases(stem[0]) {
+                for second in cases(stem[1]) {
+                    let pair = Int(first) << 8 | Int(second)
+                    if slots[pair] == 0 {
+                        slots[pair] = UInt8(masks.count / 4)
+                        masks += [0, 0, 0, 0]
+                    }
+                    let slot = Int(slots[pair])
+                    if stem.count < 3 {
+                        for word in 0..<4 { masks[slot * 4 + word] = .max }
+                    } else {
+                        for third in cases(stem[2]) { masks[slot * 4 + Int(third) >> 6] |= 1 << UInt64(third & 63) }
+                    }
+                }
+            }
+        }
+        return (slots, masks)
+    }()
+
+    /// The next offset at or after `from` whose bytes may begin a credential word's stem (its
+    /// first two, and its third when the line has one), over raw memory: this runs for every
+    /// byte of every scanned line. `hasStem` decides.
     private static func nextStem(_ line: ArraySlice<UInt8>, from: Int) -> Int? {
         line.withUnsafeBufferPointer { bytes in
-            stemTable.withUnsafeBufferPointer { table in
-                var offset = from - line.startIndex
-                while offset < bytes.count - 1 {
-                    if table[Int(bytes[offset]) << 8 | Int(bytes[offset + 1])] { return line.startIndex + offset }
-                    offset += 1
+            stemGate.slots.withUnsafeBufferPointer { slots in
+                stemGate.thirdBytes.withUnsafeBufferPointer { masks in
+                    var offset = from - line.startIndex
+                    while offset < bytes.count - 1 {
+                        let slot = Int(slots[Int(bytes[offset]) << 8 | Int(bytes[offset + 1])])
+                        if slot != 0 {
+                            guard offset + 2 < bytes.count else { return line.startIndex + offset }
+                            let third = Int(bytes[offset + 2])
+                            if masks[slot * 4 + third >> 6] & (1 << UInt64(third & 63)) != 0 { return line.startIndex + offset }
+                        }
+                        offset += 1
+                    }
+                    return nil
                 }
-                return nil
             }
         }
     }

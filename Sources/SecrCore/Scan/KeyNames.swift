@@ -93,31 +93,40 @@ enum KeyNames {
     /// The words of `bytes`, each made straight from its bytes (a word of up to 15 bytes is a
     /// small String, with nothing to allocate).
     static func words(bytes: UnsafeBufferPointer<UInt8>) -> [String] {
+        // No nested function: one that captured `start` and `words` made the runtime check
+        // exclusive access to them on every call.
         var words: [String] = []
         words.reserveCapacity(8)
         var start = -1
-        func flush(_ end: Int) {
-            guard start >= 0 else { return }
-            words.append(String(unsafeUninitializedCapacity: end - start) { buffer in
-                for offset in 0..<(end - start) { buffer[offset] = Charset.lowercased(bytes[start + offset]) }
-                return end - start
-            })
-            start = -1
-        }
         for index in 0..<bytes.count {
             let byte = bytes[index]
-            guard Charset.alnum(byte) else { flush(index); continue }
+            guard Charset.alnum(byte) else {
+                if start >= 0 { words.append(lowercasedWord(bytes, start, index)) }
+                start = -1
+                continue
+            }
             if start >= 0 {
                 let last = bytes[index - 1]
                 let lowerToUpper = (Charset.lower(last) || Charset.digit(last)) && Charset.upper(byte)
                 // "APIKey": the K starts a word when a lower-case letter follows it.
                 let acronymEnd = Charset.upper(last) && Charset.upper(byte) && index + 1 < bytes.count && Charset.lower(bytes[index + 1])
-                if lowerToUpper || acronymEnd { flush(index) }
+                if lowerToUpper || acronymEnd {
+                    words.append(lowercasedWord(bytes, start, index))
+                    start = index
+                }
+            } else {
+                start = index
             }
-            if start < 0 { start = index }
         }
-        flush(bytes.count)
+        if start >= 0 { words.append(lowercasedWord(bytes, start, bytes.count)) }
         return words
+    }
+
+    private static func lowercasedWord(_ bytes: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int) -> String {
+        String(unsafeUninitializedCapacity: end - start) { buffer in
+            for offset in 0..<(end - start) { buffer[offset] = Charset.lowercased(bytes[start + offset]) }
+            return end - start
+        }
     }
 
     /// Every word `kind(ofWord:)` names a credential holds one of these; a word holding none is

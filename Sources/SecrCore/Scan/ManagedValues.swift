@@ -10,7 +10,9 @@ final class ManagedValues {
         let short: Bool
     }
 
-    private(set) var needles: [Needle] = []
+    /// Written by init and wiped by deinit only; read by every scanning thread, once a line,
+    /// so the runtime's exclusivity check (two calls into it per read) is left out.
+    @exclusivity(unchecked) private(set) var needles: [Needle] = []
     /// A needle of at least `strideLength` bytes holds, whatever its alignment, a four-byte
     /// window starting at a multiple of 4 within its first four bytes. So the scan reads only
     /// every fourth position for them: each of their first four windows (at offsets 0 to 3) is
@@ -114,6 +116,29 @@ final class ManagedValues {
         Int((window &* 0x9E37_79B1) >> UInt32(32 - gateBits))
     }
 
+    /// Positions `0, step, 2·step, …` of `bytes` whose window passes the gate of `windows`: each
+    /// needle start they name that holds the whole needle lowers `starts[needle]`. (A static
+    /// function with `starts` passed in: a nested one capturing it made the runtime check
+    /// exclusive access to it on every line.)
+    private static func look(for windows: Windows, step: Int, in bytes: UnsafeBufferPointer<UInt8>, needles: [Needle],
+                             starts: inout [Int: Int]) {
+        guard !windows.entries.isEmpty else { return }
+        let base = UnsafeRawPointer(bytes.baseAddress!)
+        windows.gate.withUnsafeBufferPointer { gate in
+            for position in stride(from: 0, through: bytes.count - 4, by: step) {
+                let window = UInt32(littleEndian: base.loadUnaligned(fromByteOffset: position, as: UInt32.self))
+                let slot = ManagedValues.gateSlot(window)
+                guard gate[slot >> 6] & (1 << UInt64(slot & 63)) != 0, let candidates = windows.entries[window] else { continue }
+                for (index, offset) in candidates {
+                    let start = position - offset, needle = needles[index].bytes
+                    guard start >= 0, start + needle.count <= bytes.count, start < starts[index] ?? Int.max,
+                          UnsafeBufferPointer(rebasing: bytes[start...]).starts(with: needle) else { continue }
+                    starts[index] = start
+                }
+            }
+        }
+    }
+
     /// Every needle found in `line`, with the match, in the order of where each first starts.
     func matches(in line: ArraySlice<UInt8>) -> [(needle: Needle, match: [UInt8])] {
         guard line.count >= 4, !needles.isEmpty else { return [] }
@@ -121,25 +146,8 @@ final class ManagedValues {
         var starts: [Int: Int] = [:]
         let needles = self.needles
         line.withUnsafeBufferPointer { bytes in
-            let base = UnsafeRawPointer(bytes.baseAddress!)
-            func look(_ windows: Windows, step: Int) {
-                guard !windows.entries.isEmpty else { return }
-                windows.gate.withUnsafeBufferPointer { gate in
-                    for position in stride(from: 0, through: bytes.count - 4, by: step) {
-                        let window = UInt32(littleEndian: base.loadUnaligned(fromByteOffset: position, as: UInt32.self))
-                        let slot = ManagedValues.gateSlot(window)
-                        guard gate[slot >> 6] & (1 << UInt64(slot & 63)) != 0, let candidates = windows.entries[window] else { continue }
-                        for (index, offset) in candidates {
-                            let start = position - offset, needle = needles[index].bytes
-                            guard start >= 0, start + needle.count <= bytes.count, start < starts[index] ?? Int.max,
-                                  UnsafeBufferPointer(rebasing: bytes[start...]).starts(with: needle) else { continue }
-                            starts[index] = start
-                        }
-                    }
-                }
-            }
-            look(strided, step: 4)
-            look(everyPosition, step: 1)
+            ManagedValues.look(for: strided, step: 4, in: bytes, needles: needles, starts: &starts)
+            ManagedValues.look(for: everyPosition, step: 1, in: bytes, needles: needles, starts: &starts)
         }
         guard !starts.isEmpty else { return [] }
         let found: [(needle: Needle, match: [UInt8])] = starts.sorted { ($0.value, $0.key) < ($1.value, $1.key) }
