@@ -69,56 +69,8 @@ struct Assignments {
         return table
     }()
 
-    /// The gate of `nextStem`, built from `stems`: for each pair of first two bytes (either case)
-    /// a slot (0: no stem starts so), and per slot 256 bits of the third bytes its stems allow
-    /// (all of them for a two-byte stem). Pairs such as "re", "se", "ma" and "to" are everywhere
-    /// in code, so the third byte is what keeps most of them from `hasStem`.
-    static let stemGate: (slots: [UInt8], thirdBytes: [UInt64]) = {
-        var slots = [UInt8](repeating: 0, count: 65536)
-        var masks = [UInt64](repeating: 0, count: 4)  // slot 0: none
-        func cases(_ b: UInt8) -> [UInt8] { Charset.lower(b) ? [b, b - 32] : [b] }
-        for stem in stems {
-            for first in cases(stem[0]) {
-                for second in cases(stem[1]) {
-                    let pair = Int(first) << 8 | Int(second)
-                    if slots[pair] == 0 {
-                        slots[pair] = UInt8(masks.count / 4)
-                        masks += [0, 0, 0, 0]
-                    }
-                    let slot = Int(slots[pair])
-                    if stem.count < 3 {
-                        for word in 0..<4 { masks[slot * 4 + word] = .max }
-                    } else {
-                        for third in cases(stem[2]) { masks[slot * 4 + Int(third) >> 6] |= 1 << UInt64(third & 63) }
-                    }
-                }
-            }
-        }
-        return (slots, masks)
-    }()
-
-    /// The next offset at or after `from` whose bytes may begin a credential word's stem (its
-    /// first two, and its third when the line has one), over raw memory: this runs for every
-    /// byte of every scanned line. `hasStem` decides.
-    private static func nextStem(_ line: ArraySlice<UInt8>, from: Int) -> Int? {
-        line.withUnsafeBufferPointer { bytes in
-            stemGate.slots.withUnsafeBufferPointer { slots in
-                stemGate.thirdBytes.withUnsafeBufferPointer { masks in
-                    var offset = from - line.startIndex
-                    while offset < bytes.count - 1 {
-                        let slot = Int(slots[Int(bytes[offset]) << 8 | Int(bytes[offset + 1])])
-                        if slot != 0 {
-                            guard offset + 2 < bytes.count else { return line.startIndex + offset }
-                            let third = Int(bytes[offset + 2])
-                            if masks[slot * 4 + third >> 6] & (1 << UInt64(third & 63)) != 0 { return line.startIndex + offset }
-                        }
-                        offset += 1
-                    }
-                    return nil
-                }
-            }
-        }
-    }
+    /// Where a stem may start (its first three bytes, either case): `hasStem` decides.
+    static let stemGate = PairGate(stems, foldingCase: true)
 
     private static func hasStem(_ line: ArraySlice<UInt8>, at index: Int) -> Bool {
         stemsByFirstByte[Int(Charset.lowercased(line[index]))].contains { stem in
@@ -167,7 +119,7 @@ struct Assignments {
         }
         guard line.count >= 8 else { return found }
         var position = line.startIndex
-        while let next = Assignments.nextStem(line, from: position) {
+        while let next = Assignments.stemGate.next(in: line, from: position) {
             position = next
             guard Assignments.hasStem(line, at: position) else {
                 position += 1

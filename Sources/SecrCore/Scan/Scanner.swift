@@ -68,12 +68,8 @@ final class Scanner: @unchecked Sendable {
     /// marks private-key markers.
     private let prefixTable: [[(rule: Int, prefix: [UInt8])]]
     /// The gate in front of `prefixTable`, read for every byte without touching the table
-    /// (each read of it retains an array): for each two-byte pair a slot (0: no prefix starts
-    /// so), and per slot 256 bits of the third bytes its prefixes allow (all of them when a
-    /// prefix is two bytes long). Common pairs of ordinary text ("se", "fi", "ke", "ap") start
-    /// prefixes too, so the third byte is what keeps most positions out.
-    private let pairSlots: [UInt16]
-    private let thirdBytes: [UInt64]
+    /// (each read of it retains an array).
+    private let gate: PairGate
 
     init(managed: ManagedValues?, allowlist: Allowlist, storePath: String?) {
         self.managed = managed
@@ -90,44 +86,7 @@ final class Scanner: @unchecked Sendable {
             table[Int(prefix[0]) << 8 | Int(prefix[1])].append((-1, prefix))
         }
         prefixTable = table
-        var slots = [UInt16](repeating: 0, count: 65536)
-        var masks = [UInt64](repeating: 0, count: 4)  // slot 0: none
-        for (pair, candidates) in table.enumerated() where !candidates.isEmpty {
-            slots[pair] = UInt16(masks.count / 4)
-            var mask = [UInt64](repeating: 0, count: 4)
-            for (_, prefix) in candidates {
-                if prefix.count < 3 {
-                    mask = [UInt64](repeating: .max, count: 4)
-                } else {
-                    mask[Int(prefix[2]) >> 6] |= 1 << UInt64(prefix[2] & 63)
-                }
-            }
-            masks += mask
-        }
-        pairSlots = slots
-        thirdBytes = masks
-    }
-
-    /// The next offset at or after `from` in `line` whose two bytes start a provider prefix.
-    private func nextCandidate(_ line: ArraySlice<UInt8>, from: Int) -> Int? {
-        line.withUnsafeBufferPointer { bytes in
-            pairSlots.withUnsafeBufferPointer { slots in
-                thirdBytes.withUnsafeBufferPointer { masks in
-                    var offset = from - line.startIndex
-                    while offset < bytes.count - 1 {
-                        let slot = Int(slots[Int(bytes[offset]) << 8 | Int(bytes[offset + 1])])
-                        if slot != 0 {
-                            // No third byte: let the full comparison decide.
-                            guard offset + 2 < bytes.count else { return line.startIndex + offset }
-                            let third = Int(bytes[offset + 2])
-                            if masks[slot * 4 + third >> 6] & (1 << UInt64(third & 63)) != 0 { return line.startIndex + offset }
-                        }
-                        offset += 1
-                    }
-                    return nil
-                }
-            }
-        }
+        gate = PairGate(table.flatMap { $0.map(\.prefix) })
     }
 
     static let allowMarker = Array("secr:allow".utf8)
@@ -268,7 +227,7 @@ final class Scanner: @unchecked Sendable {
         var findings: [ScanFinding] = []
         var reported = Set<Int>()
         var offset = line.startIndex
-        while let next = nextCandidate(line, from: offset) {
+        while let next = gate.next(in: line, from: offset) {
             offset = next
             let candidates = prefixTable[Int(line[offset]) << 8 | Int(line[offset + 1])]
             let rest = line[offset...]
