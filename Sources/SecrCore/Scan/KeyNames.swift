@@ -129,7 +129,7 @@ enum KeyNames {
         }
     }
 
-    /// Every word `kind(ofWord:)` names a credential holds one of these; a word holding none is
+    /// Every word `kind(ofWord:traits:)` names a credential holds one of these; a word holding none is
     /// answered without asking the vocabularies (most words of most keys).
     static let credentialFragments = ["pass", "pw", "auth", "bearer", "secret", "token", "cred", "jwt", "key", "pat"].map { Array($0.utf8) }
 
@@ -172,8 +172,7 @@ enum KeyNames {
 
     static func traits(of word: String) -> WordTraits { traitsByWord[word] ?? [] }
 
-    static func kind(ofWord word: String) -> KeyKind? { kind(ofWord: word, traits: traits(of: word)) }
-
+    /// The kind of credential a word names on its own (`traits`: the word's, from `traits(of:)`).
     static func kind(ofWord word: String, traits: WordTraits) -> KeyKind? {
         if traits.contains(.password) { return .password }
         if traits.contains(.authorization) { return .authorization }
