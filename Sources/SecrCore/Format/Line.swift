@@ -220,18 +220,26 @@ func splitLines(_ bytes: [UInt8], file: String) throws -> [Substring] {
 /// UTF-8, ends with a newline and holds no CR. One pass; ASCII files (all of secr's) skip the
 /// UTF-8 decoder.
 func lineRanges(_ bytes: UnsafeBufferPointer<UInt8>, file: String) throws -> [Range<Int>] {
-    var ranges: [Range<Int>] = []
-    guard let base = bytes.baseAddress else { throw notLineFormat(file) }
+    guard bytes.baseAddress != nil else { throw notLineFormat(file) }
     // Newlines by memchr; CR and non-ASCII bytes by one OR-and-compare pass the compiler
     // vectorises. ASCII files (all of secr's) skip the UTF-8 decoder.
+    let ranges = newlineTerminatedRanges(bytes)
+    try checkText(bytes, file: file)
+    guard bytes.last == 0x0a else { throw notLineFormat(file) }
+    return ranges
+}
+
+/// The byte ranges of the lines of `bytes` that end with an LF (each without it), found with
+/// memchr and not checked otherwise: text after the last LF is not among them.
+func newlineTerminatedRanges(_ bytes: UnsafeBufferPointer<UInt8>) -> [Range<Int>] {
+    guard let base = bytes.baseAddress else { return [] }
+    var ranges: [Range<Int>] = []
     var start = 0
     while start < bytes.count, let newline = memchr(base + start, 0x0a, bytes.count - start) {
         let end = base.distance(to: newline.assumingMemoryBound(to: UInt8.self))
         ranges.append(start..<end)
         start = end + 1
     }
-    try checkText(bytes, file: file)
-    guard bytes.last == 0x0a else { throw notLineFormat(file) }
     return ranges
 }
 

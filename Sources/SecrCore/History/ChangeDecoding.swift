@@ -80,20 +80,10 @@ struct EnvironmentLines {
     /// Works on bytes: this runs for every changed commit in a long history (lines found with
     /// memchr, the table sized once for a line every 128 bytes).
     init(_ bytes: [UInt8]) {
-        var start = 0, number = 0
+        var number = 0
         records.reserveCapacity(bytes.count / 128)
-        let ends: [Int] = bytes.withUnsafeBufferPointer { buffer in
-            var ends: [Int] = [], at = 0
-            while at < buffer.count, let hit = memchr(buffer.baseAddress! + at, 0x0a, buffer.count - at) {
-                at = UnsafeRawPointer(hit) - UnsafeRawPointer(buffer.baseAddress!)
-                ends.append(at)
-                at += 1
-            }
-            return ends
-        }
-        for index in ends {
-            let line = bytes[start..<index]
-            start = index + 1
+        for range in bytes.withUnsafeBufferPointer(newlineTerminatedRanges) {
+            let line = bytes[range]
             number += 1
             if number == 2 { header = line }
             let prefix = line.starts(with: EnvironmentLines.secretPrefix) ? EnvironmentLines.secretPrefix.count
