@@ -45,8 +45,8 @@ public protocol ChoiceValue: OptionValue, CaseIterable, RawRepresentable where R
 
 extension ChoiceValue {
     public static func parse(_ text: String) -> Self? { Self(rawValue: text) }
-    public static var choices: [String]? { allCases.map(\.rawValue) }
-    public static var expected: String { "one of: " + allCases.map(\.rawValue).joined(separator: ", ") }
+    public static var choices: [String]? { allCases.map { $0.rawValue } }
+    public static var expected: String { "one of: " + allCases.map { $0.rawValue }.joined(separator: ", ") }
 }
 
 /// An option as the parser and the generators (help, completion, man page) see it.
@@ -56,10 +56,17 @@ public struct OptionSpec: Sendable {
     /// The value's placeholder (`ENV`); nil for a flag.
     public let valueName: String?
     public let help: String
-    public let completion: Completion
-    public let choices: [String]?
-    let expected: String
+    /// Completion as declared; nil means "the value type's choices, if it has any".
+    let declaredCompletion: Completion?
+    /// The value type's choices and description, asked only when help, completion or an error
+    /// needs them: every command's options are declared at every start, and listing an enum's
+    /// cases instantiates runtime metadata that no command run needs.
+    let describe: @Sendable () -> (choices: [String]?, expected: String)
     let check: @Sendable (String) -> Bool
+
+    public var choices: [String]? { describe().choices }
+    var expected: String { describe().expected }
+    public var completion: Completion { declaredCompletion ?? choices.map(Completion.choices) ?? .none }
 
     public var isFlag: Bool { valueName == nil }
     /// The name results are stored under: the long spelling without dashes.
@@ -72,10 +79,8 @@ public struct Option<Value: OptionValue>: Sendable {
     public let spec: OptionSpec
 
     public init(_ names: String..., value: String, help: String, completion: Completion? = nil) {
-        let choices = Value.choices
-        spec = OptionSpec(names: names, valueName: value, help: help,
-                          completion: completion ?? choices.map(Completion.choices) ?? .none, choices: choices,
-                          expected: Value.expected, check: { Value.parse($0) != nil })
+        spec = OptionSpec(names: names, valueName: value, help: help, declaredCompletion: completion,
+                          describe: { (Value.choices, Value.expected) }, check: { Value.parse($0) != nil })
     }
 }
 
@@ -84,7 +89,8 @@ public struct Flag: Sendable {
     public let spec: OptionSpec
 
     public init(_ names: String..., help: String) {
-        spec = OptionSpec(names: names, valueName: nil, help: help, completion: .none, choices: nil, expected: "", check: { _ in true })
+        spec = OptionSpec(names: names, valueName: nil, help: help, declaredCompletion: Completion.none,
+                          describe: { (nil, "") }, check: { _ in true })
     }
 }
 
