@@ -309,6 +309,13 @@ func startsWith(_ bytes: UnsafeBufferPointer<UInt8>, _ prefix: [UInt8]) -> Bool 
     return prefix.withUnsafeBufferPointer { memcmp(base, $0.baseAddress!, prefix.count) == 0 }
 }
 
+/// `bytes` begins with the literal `prefix` (ASCII): no array to reach through a once-check.
+func startsWith(_ bytes: UnsafeBufferPointer<UInt8>, _ prefix: StaticString) -> Bool {
+    let count = prefix.utf8CodeUnitCount
+    guard bytes.count >= count, let base = bytes.baseAddress else { return count == 0 }
+    return memcmp(base, prefix.utf8Start, count) == 0
+}
+
 /// Git's conflict markers (`<<<<<<< `, `>>>>>>> ` at a line start): what a merge without
 /// secr's merge driver leaves in a store file.
 package func hasConflictMarkers(_ bytes: [UInt8]) -> Bool {

@@ -125,7 +125,7 @@ package struct EnvironmentFile {
         var conflicted = false, failure: Error?, ascii = true
         // CR and non-ASCII bytes are looked for in each read's bytes; lines are checked for
         // UTF-8 one by one only once a byte that is not ASCII came (never in a file secr wrote).
-        let found = try FileSystem.forEachLine(path, followLinks: false, chunk: { bytes in
+        let found = try FileSystem.forEachLine(path, followLinks: false, opened: { parser.reserve(forFileOf: $0) }, chunk: { bytes in
             if ascii, !hasOnlyASCII(bytes) { ascii = false }
             if failure == nil, containsCarriageReturn(bytes) { failure = notLineFormat(file) }
         }) { line in
@@ -145,9 +145,6 @@ package struct EnvironmentFile {
         return try parser.finish()
     }
 
-    private static let secretPrefix = Array("secret key=".utf8), deletedPrefix = Array("deleted key=".utf8)
-    private static let readerPrefix = Array("reader ".utf8)
-    private static let versionPrefix = Array(" v=".utf8)
     static let verifiedRecordsDomain = Array("secr-v2 verified file records".utf8)
 
     /// The file's lines, one at a time: magic, header, reader lines, records.
@@ -173,6 +170,17 @@ package struct EnvironmentFile {
             self.file = file
             self.keys = keys
             requested = keys.map { $0.map { Array($0.utf8) } }
+        }
+
+        /// Room for the index of a file of `size` bytes, reserved once: grown by doubling, the
+        /// index of 10,000 records was copied into fresh pages a dozen times (a third of the
+        /// page faults of `get`). A record line is hundreds of bytes, so this is an upper bound,
+        /// and pages of it that are never written are never touched.
+        mutating func reserve(forFileOf size: Int) {
+            guard requested != nil, size > 0 else { return }
+            let limit = min(size, FileSystem.readLimit)
+            entries.reserveCapacity(limit / 128)
+            arena.reserveCapacity(limit / 16)
         }
 
         private func malformed() -> SecrError {
@@ -211,7 +219,7 @@ package struct EnvironmentFile {
                 entry = IndexEntry(key: stored, version: version, live: live)
                 entries.append(entry!)
                 sawRecord = true
-                guard requested.contains(where: { key.elementsEqual($0) }) else { return }
+                guard requested.contains(where: { wanted in wanted.count == key.count && wanted.withUnsafeBufferPointer { compareBytes($0, key) == 0 } }) else { return }
             }
             guard let line = Line.parse(bytes: bytes) else { throw malformed() }
             let reader = FieldReader(line: line, file: file, lineNumber: number)
@@ -275,29 +283,31 @@ package struct EnvironmentFile {
     /// The key and version of a record line, read without parsing the rest; nil for a line
     /// that is not a record (a reader line). A record line whose start is malformed is an error.
     private static func indexEntry(_ bytes: UnsafeBufferPointer<UInt8>, number: Int, file: String) throws -> (key: Range<Int>, version: Int, live: Bool)? {
-        let prefix: [UInt8]
-        if startsWith(bytes, secretPrefix) { prefix = secretPrefix } else if startsWith(bytes, deletedPrefix) { prefix = deletedPrefix } else {
-            guard startsWith(bytes, readerPrefix) else {
+        // Literals, not arrays: a static array is a once-check and a retain per line.
+        let live: Bool, keyStart: Int
+        if startsWith(bytes, "secret key=") { (live, keyStart) = (true, 11) } else if startsWith(bytes, "deleted key=") { (live, keyStart) = (false, 12) } else {
+            guard startsWith(bytes, "reader ") else {
                 throw SecrError.integrity("\(file):\(number): not a valid line; the file was altered or corrupted (restore it with `git checkout -- \(file)`)")
             }
             return nil
         }
-        var i = prefix.count
+        var i = keyStart
         while i < bytes.count && bytes[i] != 0x20 { i += 1 }
-        let keyRange = prefix.count..<i
+        let keyRange = keyStart..<i
         let rest = UnsafeBufferPointer(rebasing: bytes[i...])
-        guard KeyName.isValid(UnsafeBufferPointer(rebasing: bytes[keyRange])), startsWith(rest, versionPrefix) else {
+        guard KeyName.isValid(UnsafeBufferPointer(rebasing: bytes[keyRange])), startsWith(rest, " v=") else {
             throw SecrError.integrity("\(file):\(number): not a valid record line; the file was altered or corrupted (restore it with `git checkout -- \(file)`)")
         }
-        var j = versionPrefix.count, version = 0
-        while j < rest.count && rest[j] >= 0x30 && rest[j] <= 0x39 && j < versionPrefix.count + 18 {
+        let digitsStart = 3
+        var j = digitsStart, version = 0
+        while j < rest.count && rest[j] >= 0x30 && rest[j] <= 0x39 && j < digitsStart + 18 {
             version = version * 10 + Int(rest[j] - 0x30)
             j += 1
         }
-        guard j > versionPrefix.count, j < rest.count, rest[j] == 0x20, version >= 1, rest[versionPrefix.count] != 0x30 else {
+        guard j > digitsStart, j < rest.count, rest[j] == 0x20, version >= 1, rest[digitsStart] != 0x30 else {
             throw SecrError.integrity("\(file):\(number): the record of \(String(decoding: UnsafeBufferPointer(rebasing: bytes[keyRange]), as: UTF8.self)) has no valid version; the file was altered or corrupted")
         }
-        return (keyRange, version, prefix == secretPrefix)
+        return (keyRange, version, live)
     }
 
     /// For each key `seen` lists, in key order: its version in this file, nil when the file has

@@ -1,3 +1,5 @@
+import Glibc
+
 /// The highest version of each key this clone has verified in one environment, as the clone
 /// state lists them (`KEY VERSION` lines, sorted by key). Kept as the file's bytes and searched
 /// in place: `get` of one key in an environment of 10,000 built a dictionary of all 10,000
@@ -27,30 +29,26 @@ struct SeenVersions {
         entries.reserveCapacity(bytes.count / 12)
         var sorted = true
         bytes.withUnsafeBufferPointer { buffer in
-            var index = offset
-            while index < buffer.count {
-                let start = index
-                while index < buffer.count && buffer[index] != 0x20 && buffer[index] != 0x0a { index += 1 }
-                let keyEnd = index
-                guard index < buffer.count, buffer[index] == 0x20 else {
-                    while index < buffer.count && buffer[index] != 0x0a { index += 1 }
-                    index += 1
-                    continue
-                }
-                index += 1
-                var version = 0, digits = 0
-                while index < buffer.count && buffer[index] >= 0x30 && buffer[index] <= 0x39 && digits < 18 {
+            guard let base = buffer.baseAddress else { return }
+            // Each line's end and first space found with memchr (byte loops were two thirds of
+            // `get` reading the versions of 10,000 keys).
+            var start = offset
+            while start < buffer.count {
+                let lineEnd = memchr(base + start, 0x0a, buffer.count - start).map { base.distance(to: $0.assumingMemoryBound(to: UInt8.self)) } ?? buffer.count
+                defer { start = lineEnd + 1 }
+                guard let space = memchr(base + start, 0x20, lineEnd - start) else { continue }
+                let keyEnd = base.distance(to: space.assumingMemoryBound(to: UInt8.self))
+                let digits = lineEnd - keyEnd - 1
+                guard keyEnd > start, (1...18).contains(digits) else { continue }
+                var version = 0, index = keyEnd + 1
+                while index < lineEnd, buffer[index] >= 0x30 && buffer[index] <= 0x39 {
                     version = version * 10 + Int(buffer[index] - 0x30)
                     index += 1
-                    digits += 1
                 }
-                if digits > 0, index == buffer.count || buffer[index] == 0x0a, keyEnd > start {
-                    let entry = Entry(start: Int32(start), end: Int32(keyEnd), version: version)
-                    if let last = entries.last, SeenVersions.compare(buffer, last, entry) >= 0 { sorted = false }
-                    entries.append(entry)
-                }
-                while index < buffer.count && buffer[index] != 0x0a { index += 1 }
-                index += 1
+                guard index == lineEnd else { continue }
+                let entry = Entry(start: Int32(start), end: Int32(keyEnd), version: version)
+                if let last = entries.last, SeenVersions.compare(buffer, last, entry) >= 0 { sorted = false }
+                entries.append(entry)
             }
             if !sorted {
                 entries.sort { SeenVersions.compare(buffer, $0, $1) < 0 }

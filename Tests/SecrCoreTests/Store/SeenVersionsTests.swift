@@ -37,6 +37,8 @@ final class SeenVersionsTests: XCTestCase {
         let versions = seen("GOOD 2\nNOVERSION\nBAD x\n 5\nTRAILING 3 junk\nLAST 7")
         XCTAssertEqual(listed(versions), ["GOOD 2", "LAST 7"])
         XCTAssertEqual(listed(seen("")), [])
+        // At most 18 digits (a version fits an Int); no digits, two spaces or an empty line is no entry.
+        XCTAssertEqual(listed(seen("\nLONG 1234567890123456789\nMOST 123456789012345678\nNONE \nTWO  4\n\n")), ["MOST 123456789012345678"])
     }
 
     /// A read or a write raises the seen versions by a sorted merge: every key of either list,
