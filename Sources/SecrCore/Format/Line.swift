@@ -13,6 +13,12 @@ struct Line: Equatable {
         self.fields = fields.map { (name: $0.0, value: $0.1) }
     }
 
+    /// Fields already labeled (the parser's): no second array.
+    init(kind: String, labeled fields: [(name: String, value: String)]) {
+        self.kind = kind
+        self.fields = fields
+    }
+
     static func == (a: Line, b: Line) -> Bool {
         a.kind == b.kind && a.fields.elementsEqual(b.fields, by: { $0.name == $1.name && $0.value == $1.value })
     }
@@ -65,7 +71,7 @@ struct Line: Equatable {
             index += 1
         }
         let kind = string(0, index)
-        var fields: [(String, String)] = []
+        var fields: [(name: String, value: String)] = []
         fields.reserveCapacity(12)  // a record has 10 or 11 fields: one allocation, not five
         while index < count {
             index += 1  // the space
@@ -86,15 +92,23 @@ struct Line: Equatable {
             guard index > valueStart else { return nil }  // empty value, or two spaces
             fields.append((string(nameStart, nameEnd), string(valueStart, index)))
         }
-        return Line(kind: kind, fields: fields)
+        return Line(kind: kind, labeled: fields)
     }
 
-    func value(_ name: String) -> String? { fields.first(where: { $0.name == name })?.value }
+    /// Lengths first: most names differ in length, and comparing two different short strings
+    /// takes the standard library's slow path.
+    func value(_ name: String) -> String? {
+        let length = name.utf8.count
+        return fields.first(where: { $0.name.utf8.count == length && $0.name == name })?.value
+    }
 
 
     /// The bytes a signature covers: the domain label, the context pairs, the kind, then every
     /// field except those in `excluding`, each as a length-prefixed name and value.
-    func signedMessage(domain: String, context: [(String, String)] = [], excluding: Set<String>) -> [UInt8] {
+    ///
+    /// `excluding` is a list, not a set: it holds one or two names, and building and asking a set
+    /// hashed every field name of every record on every read.
+    func signedMessage(domain: String, context: [(String, String)] = [], excluding: [String]) -> [UInt8] {
         var message = CanonicalEncoder()
         var size = 4 * (2 + context.count * 2 + fields.count * 2) + domain.utf8.count + kind.utf8.count
         for (name, value) in context { size += name.utf8.count + value.utf8.count }
