@@ -119,6 +119,8 @@ func runMain(_ tokens: [String]) -> Int32 {
     }
 }
 
+// This process ends when the command returns: what it parsed is given back by exiting.
+ExitReclaim.enable()
 let status = runMain(Array(CommandLine.arguments.dropFirst()))
 VerificationCache.shared.save()
 exit(status)

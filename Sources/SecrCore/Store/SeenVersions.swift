@@ -121,7 +121,16 @@ struct SeenVersions {
     /// `versions` in the order these entries are kept (key bytes): a store's keys are ASCII, so
     /// this is the order they come in and the sort only checks it.
     private static func ordered(_ versions: [(key: String, version: Int)]) -> [(key: String, version: Int)] {
-        versions.sorted { $0.key.utf8.lexicographicallyPrecedes($1.key.utf8) }
+        // Checked in one pass with memcmp first: the generic comparison of two UTF-8 views was
+        // 17 M instructions of `set` at 10,000 secrets, to sort a list already in order.
+        let inOrder = zip(versions, versions.dropFirst()).allSatisfy { precedes($0.key, $1.key) }
+        return inOrder ? versions : versions.sorted { precedes($0.key, $1.key) }
+    }
+
+    /// `a` before `b` in the order of their UTF-8 bytes.
+    private static func precedes(_ a: String, _ b: String) -> Bool {
+        let fast: Bool?? = a.utf8.withContiguousStorageIfAvailable { x in b.utf8.withContiguousStorageIfAvailable { y in compareBytes(x, y) < 0 } }
+        return (fast ?? nil) ?? a.utf8.lexicographicallyPrecedes(b.utf8)
     }
 
     /// Whether `versions` holds a key above the version seen of it.

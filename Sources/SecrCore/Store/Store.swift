@@ -80,6 +80,7 @@ public final class Store {
             try file.record(key).map { (key, try file.decrypt($0, with: environmentKey)) }
         }
         remember(file, keys: nil)
+        ExitReclaim.keep(file)
         return values
     }
 

@@ -322,4 +322,10 @@ package final class StoreTransaction {
     }
 
     package func release() { lock.release() }
+
+    /// Hands the files this transaction parsed to `ExitReclaim` (the command ends next).
+    func keepFilesUntilExit() {
+        ExitReclaim.keep(environments)
+        environments = [:]
+    }
 }

@@ -65,6 +65,7 @@ package enum StoreWriter {
         }
         transaction.finish()
         transaction.rememberWritten()
+        transaction.keepFilesUntilExit()
         let described = intoMerge && !saved.paths.isEmpty
             ? ["a merge is in progress, so this change is staged into it, not committed: finish with `git commit` (or `git rebase --continue`)"]
             : describe(saved, commit: commit, inGit: repository != nil, committing: options.commit)
