@@ -69,7 +69,7 @@ public final class Store {
         // signature is checked (nothing is delivered either way).
         if let checkingSizes {
             try checkingSizes(file.allRecords.compactMap { record in
-                record.value.map { (record.key, $0.ciphertext.count - Sodium.aeadTagBytes) }
+                record.value.map { (key: record.key, size: $0.ciphertext.count - Sodium.aeadTagBytes) }
             })
         }
         try file.verifyAllRecords(against: state)
@@ -77,7 +77,7 @@ public final class Store {
         VerificationCache.shared.openAhead(file.allRecords.compactMap { $0.value?.sealedKey.bytes },
                                            publicKey: environmentKey.publicKey, secretKey: environmentKey.secretKey)
         let values = try file.keyNames.compactMap { key in
-            try file.record(key).map { (key, try file.decrypt($0, with: environmentKey)) }
+            try file.record(key).map { (key: key, value: try file.decrypt($0, with: environmentKey)) }
         }
         remember(file, keys: nil)
         ExitReclaim.keep(file)
