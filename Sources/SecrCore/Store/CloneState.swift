@@ -96,7 +96,8 @@ package struct CloneState: Sendable {
         /// `pin root=R seq=N head=H branch=B store=PATH` (the path last, as it may hold spaces).
         init?(_ line: String) {
             guard let storeRange = line[...].range(of: " store=") else { return nil }
-            let fields = line[..<storeRange.lowerBound].split(separator: " ", omittingEmptySubsequences: false)
+            let fields = line.utf8[..<storeRange.lowerBound].split(separator: UInt8(ascii: " "), omittingEmptySubsequences: false)
+                .map { line[$0.startIndex..<$0.endIndex] }
             guard fields.count == 5, fields[0] == "pin", fields[1].hasPrefix("root="), fields[2].hasPrefix("seq="),
                   fields[3].hasPrefix("head="), fields[4].hasPrefix("branch="), let seq = Int(fields[2].dropFirst(4)) else { return nil }
             pin = Pin(root: String(fields[1].dropFirst(5)), seq: seq, head: String(fields[3].dropFirst(5)))
@@ -107,7 +108,8 @@ package struct CloneState: Sendable {
 
     private func pinLines() -> [String] {
         guard let bytes = try? FileSystem.readIfExists(pinsPath) else { return [] }
-        let lines = String(decoding: bytes, as: UTF8.self).split(separator: "\n").map(String.init)
+        let text = String(decoding: bytes, as: UTF8.self)
+        let lines = text.utf8.split(separator: 0x0a).map { String(text[$0.startIndex..<$0.endIndex]) }
         return lines.first == CloneState.pinsMagic ? Array(lines.dropFirst()) : []
     }
 

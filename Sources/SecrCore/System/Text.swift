@@ -13,13 +13,17 @@ extension String {
 }
 
 extension Substring {
-    /// The first occurrence of `target` (a plain scan; the library does not import Foundation).
+    /// The first occurrence of `target`, compared byte for byte in UTF-8 (the library does not
+    /// import Foundation). A match of valid UTF-8 starts and ends on scalar boundaries. Comparing
+    /// `Character`s instead cost about 125 K instructions on a 150-byte pin line.
     func range(of target: String) -> Range<Index>? {
-        guard !target.isEmpty else { return nil }
-        var index = startIndex
-        while index < endIndex {
-            if self[index...].hasPrefix(target) { return index..<(self.index(index, offsetBy: target.count)) }
-            index = self.index(after: index)
+        let needle = Array(target.utf8), bytes = utf8
+        guard let first = needle.first else { return nil }
+        var from = bytes.startIndex
+        while let start = bytes[from...].firstIndex(of: first) {
+            guard let end = bytes.index(start, offsetBy: needle.count, limitedBy: bytes.endIndex) else { return nil }
+            if bytes[start..<end].elementsEqual(needle) { return start..<end }
+            from = bytes.index(after: start)
         }
         return nil
     }
