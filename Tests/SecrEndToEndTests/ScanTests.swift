@@ -293,6 +293,23 @@ func githubToken(_ body30: String) -> String {
         #expect(commit.status != 0)
         #expect(commit.stderr.contains("fail closed"))
     }
+
+    /// A branch can commit any allowlist. An entry with nothing between `allow` and `reason=`
+    /// crashed the scan (a range built backwards); it is refused by line, like any other bad entry.
+    @Test func anAllowlistEntryWithoutFieldsIsRefusedNotACrash() throws {
+        let box = try project()
+        let salt = "secr-allow v1 salt=AAAAAAAAAAAAAAAAAAAAAA\n"
+        // Control: the same file with a whole entry is accepted.
+        try box.write(".secr/allow", salt + "allow rule=generic-password hash=abc path=x.yml reason=an example\n")
+        try box.git("add", "-f", ".secr/allow")
+        #expect(try box.secr("scan", "--staged", identity: "alice").status == 0)
+        try box.write(".secr/allow", salt + "allow reason=x\n")
+        try box.git("add", "-f", ".secr/allow")
+        let run = try box.secr("scan", "--staged", identity: "alice")
+        #expect(run.status == 1)
+        #expect(run.stderr.contains(".secr/allow:2:"), "\(run.stderr)")
+        #expect(!run.stderr.contains("Fatal error"))
+    }
 }
 
 @Suite struct ScanStoreTests {

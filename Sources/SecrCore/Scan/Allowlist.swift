@@ -38,8 +38,11 @@ package struct Allowlist: Sendable {
             guard line.hasPrefix("allow "), let reasonStart = line.range(of: " reason=") else {
                 throw SecrError.failure("\(path):\(number + 1): not an allowlist entry (allow rule=… hash=… path=… reason=…); fix the line, or restore the file with `git checkout -- \(path)`")
             }
+            // `allow reason=…` finds ` reason=` in the prefix's own space: no fields, not a trap.
+            let afterPrefix = line.index(line.startIndex, offsetBy: 6)
+            let fieldText = reasonStart.lowerBound >= afterPrefix ? line[afterPrefix..<reasonStart.lowerBound] : ""
             var fields: [String: String] = [:]
-            for token in line[line.index(line.startIndex, offsetBy: 6)..<reasonStart.lowerBound].split(separator: " ") {
+            for token in fieldText.split(separator: " ") {
                 let parts = token.split(separator: "=", maxSplits: 1)
                 if parts.count == 2 { fields[String(parts[0])] = String(parts[1]) }
             }

@@ -19,6 +19,17 @@ import Testing
         #expect(crlf.text == lf.text)
     }
 
+    /// The allowlist is committed, so a hostile branch writes it: an entry with nothing between
+    /// `allow` and `reason=` is an error naming the line, not a crash of the hook.
+    @Test(arguments: ["allow reason=x", "allow reason=", "allow  reason=x", "allow rule=a reason=x"])
+    func anEntryWithoutItsFieldsIsRefusedByLine(line: String) {
+        #expect {
+            try Allowlist.parse(Array((Self.text + "\n" + line + "\n").utf8), path: ".secr/allow")
+        } throws: { error in
+            "\(error)".contains(".secr/allow:6:")
+        }
+    }
+
     @Test func aLineThatIsNotAnEntryIsNamedByItsNumberWhateverTheLineEnds() {
         let broken = Self.text.replacingOccurrences(of: "\n", with: "\r\n") + "\r\nallow rule=x\r\n"
         #expect {
