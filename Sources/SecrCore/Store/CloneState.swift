@@ -96,12 +96,18 @@ package struct CloneState: Sendable {
         /// `pin root=R seq=N head=H branch=B store=PATH` (the path last, as it may hold spaces).
         init?(_ line: String) {
             guard let storeRange = line[...].range(of: " store=") else { return nil }
+            // Bytes throughout: a name that starts with a combining mark joins `=` into one
+            // Character, and a comparison of Characters would then drop the line (and its pin).
             let fields = line.utf8[..<storeRange.lowerBound].split(separator: UInt8(ascii: " "), omittingEmptySubsequences: false)
-                .map { line[$0.startIndex..<$0.endIndex] }
-            guard fields.count == 5, fields[0] == "pin", fields[1].hasPrefix("root="), fields[2].hasPrefix("seq="),
-                  fields[3].hasPrefix("head="), fields[4].hasPrefix("branch="), let seq = Int(fields[2].dropFirst(4)) else { return nil }
-            pin = Pin(root: String(fields[1].dropFirst(5)), seq: seq, head: String(fields[3].dropFirst(5)))
-            branch = String(fields[4].dropFirst(7))
+            func value(_ index: Int, _ name: String) -> String? {
+                let field = fields[index]
+                guard field.starts(with: name.utf8) else { return nil }
+                return String(line[field.index(field.startIndex, offsetBy: name.utf8.count)..<field.endIndex])
+            }
+            guard fields.count == 5, fields[0].elementsEqual("pin".utf8), let root = value(1, "root="), let seqText = value(2, "seq="),
+                  let head = value(3, "head="), let branch = value(4, "branch="), let seq = Int(seqText) else { return nil }
+            pin = Pin(root: root, seq: seq, head: head)
+            self.branch = branch
             store = String(line[storeRange.upperBound...])
         }
     }
