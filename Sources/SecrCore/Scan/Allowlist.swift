@@ -80,7 +80,21 @@ package struct Allowlist: Sendable {
 
     package mutating func add(_ finding: ScanFinding, reason: String) {
         guard !allows(finding) else { return }
-        entries.append(Entry(rule: finding.rule, hash: finding.matchHash, path: finding.path, reason: reason))
+        entries.append(Entry(rule: finding.rule, hash: finding.matchHash, path: Allowlist.glob(matching: finding.path),
+                             reason: Allowlist.oneLine(reason)))
+    }
+
+    /// A glob for `path` that survives the line format: fields are split at spaces and entries
+    /// at line ends, so a space, tab, line break or other control byte becomes `?` (any one
+    /// character). A file named `a b.yml` is allowed as `a?b.yml`; a file whose name holds a line
+    /// break cannot write a second entry into the allowlist.
+    static func glob(matching path: String) -> String {
+        String(decoding: path.utf8.map { $0 <= 0x20 || $0 == 0x7f ? UInt8(ascii: "?") : $0 }, as: UTF8.self)
+    }
+
+    /// `reason` on one line: line breaks and other controls become spaces.
+    static func oneLine(_ reason: String) -> String {
+        String(decoding: reason.utf8.map { $0 < 0x20 || $0 == 0x7f ? UInt8(ascii: " ") : $0 }, as: UTF8.self)
     }
 }
 

@@ -30,6 +30,23 @@ import Testing
         }
     }
 
+    /// `secr scan --baseline` writes entries for files a branch named: a space in the path split
+    /// the field (the entry never matched again), and a line break wrote a line of its own.
+    @Test func baselineEntriesForAnyPathReadBackAndStillAllowTheirFinding() throws {
+        var list = try Allowlist.parse(Array(Self.text.utf8), path: ".secr/allow")
+        let paths = ["docs/My File.md", "x\nallow rule=github-token hash=h path=** reason=x", "tab\there", "\u{7f}del", "plain/ok.yml"]
+        let findings = paths.map { path in
+            ScanFinding(path: path, line: 1, rule: "github-token", title: "t", severity: .block, preview: "ghp_…", fix: "f",
+                        matchHash: list.hash(rule: "github-token", match: Array("ghp_\(path)".utf8)))
+        }
+        for finding in findings { list.add(finding, reason: "fixture\nallow rule=x hash=y path=** reason=z") }
+        let again = try Allowlist.parse(Array(list.text.utf8), path: ".secr/allow")
+        #expect(again.entries.count == 2 + paths.count)
+        #expect(!again.entries.contains { $0.path == "**" || $0.rule == "x" })
+        for finding in findings { #expect(again.allows(finding), "\(finding.path.debugDescription)") }
+        #expect(again.entries.last?.reason == "fixture allow rule=x hash=y path=** reason=z")
+    }
+
     @Test func aLineThatIsNotAnEntryIsNamedByItsNumberWhateverTheLineEnds() {
         let broken = Self.text.replacingOccurrences(of: "\n", with: "\r\n") + "\r\nallow rule=x\r\n"
         #expect {
