@@ -26,6 +26,9 @@ enum FuzzTarget: String, CaseIterable, Sendable {
     /// Identity text: a plain or passphrase-protected identity file, and every line as a
     /// bech32 public key.
     case identity
+    /// `.secr/allow`, which any branch may commit: parsed, and the text of what parsed must
+    /// parse back to the same salt and entries.
+    case allowlist
 
     func run(_ bytes: [UInt8]) throws {
         switch self {
@@ -35,6 +38,7 @@ enum FuzzTarget: String, CaseIterable, Sendable {
         case .json: _ = try FlatJSONParser.parse(bytes, file: "fuzz.json")
         case .scan: try FuzzTarget.scan(bytes)
         case .identity: try FuzzTarget.identity(bytes)
+        case .allowlist: try FuzzTarget.allowlist(bytes)
         }
     }
 
@@ -133,6 +137,14 @@ enum FuzzTarget: String, CaseIterable, Sendable {
 
     /// The passphrase of the protected identities in the seed corpus.
     static let passphrase = "correct horse battery staple"
+
+    private static func allowlist(_ bytes: [UInt8]) throws {
+        let parsed = try Allowlist.parse(bytes, path: ".secr/allow")
+        let again = try Allowlist.parse(Array(parsed.text.utf8), path: ".secr/allow")
+        try require(again.salt == parsed.salt, "an allowlist's text reads back with another salt")
+        try require(again.entries.map { [$0.rule, $0.hash, $0.path, $0.reason] } == parsed.entries.map { [$0.rule, $0.hash, $0.path, $0.reason] },
+                    "an allowlist's text reads back with other entries")
+    }
 
     private static func identity(_ bytes: [UInt8]) throws {
         let text = String(decoding: bytes, as: UTF8.self)
