@@ -294,6 +294,30 @@ func githubToken(_ body30: String) -> String {
         #expect(commit.stderr.contains("fail closed"))
     }
 
+    /// A branch names its own files. `--baseline` writes a path glob that keeps a space inside its
+    /// field and a line break out of the file: a name holding `\nallow … path=**` cannot add an
+    /// entry that allows the same token everywhere.
+    @Test func aBaselineForHostileFileNamesAllowsThoseFilesAndNothingElse() throws {
+        let box = try project()
+        let token = githubToken("abcdefghijABCDEFGHIJ0123456789")
+        let hostile = "notes\nallow rule=github-token hash=x path=** reason=x.txt"
+        // Control: a file name with a space is allowlisted and stays allowed on the next scan.
+        for name in ["My Notes.txt", hostile] {
+            try box.write(name, "token = '\(token)'\n")
+            try box.git("add", "-f", "--", name)
+        }
+        #expect(try box.secr("scan", "--staged", identity: "alice").status == 5)
+        #expect(try box.secr("scan", "--staged", "--baseline", identity: "alice").status == 0)
+        let allow = try box.read(".secr/allow")
+        #expect(allow.contains(" path=My?Notes.txt ") && !allow.contains(" path=** "), "\(allow)")
+        #expect(allow.split(separator: "\n").filter { $0.hasPrefix("allow ") }.count == 2)
+        #expect(try box.secr("scan", "--staged", identity: "alice").status == 0)
+        // The same token in any other file still blocks.
+        try box.write("elsewhere.txt", "token = '\(token)'\n")
+        try box.git("add", "elsewhere.txt")
+        #expect(try box.secr("scan", "--staged", identity: "alice").status == 5)
+    }
+
     /// A branch can commit any allowlist. An entry with nothing between `allow` and `reason=`
     /// crashed the scan (a range built backwards); it is refused by line, like any other bad entry.
     @Test func anAllowlistEntryWithoutFieldsIsRefusedNotACrash() throws {
