@@ -71,6 +71,6 @@ final class VectorTests: XCTestCase {
                        "postgres://app:s3cret@db.internal:5432/app")
         XCTAssertEqual(try file.value(of: "GREETING", with: key, roster: roster.state).unsafeString(), "héllo, wörld\n\"quoted\"")
         XCTAssertEqual(file.keyNames, ["DATABASE_URL", "GREETING"])
-        XCTAssertEqual(file.record("API_TOKEN")?.isDeleted, true)
+        XCTAssertEqual(try file.record("API_TOKEN")?.isDeleted, true)
     }
 }

@@ -186,6 +186,51 @@ import Testing
         #expect(try box.secr("get", "B", identity: "alice").stdout == "2\n", "control: the genuine file again")
     }
 
+    /// A change over a file the cache knows verified whole parses only the records it rewrites
+    /// (`EnvironmentFile.parse`, deferring). It still checks every record's signer against the
+    /// roster as it is now, and a file whose bytes differ is verified record by record.
+    @Test func aChangeOverAFileTheCacheKnowsStillChecksEverySignerAndEveryByte() throws {
+        let box = try Sandbox()
+        try box.project(members: ["bob": "developer"])
+        #expect(try box.secr("set", "B=bobs", identity: "bob").status == 0)
+        #expect(try box.secr("set", "A=1", identity: "alice").status == 0, "this write remembers the file it wrote")
+        let head = try box.git("rev-parse", "HEAD").stdout
+        func unchanged() throws {
+            #expect(try box.git("rev-parse", "HEAD").stdout == head, "nothing was committed")
+            #expect(try box.git("status", "--porcelain").stdout.isEmpty, "nothing was left behind")
+        }
+        // A pusher commits a record whose signed time was changed.
+        try box.editLine(".secr/env/development.secr", containing: " key=B ") { $0.replacingField("time", with: "2020-01-01T00:00:00Z") }
+        try box.git("commit", "-qam", "tamper")
+        let tampered = try box.secr("set", "C=3", identity: "alice")
+        #expect(tampered.status == 4 && tampered.stderr.contains("signature does not verify"), "\(tampered.stderr)")
+        try box.git("reset", "-q", "--hard", head.trimmingCharacters(in: .whitespacesAndNewlines))
+        // An owner-signed roster entry that takes Bob's write access away and keeps none of his
+        // records (a hostile branch can carry one, or an owner can err): the file's bytes are
+        // the ones the cache knows, but Bob's record no longer stands.
+        let entry = try box.forge("roster-append", box.path(".secr").path, box.identityPath("alice"), "member-role",
+                                  "member=bob", "role=viewer", "keep=-", "exposed=-")
+        #expect(entry.status == 0, "\(entry.stderr)")
+        try box.git("commit", "-qam", "demote bob, keep nothing")
+        let demotedHead = try box.git("rev-parse", "HEAD").stdout
+        let refused = try box.secr("set", "C=3", identity: "alice")
+        #expect(refused.status == 4 && refused.stderr.contains("bob") && refused.stderr.contains("may not write"), "\(refused.stderr)")
+        #expect(try box.git("rev-parse", "HEAD").stdout == demotedHead, "nothing was committed")
+        #expect(try box.git("status", "--porcelain").stdout.isEmpty, "nothing was left behind")
+        // Control: the same demotion through secr keeps Bob's record, and the same change is
+        // accepted over the same bytes. (The clone saw the hostile entry: going back to before
+        // it is a rewrite this clone must be told of.)
+        try box.git("reset", "-q", "--hard", head.trimmingCharacters(in: .whitespacesAndNewlines))
+        try unchanged()
+        #expect(try box.secr("pin", "--reset", identity: "alice").status == 0)
+        #expect(try box.secr("member", "set-role", "bob", "viewer", identity: "alice").status == 0)
+        let accepted = try box.secr("set", "C=3", identity: "alice")
+        #expect(accepted.status == 0, "\(accepted.stderr)")
+        let pulled = try box.secr("pull", identity: "alice").stdout
+        #expect(pulled.contains("A=1") && pulled.contains("B=bobs") && pulled.contains("C=3"), "\(pulled)")
+        #expect(try box.secr("verify").status == 0)
+    }
+
     /// The cache of a writer who may not read an environment never holds the value key of what
     /// they wrote there (they could not open it from the repository); a reader's does.
     @Test func aWriteOnlyWritersCacheHoldsNoKeyToWhatItWrote() throws {

@@ -122,8 +122,8 @@ package enum StoreReview {
             }
             let project = state.projectID
             func same(_ a: SecretRecord?, _ b: SecretRecord?) -> Bool { a?.hash(project: project, environment: environment) == b?.hash(project: project, environment: environment) }
-            for record in newFile.allRecords {
-                let old = oldFile?.record(record.key)
+            for record in try newFile.allRecords {
+                let old = try oldFile?.record(record.key)
                 if same(old, record) { continue }
                 let change = record.isDeleted ? (old == nil || old?.isDeleted == true ? "changed" : "removed") : (old == nil || old?.isDeleted == true ? "added" : "changed")
                 var detail = old.map { "v\($0.version) → v\(record.version)" } ?? "v\(record.version)"
@@ -135,7 +135,7 @@ package enum StoreReview {
                 } else {
                     do { try newFile.verify(record, against: state) } catch { problem = (error as? SecrError)?.message ?? "\(error)" }
                 }
-                if let theirs = targetFile?.record(record.key), !same(theirs, old) {
+                if let theirs = try targetFile?.record(record.key), !same(theirs, old) {
                     if old == nil && theirs.version > record.version && problem == nil {
                         problem = "\(record.key) is v\(record.version) here but v\(theirs.version) on the target, and the branch did not start from it: an older record (rollback)"
                     } else {
@@ -146,7 +146,7 @@ package enum StoreReview {
                 report.items.append(item(change, environment, record.key, detail,
                                          signer: verified ? state.displayName(of: record.signer) : nil, problem: problem))
             }
-            for old in oldFile?.allRecords ?? [] where newFile.record(old.key) == nil {
+            for old in try oldFile?.allRecords ?? [] where try newFile.record(old.key) == nil {
                 report.items.append(item("removed", environment, old.key, "record deleted without a tombstone",
                                          problem: "\(old.key) disappeared without a signed tombstone"))
             }

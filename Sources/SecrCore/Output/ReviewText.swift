@@ -13,7 +13,8 @@ package enum EnvironmentText {
         let stale = state.flatMap { file.freshnessProblem(against: $0) }.map { _ in " — NOT THE KEY THE ROSTER NAMES" } ?? ""
         var lines = ["environment \(environment): key generation \(file.generation), signed by \(name(file.headerSigner))\(stale)",
                      "readers: " + (file.readerNames.isEmpty ? "none" : file.readerNames.joined(separator: ", "))]
-        for record in file.allRecords {
+        // Parsed whole (nothing deferred), so reading its records cannot fail.
+        for record in (try? file.allRecords) ?? [] {
             let signed = record.signatureIsValid(project: file.project, environment: environment)
             let permitted = state.map { $0.accepts(recordBy: record.signer, in: environment, id: record.id(project: file.project, environment: environment)) } ?? true
             let who = !signed ? "SIGNATURE DOES NOT VERIFY"

@@ -56,7 +56,7 @@ extension StoreTransaction {
         for environment in Set(affected + lostWrite) { files[environment] = try self.environment(environment) }
         let keep = try lostWrite.flatMap { environment -> [RecordID] in
             let file = try files[environment].unwrap(environment)
-            return file.allRecords.filter { $0.signer == target.key }.map { $0.id(project: before.projectID, environment: environment) }
+            return try file.allRecords.filter { $0.signer == target.key }.map { $0.id(project: before.projectID, environment: environment) }
         }
         let exposed = try lostRead.flatMap { environment -> [Exposure] in
             try files[environment].unwrap(environment).allRecords.filter { !$0.isDeleted }
@@ -103,7 +103,7 @@ extension StoreTransaction {
         var result: [Exposure: String] = [:]
         for exposure in exposed {
             guard let file = files[exposure.environment], let key = keys[exposure.environment],
-                  let record = file.record(exposure.key), !record.isDeleted else { continue }
+                  let record = try file.record(exposure.key), !record.isDeleted else { continue }
             if let reason = LikelyPublic.reason(key: exposure.key, value: try file.decrypt(record, with: key)) { result[exposure] = reason }
         }
         return result
@@ -127,8 +127,8 @@ extension StoreTransaction {
         for environment in before.environments { files[environment] = try self.environment(environment) }
         // Records signed with the old key in environments NAME may write stay valid; elsewhere
         // they were kept already, under the old key, by the entry that took the write away.
-        let keep = before.environments.filter { before.permission(of: target, in: $0).contains(.write) }.flatMap { environment in
-            (files[environment]?.allRecords ?? []).filter { $0.signer == target.key }.map { $0.id(project: before.projectID, environment: environment) }
+        let keep = try before.environments.filter { before.permission(of: target, in: $0).contains(.write) }.flatMap { environment in
+            (try files[environment]?.allRecords ?? []).filter { $0.signer == target.key }.map { $0.id(project: before.projectID, environment: environment) }
         }
         let exposed = try readable.flatMap { environment -> [Exposure] in
             try files[environment].unwrap(environment).allRecords.filter { !$0.isDeleted }

@@ -107,7 +107,7 @@ package struct Comparison: Sendable {
                 failures[environment] = error.message
             }
         }
-        let allKeys = Set(files.values.flatMap { $0.allRecords.map(\.key) }).sorted()
+        let allKeys = Set(try files.values.flatMap { try $0.allRecords.map(\.key) }).sorted()
         let rows = try allKeys.map { key -> Row in
             var cells: [String: Cell] = [:]
             var values: [(environment: String, value: SecretBytes)] = []
@@ -116,7 +116,7 @@ package struct Comparison: Sendable {
                     cells[environment] = .unverified
                     continue
                 }
-                guard let record = file.record(key) else {
+                guard let record = try file.record(key) else {
                     cells[environment] = .missing
                     continue
                 }
@@ -132,7 +132,7 @@ package struct Comparison: Sendable {
                 sameAs[environment] = values.filter { $0.environment != environment && $0.value.isEqual(to: value) }.map(\.environment)
             }
             for environment in environments {
-                guard let file = files[environment], let record = file.record(key) else { continue }
+                guard let file = files[environment], let record = try file.record(key) else { continue }
                 cells[environment] = Cell(state: record.isDeleted ? .tombstone : .value, version: record.version,
                                           signer: store.state.displayName(of: record.signer), time: record.time,
                                           promotedFrom: record.line.value("from"), sameAs: sameAs[environment])

@@ -35,7 +35,7 @@ package struct EnvironmentFile {
     var seenAtLoad: SeenVersions?
     private(set) var header: Line
     private(set) var readers: [Reader]
-    private(set) var records: [String: SecretRecord] {
+    private(set) var records: [String: Slot] {
         didSet {
             recordsDigest = nil  // the digest was of the records as read
             recordsVerified = false  // `write` and `rotated` say when it still holds
@@ -61,6 +61,32 @@ package struct EnvironmentFile {
     /// in a file of 10,000 spent half its time making and hashing the other names.
     private var index: [IndexEntry] = []
     private var indexed: [UInt8] = []
+    /// The file's bytes, which deferred record lines are ranges of.
+    private var source: [UInt8] = []
+    /// Some record lines were deferred (`parse`).
+    var hasDeferredRecords: Bool { !source.isEmpty }
+
+    /// A record, parsed or still the bytes of its line.
+    enum Slot {
+        case parsed(SecretRecord)
+        case deferred(DeferredLine)
+
+        var isLive: Bool {
+            switch self {
+            case .parsed(let record): !record.isDeleted
+            case .deferred(let line): line.live
+            }
+        }
+    }
+
+    /// A record line checked only for its kind, key, order and version when the file was read
+    /// (what the clone state's checks need), parsed in full when a command asks for the record.
+    struct DeferredLine {
+        let range: Range<Int>
+        let number: Int
+        let version: Int
+        let live: Bool
+    }
 
     private struct IndexEntry {
         let key: Range<Int>
@@ -76,7 +102,7 @@ package struct EnvironmentFile {
 
     /// Key names with a live (not deleted) value, sorted.
     package var keyNames: [String] {
-        guard isPartial else { return records.values.filter { !$0.isDeleted }.map(\.key).sorted() }
+        guard isPartial else { return order.filter { records[$0]?.isLive ?? false } }
         return index.filter(\.live).map { String(decoding: indexed[$0.key], as: UTF8.self) }
     }
 
@@ -85,16 +111,33 @@ package struct EnvironmentFile {
     /// The file as written: magic, header, reader lines, then records sorted by key, each line
     /// appended as bytes (building a 5 MB file of 10,000 records through strings was a sixth of
     /// `secr set`).
+    /// A deferred record line is copied as it was read.
     var bytes: [UInt8] {
-        let sorted = order.compactMap { records[$0]?.line }
-        let lines = [header] + readers.map(\.line) + sorted
+        let slots = order.compactMap { records[$0] }
+        let lines = [header] + readers.map(\.line)
+        var size = lines.reduce(EnvironmentFile.magic.utf8.count + 1) { $0 + $1.byteCount + 1 }
+        for slot in slots {
+            switch slot {
+            case .parsed(let record): size += record.line.byteCount + 1
+            case .deferred(let line): size += line.range.count + 1
+            }
+        }
         var out: [UInt8] = []
-        out.reserveCapacity(lines.reduce(EnvironmentFile.magic.utf8.count + 1) { $0 + $1.byteCount + 1 })
+        out.reserveCapacity(size)
         out.append(contentsOf: EnvironmentFile.magic.utf8)
         out.append(0x0a)
         for line in lines {
             line.append(to: &out)
             out.append(0x0a)
+        }
+        source.withUnsafeBufferPointer { source in
+            for slot in slots {
+                switch slot {
+                case .parsed(let record): record.line.append(to: &out)
+                case .deferred(let line): out.append(contentsOf: UnsafeBufferPointer(rebasing: source[line.range]))
+                }
+                out.append(0x0a)
+            }
         }
         return out
     }
@@ -104,15 +147,24 @@ package struct EnvironmentFile {
     /// With `keys`, only those records are parsed in full (`secr get`); every other record line
     /// is checked only for its kind, key, order and version, which is what the version checks
     /// of the clone state need. Such a file is partial: it can answer for `keys`, not be written.
-    static func parse(_ bytes: [UInt8], name: String, file: String, keys: Set<String>? = nil) throws -> EnvironmentFile {
+    ///
+    /// `deferringRecords` (a change, which rewrites one or a few records of a file it must
+    /// keep whole): when the verification cache knows these very bytes verified whole, record
+    /// lines get only those checks at first, and each is parsed in full when it is asked for;
+    /// `verifyAll` then checks every record's signer against the roster as before. Parsing
+    /// 10,000 records a `set` of one key never looks at was half its work. Otherwise every
+    /// line is parsed now.
+    static func parse(_ bytes: [UInt8], name: String, file: String, keys: Set<String>? = nil,
+                      deferringRecords: Bool = false, cache: VerificationCache = .shared) throws -> EnvironmentFile {
         try bytes.withUnsafeBufferPointer { buffer in
-            var parser = Parser(name: name, file: file, keys: keys)
-            for range in try lineRanges(buffer, file: file) { try parser.add(UnsafeBufferPointer(rebasing: buffer[range])) }
-            var result = try parser.finish()
             // Hashing megabytes is worth it only with a cache to ask (not for `verify`, `log`, a merge).
-            if keys == nil, VerificationCache.shared.isLoaded {
-                result.recordsDigest = recordsDigest(name: name, bytes: UnsafeRawBufferPointer(buffer))
-            }
+            let digest = keys == nil && cache.isLoaded ? recordsDigest(name: name, bytes: UnsafeRawBufferPointer(buffer)) : nil
+            let deferring = deferringRecords && digest.map(cache.knowsVerifiedRecords) == true
+            var parser = Parser(name: name, file: file, keys: keys, deferring: deferring)
+            for range in try lineRanges(buffer, file: file) { try parser.add(UnsafeBufferPointer(rebasing: buffer[range]), at: range) }
+            var result = try parser.finish()
+            result.recordsDigest = digest
+            if deferring { result.source = bytes }
             return result
         }
     }
@@ -150,13 +202,15 @@ package struct EnvironmentFile {
     /// The file's lines, one at a time: magic, header, reader lines, records.
     private struct Parser {
         let name: String, file: String, keys: Set<String>?
+        /// Record lines are kept as `DeferredLine`s (see `parse`).
+        let deferring: Bool
         /// A partial parse orders keys by their bytes (ASCII names: the order `String` sorts in)
         /// and parses in full only the lines of the few keys asked for.
         let requested: [[UInt8]]?
         var number = 0
         var header: (line: Line, reader: FieldReader, signature: Signature)?
         var readers: [Reader] = []
-        var records: [String: SecretRecord] = [:]
+        var records: [String: Slot] = [:]
         var order: [String] = []
         var versions: [String: Int] = [:]
         var entries: [IndexEntry] = []
@@ -165,10 +219,11 @@ package struct EnvironmentFile {
         var lastKey = ""
         var sawRecord = false
 
-        init(name: String, file: String, keys: Set<String>?) {
+        init(name: String, file: String, keys: Set<String>?, deferring: Bool = false) {
             self.name = name
             self.file = file
             self.keys = keys
+            self.deferring = deferring
             requested = keys.map { $0.map { Array($0.utf8) } }
         }
 
@@ -187,7 +242,8 @@ package struct EnvironmentFile {
             SecrError.integrity("\(file):\(number): not a valid line; the file was altered or corrupted (restore it with `git checkout -- \(file)`)")
         }
 
-        mutating func add(_ bytes: UnsafeBufferPointer<UInt8>) throws {
+        /// `range`: where the line is in the file (needed when deferring).
+        mutating func add(_ bytes: UnsafeBufferPointer<UInt8>, at range: Range<Int> = 0..<0) throws {
             number += 1
             if number == 1 {
                 guard bytes.elementsEqual(magic.utf8) else {
@@ -206,6 +262,16 @@ package struct EnvironmentFile {
                 }
                 _ = try h.timestamp("time")
                 header = (headerLine, h, try h.sized("sig", as: Signature.self))
+                return
+            }
+            if deferring, let (keyRange, version, live) = try EnvironmentFile.indexEntry(bytes, number: number, file: file) {
+                let key = String(decoding: UnsafeBufferPointer(rebasing: bytes[keyRange]), as: UTF8.self)
+                guard key > lastKey else { throw malformed() }
+                lastKey = key
+                sawRecord = true
+                records[key] = .deferred(DeferredLine(range: range, number: number, version: version, live: live))
+                order.append(key)
+                versions[key] = version
                 return
             }
             var entry: IndexEntry?
@@ -244,7 +310,7 @@ package struct EnvironmentFile {
                     lastKey = record.key
                 }
                 sawRecord = true
-                records[record.key] = record
+                records[record.key] = .parsed(record)
                 order.append(record.key)
                 versions[record.key] = record.version
             }
@@ -328,7 +394,7 @@ package struct EnvironmentFile {
         }
     }
 
-    private init(name: String, file: String, header: Line, readers: [Reader], records: [String: SecretRecord], order: [String],
+    private init(name: String, file: String, header: Line, readers: [Reader], records: [String: Slot], order: [String],
                  project: String, generation: Int, publicKey: BoxPublicKey, headerSigner: PublicKey, headerSignature: Signature) {
         self.name = name
         self.file = file
@@ -427,16 +493,73 @@ package struct EnvironmentFile {
     /// A file whose bytes verified whole before is not verified record by record again (the
     /// roster checks still run for every record); a file that verifies whole is remembered so.
     func verifyAllRecords(against roster: RosterState) throws {
-        let sorted = allRecords
         if let recordsDigest, !isPartial, VerificationCache.shared.knowsVerifiedRecords(recordsDigest) {
-            for record in sorted { try check(record, signatureIsValid: true, against: roster) }
+            try checkSigners(against: roster)
             return
         }
+        let sorted = try allRecords
         let valid = VerificationCache.shared.verifyEach(sorted.map {
             ($0.signature, SecretRecord.signedMessage($0.line, project: project, environment: name), $0.signer.bytes)
         })
         for (record, isValid) in zip(sorted, valid) { try check(record, signatureIsValid: isValid, against: roster) }
         if let recordsDigest, !isPartial { VerificationCache.shared.rememberVerifiedRecords(recordsDigest) }
+    }
+
+    /// That every record's signer may write this environment, or that the roster kept the
+    /// record (signatures known good). A deferred line whose `by` field is byte for byte one
+    /// already found to be a writer's is not parsed: the verdict depends on the signer's key
+    /// alone. Any other line is parsed and checked in full.
+    private func checkSigners(against roster: RosterState) throws {
+        var writers: [UnsafeBufferPointer<UInt8>] = []
+        try source.withUnsafeBufferPointer { source in
+            for key in order {
+                switch records[key] {
+                case .parsed(let record):
+                    try check(record, signatureIsValid: true, against: roster)
+                case .deferred(let line):
+                    let signer = EnvironmentFile.signerField(UnsafeBufferPointer(rebasing: source[line.range]))
+                    if let signer, writers.contains(where: { compareBytes($0, signer) == 0 }) { continue }
+                    let record = try parse(line, of: key, in: source)
+                    try check(record, signatureIsValid: true, against: roster)
+                    if let signer, roster.member(withKey: record.signer).map({ roster.permission(of: $0, in: name).contains(.write) }) == true {
+                        writers.append(signer)
+                    }
+                case nil:
+                    continue
+                }
+            }
+        }
+    }
+
+    /// The value of a record line's `by` field. Values hold no spaces, so the field starts at
+    /// the first ` by=`.
+    static func signerField(_ line: UnsafeBufferPointer<UInt8>) -> UnsafeBufferPointer<UInt8>? {
+        var i = 0
+        while i + 4 <= line.count {
+            if line[i] == 0x20 && line[i + 1] == 0x62 && line[i + 2] == 0x79 && line[i + 3] == 0x3d {
+                var end = i + 4
+                while end < line.count && line[end] != 0x20 { end += 1 }
+                return UnsafeBufferPointer(rebasing: line[(i + 4)..<end])
+            }
+            i += 1
+        }
+        return nil
+    }
+
+    /// A deferred line parsed in full, which must read as it did when the file was read.
+    private func parse(_ deferred: DeferredLine, of key: String, in source: UnsafeBufferPointer<UInt8>) throws -> SecretRecord {
+        let malformed = SecrError.integrity("\(file):\(deferred.number): not a valid line; the file was altered or corrupted (restore it with `git checkout -- \(file)`)")
+        guard let line = Line.parse(bytes: UnsafeBufferPointer(rebasing: source[deferred.range])) else { throw malformed }
+        let record = try SecretRecord(line: line, reader: FieldReader(line: line, file: file, lineNumber: deferred.number))
+        guard record.key == key, record.version == deferred.version, record.isDeleted != deferred.live else { throw malformed }
+        return record
+    }
+
+    private func record(in slot: Slot, of key: String) throws -> SecretRecord {
+        switch slot {
+        case .parsed(let record): return record
+        case .deferred(let line): return try source.withUnsafeBufferPointer { try parse(line, of: key, in: $0) }
+        }
     }
 
     /// `verifyAllRecords`, noting that every record here is verified (`recordsVerified`).
@@ -465,7 +588,7 @@ package struct EnvironmentFile {
 
     /// Verifies and decrypts one key's value.
     func value(of key: String, with environmentKey: EnvironmentKey, roster: RosterState) throws -> SecretBytes {
-        guard let record = records[key], !record.isDeleted else {
+        guard let record = try record(key), !record.isDeleted else {
             throw SecrError.failure("\(key.prefix(80)) is not set in '\(name)'", hint: "list the keys with `secr pull -e \(name) --format keys`")
                 .unknown(key, among: keyNames)
         }
@@ -514,7 +637,7 @@ package struct EnvironmentFile {
     /// `writerReads`: the writer may read this environment (see `SecretRecord.make`).
     mutating func write(key: String, value: SecretBytes?, from: String? = nil, above seen: Int = 0, identity: Identity,
                         time: Timestamp, random: RandomSource, writerReads: Bool = false) throws {
-        let previous = records[key]
+        let previous = try record(key)
         let line = try SecretRecord.make(
             key: key, value: value, version: previous.map { max($0.version, seen) + 1 } ?? 1,
             prev: previous?.hash(project: project, environment: name) ?? "-", from: from, project: project, environment: name,
@@ -524,12 +647,13 @@ package struct EnvironmentFile {
         recordsVerified = verified
     }
 
-    func record(_ key: String) -> SecretRecord? { records[key] }
+    /// The key's record, parsed (a deferred line is parsed now, each time it is asked for).
+    func record(_ key: String) throws -> SecretRecord? { try records[key].map { try record(in: $0, of: key) } }
 
     /// Puts a record (already signed, and sealed to this file's key) in place of the key's.
     mutating func setRecord(_ record: SecretRecord?, for key: String) {
         let had = records[key] != nil
-        records[key] = record
+        records[key] = record.map(Slot.parsed)
         versions[key] = record?.version
         guard had != (record != nil) else { return }
         var low = 0, high = order.count
@@ -553,7 +677,11 @@ package struct EnvironmentFile {
 
     var headerText: String { header.text }
 
-    var allRecords: [SecretRecord] { order.compactMap { records[$0] } }
+    /// Every record in key order, parsed (deferred lines are parsed now, on every call).
+    var allRecords: [SecretRecord] { get throws { try order.compactMap { key in try records[key].map { try record(in: $0, of: key) } } } }
+
+    /// Every record's key and version, in key order, without parsing a deferred line.
+    var recordVersions: [(key: String, version: Int)] { order.compactMap { key in versions[key].map { (key, $0) } } }
 
     var readerNames: [String] { readers.map(\.name) }
 
@@ -563,7 +691,7 @@ package struct EnvironmentFile {
                  random: RandomSource, generation next: Int) throws -> (EnvironmentFile, EnvironmentKey) {
         var (file, key) = try EnvironmentFile.create(name: name, file: file, project: project, readers: newReaders,
                                                      identity: identity, time: time, random: random, generation: next)
-        for record in allRecords {
+        for record in try allRecords {
             if let line = try record.resealed(from: old, to: key.publicKey, random: random) {
                 file.setRecord(try SecretRecord(line: line, reader: FieldReader(line: line, file: self.file, lineNumber: record.lineNumber)), for: record.key)
             } else if record.isDeleted {

@@ -25,11 +25,11 @@ extension StoreTransaction {
         let targetKey = state.permission(of: member, in: target).contains(.read) ? try targetFile.unlock(with: identity, roster: state) : nil
         var promoted: [String] = [], identical: [String] = []
         for key in keys {
-            guard let record = sourceFile.record(key), !record.isDeleted else {
+            guard let record = try sourceFile.record(key), !record.isDeleted else {
                 throw SecrError.failure("\(key) is not set in '\(source)'; nothing was promoted (list its keys with `secr pull -e \(source) --format keys`)")
             }
             let value = try sourceFile.decrypt(record, with: sourceKey)
-            if let targetKey, let current = targetFile.record(key), !current.isDeleted,
+            if let targetKey, let current = try targetFile.record(key), !current.isDeleted,
                try targetFile.decrypt(current, with: targetKey).isEqual(to: value) {
                 identical.append(key)
                 continue

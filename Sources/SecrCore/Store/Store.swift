@@ -68,13 +68,13 @@ public final class Store {
         // Sizes first: a store too large for the caller fails at once, not after every
         // signature is checked (nothing is delivered either way).
         if let checkingSizes {
-            try checkingSizes(file.allRecords.compactMap { record in
+            try checkingSizes(try file.allRecords.compactMap { record in
                 record.value.map { (key: record.key, size: $0.ciphertext.count - Sodium.aeadTagBytes) }
             })
         }
         try file.verifyAllRecords(against: state)
         let environmentKey = try file.unlock(with: identity, roster: state)
-        VerificationCache.shared.openAhead(file.allRecords.compactMap { $0.value?.sealedKey.bytes },
+        VerificationCache.shared.openAhead(try file.allRecords.compactMap { $0.value?.sealedKey.bytes },
                                            publicKey: environmentKey.publicKey, secretKey: environmentKey.secretKey)
         let values = try file.keyNames.compactMap { key in
             try file.record(key).map { (key: key, value: try file.decrypt($0, with: environmentKey)) }
@@ -137,8 +137,9 @@ extension Store {
 
     /// Reads and checks an environment file (shared with `StoreTransaction`): structure and
     /// header against the roster, then every key against the versions this clone has seen.
+    /// `deferringRecords`: see `EnvironmentFile.parse` (a change, which runs `verifyAll` next).
     static func loadEnvironment(_ name: String, location: StoreLocation, state: RosterState, clone: CloneState,
-                                keys: Set<String>? = nil) throws -> EnvironmentFile {
+                                keys: Set<String>? = nil, deferringRecords: Bool = false) throws -> EnvironmentFile {
         let path = location.environmentPath(name)
         guard state.hasEnvironment(name) else {
             if FileSystem.exists(path) {
@@ -158,7 +159,7 @@ extension Store {
         } else {
             guard let bytes = try FileSystem.readIfExists(path, followLinks: false) else { throw missing() }
             if hasConflictMarkers(bytes) { throw SecrError.conflicted(location.display(path)) }
-            file = try EnvironmentFile.parse(bytes, name: name, file: location.display(path))
+            file = try EnvironmentFile.parse(bytes, name: name, file: location.display(path), deferringRecords: deferringRecords)
         }
         try file.verifyStructure(against: state)
         let seen = clone.seenVersions(of: name, incarnation: state.environmentAdded[name] ?? 0)
@@ -172,7 +173,7 @@ extension Store {
     /// Raises the clone's seen versions for `file`; returns a problem to report when the
     /// clone state cannot be written.
     static func remember(_ file: EnvironmentFile, keys: [String]?, state: RosterState, clone: CloneState) -> String? {
-        let versions = (keys.map { $0.compactMap(file.record) } ?? file.allRecords).map { (key: $0.key, version: $0.version) }
+        let versions = keys.map { $0.compactMap { key in file.versions[key].map { (key: key, version: $0) } } } ?? file.recordVersions
         do {
             try clone.raiseSeen(versions, of: file.name, incarnation: state.environmentAdded[file.name] ?? 0, known: file.seenAtLoad)
             return nil

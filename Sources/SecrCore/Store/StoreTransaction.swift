@@ -132,7 +132,9 @@ package final class StoreTransaction {
 
     func environment(_ name: String) throws -> EnvironmentFile {
         if let file = environments[name] { return file }
-        var file = try Store.loadEnvironment(name, location: location, state: state, clone: clone)
+        // Record lines the verification cache knows verified whole are parsed only when asked
+        // for; `verifyAll` still checks every record's signer against this roster.
+        var file = try Store.loadEnvironment(name, location: location, state: state, clone: clone, deferringRecords: true)
         // A change is never built on a file with a bad record: a new version would chain onto
         // the forgery (its prev hash) and launder it.
         try file.verifyAll(against: state)
@@ -159,7 +161,7 @@ package final class StoreTransaction {
         for (key, value) in values {
             try KeyName.check(Substring(key))
             try state.checkInjectable(key, environment: environment)
-            if let environmentKey, let record = file.record(key), !record.isDeleted,
+            if let environmentKey, let record = try file.record(key), !record.isDeleted,
                try file.decrypt(record, with: environmentKey).isEqual(to: value) {
                 if exposed.contains(key) && !isResolvedExposure(key, in: environment, record: record) {
                     notes.append("\(key) in \(environment) is still exposed to a former reader: the same value does not rotate it. Rotate the credential at its provider, then `secr set \(key)` with the new value")
@@ -181,7 +183,7 @@ package final class StoreTransaction {
         var file = try self.environment(environment)
         for key in keys {
             try KeyName.check(Substring(key))
-            guard let record = file.record(key), !record.isDeleted else {
+            guard let record = try file.record(key), !record.isDeleted else {
                 throw SecrError.failure("\(key) is not set in '\(environment)'; nothing was changed")
             }
             try file.write(key: key, value: nil, above: seenVersion(of: key, in: environment), identity: identity, time: time, random: random)

@@ -117,11 +117,11 @@ package enum StoreMerge {
             return keys
         }
 
-        let allKeys = Set(o.allRecords.map(\.key)).union(t.allRecords.map(\.key)).union(b?.allRecords.map(\.key) ?? [])
+        let allKeys = Set(try o.allRecords.map(\.key)).union(try t.allRecords.map(\.key)).union(try b?.allRecords.map(\.key) ?? [])
         var taken: [String] = []
         for key in allKeys.sorted() {
-            let mine = o.record(key), yours = t.record(key), was = b?.record(key)
-            let fallback = adopted.record(key)
+            let mine = try o.record(key), yours = try t.record(key), was = try b?.record(key)
+            let fallback = try adopted.record(key)
             let chosen: SecretRecord?, from: EnvironmentFile, side: String
             if hash(mine) == hash(yours) {
                 (chosen, from, side) = (fallback, adopted, adoptedSide)

@@ -82,7 +82,7 @@ import Testing
         let (owner, _, created, _) = try makeProject()
         var file = created
         try file.write(key: "A", value: SecretBytes(copying: Array("x".utf8)), identity: owner, time: fixedTime, random: SystemRandom())
-        let record = try #require(file.record("A"))
+        let record = try #require(try file.record("A"))
         let message = SecretRecord.signedMessage(record.line, project: file.project, environment: file.name)
         #expect(message.starts(with: VerificationCache.recordMessagePrefix))
         #expect(!file.header.signedMessage(domain: EnvironmentFile.headerDomain, excluding: ["sig"]).starts(with: VerificationCache.recordMessagePrefix))

@@ -89,7 +89,7 @@ final class EnvironmentFileTests: XCTestCase {
             let parsed = try EnvironmentFile.parse(bytes, name: "development", file: "development.secr", keys: [key])
             XCTAssertEqual(streamed.keyNames, parsed.keyNames)
             XCTAssertEqual(streamed.keyNames.count, 2_000)
-            XCTAssertEqual(streamed.record(key)?.line.text, parsed.record(key)?.line.text)
+            XCTAssertEqual(try streamed.record(key)?.line.text, try parsed.record(key)?.line.text)
             XCTAssertEqual(streamed.readerNames, parsed.readerNames)
             XCTAssertEqual(streamed.headerText, parsed.headerText)
         }
@@ -124,14 +124,14 @@ final class EnvironmentFileTests: XCTestCase {
         for key in ["M", "C", "X", "A", "K", "C"] {
             try file.write(key: key, value: SecretBytes(copying: Array("v".utf8)), identity: owner, time: fixedTime, random: SystemRandom())
         }
-        XCTAssertEqual(file.allRecords.map(\.key), ["A", "C", "K", "M", "X"])
+        XCTAssertEqual(try file.allRecords.map(\.key), ["A", "C", "K", "M", "X"])
         file.setRecord(nil, for: "K")
         file.setRecord(nil, for: "Q")
-        XCTAssertEqual(file.allRecords.map(\.key), ["A", "C", "M", "X"])
+        XCTAssertEqual(try file.allRecords.map(\.key), ["A", "C", "M", "X"])
         file.setRecord(try XCTUnwrap(created.record("A") ?? file.record("A")), for: "A")
-        XCTAssertEqual(file.allRecords.map(\.key), ["A", "C", "M", "X"])
+        XCTAssertEqual(try file.allRecords.map(\.key), ["A", "C", "M", "X"])
         let parsed = try EnvironmentFile.parse(file.bytes, name: "development", file: "development.secr")
-        XCTAssertEqual(parsed.allRecords.map(\.key), ["A", "C", "M", "X"])
+        XCTAssertEqual(try parsed.allRecords.map(\.key), ["A", "C", "M", "X"])
         XCTAssertEqual(parsed.bytes, file.bytes)
     }
 
@@ -145,6 +145,88 @@ final class EnvironmentFileTests: XCTestCase {
         XCTAssertNil(record.decrypt(with: envKey, project: project, environment: "staging"))
         XCTAssertNil(record.decrypt(with: envKey, project: "other-project", environment: "development"))
         XCTAssertFalse(record.signatureIsValid(project: project, environment: "production"))
+    }
+
+    /// A file with records of every shape (a long key, a promotion, a tombstone), and a cache
+    /// that knows its bytes verified whole.
+    private func fileTheCacheKnows() throws -> (Identity, Roster, [UInt8], VerificationCache, URL) {
+        let (owner, roster, created, _) = try makeProject()
+        var file = created
+        for key in ["A", "B", "C", "A_KEY_NAME_LONGER_THAN_FIFTEEN_BYTES"] {
+            try file.write(key: key, value: SecretBytes(copying: Array("v-\(key)".utf8)), identity: owner, time: fixedTime, random: SystemRandom())
+        }
+        try file.write(key: "C", value: SecretBytes(copying: Array("promoted".utf8)), from: "staging@3", identity: owner, time: fixedTime, random: SystemRandom())
+        try file.write(key: "B", value: nil, identity: owner, time: fixedTime, random: SystemRandom())
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("secr-deferred-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        let cache = VerificationCache()
+        cache.load(path: directory.appendingPathComponent("cache").path, identity: owner)
+        return (owner, roster, file.bytes, cache, directory)
+    }
+
+    private func remember(_ bytes: [UInt8], in cache: VerificationCache) {
+        bytes.withUnsafeBytes { cache.rememberVerifiedRecords(EnvironmentFile.recordsDigest(name: "development", bytes: $0)) }
+    }
+
+    /// A change defers the record lines of a file the cache knows verified whole; what it reads
+    /// of them, and the bytes it writes back, are the whole parse's.
+    func testADeferredParseReadsAndWritesAsTheWholeParse() throws {
+        let (owner, roster, bytes, cache, directory) = try fileTheCacheKnows()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let unknown = try EnvironmentFile.parse(bytes, name: "development", file: "development.secr", deferringRecords: true, cache: cache)
+        XCTAssertFalse(unknown.hasDeferredRecords, "bytes the cache does not know are parsed whole")
+        remember(bytes, in: cache)
+        var deferred = try EnvironmentFile.parse(bytes, name: "development", file: "development.secr", deferringRecords: true, cache: cache)
+        XCTAssertTrue(deferred.hasDeferredRecords)
+        XCTAssertFalse(try EnvironmentFile.parse(bytes, name: "development", file: "development.secr", cache: cache).hasDeferredRecords,
+                       "only a change asks to defer")
+        let whole = try EnvironmentFile.parse(bytes, name: "development", file: "development.secr")
+        XCTAssertEqual(deferred.bytes, bytes)
+        XCTAssertEqual(deferred.keyNames, whole.keyNames)
+        XCTAssertEqual(deferred.keyNames, ["A", "A_KEY_NAME_LONGER_THAN_FIFTEEN_BYTES", "C"])
+        XCTAssertEqual(deferred.recordVersions.map { "\($0.key)@\($0.version)" }, whole.recordVersions.map { "\($0.key)@\($0.version)" })
+        XCTAssertEqual(try deferred.allRecords.map(\.line), try whole.allRecords.map(\.line))
+        XCTAssertEqual(try deferred.allRecords.map(\.lineNumber), try whole.allRecords.map(\.lineNumber))
+        for key in ["A", "B", "C", "A_KEY_NAME_LONGER_THAN_FIFTEEN_BYTES", "D"] {
+            XCTAssertEqual(try deferred.record(key)?.line, try whole.record(key)?.line, key)
+        }
+        // Without the shared cache, verifying parses and checks every record.
+        try deferred.verifyAll(against: roster.state)
+        XCTAssertTrue(deferred.recordsVerified)
+        try deferred.write(key: "A", value: SecretBytes(copying: Array("new".utf8)), identity: owner, time: fixedTime, random: SystemRandom())
+        XCTAssertTrue(deferred.recordsVerified, "its own record keeps it verified whole")
+        let before = bytes.split(separator: 0x0a, omittingEmptySubsequences: false)
+        let after = deferred.bytes.split(separator: 0x0a, omittingEmptySubsequences: false)
+        XCTAssertEqual(before.count, after.count)
+        XCTAssertEqual(zip(before, after).filter { $0 != $1 }.map { String(decoding: $0.1.prefix(8), as: UTF8.self) }, ["secret k"],
+                       "one line changed: A's")
+        var reread = try EnvironmentFile.parse(deferred.bytes, name: "development", file: "development.secr")
+        try reread.verifyAll(against: roster.state)
+        XCTAssertEqual(try reread.record("A")?.version, 2)
+    }
+
+    /// A deferred line is parsed when it is asked for, with every check of the whole parse: one
+    /// that does not parse (a cache trusted wrongly, or a parser grown stricter) is refused by
+    /// its line number, never taken as absent or passed over.
+    func testADeferredLineThatDoesNotParseIsRefusedWhenAskedFor() throws {
+        let (_, roster, bytes, cache, directory) = try fileTheCacheKnows()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        var lines = String(decoding: bytes, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        let index = try XCTUnwrap(lines.firstIndex { $0.hasPrefix("secret key=C ") })
+        lines[index] = lines[index].replacingOccurrences(of: " nonce=", with: " nonce=!")
+        let altered = Array(lines.joined(separator: "\n").utf8)
+        XCTAssertThrowsError(try EnvironmentFile.parse(altered, name: "development", file: "development.secr"))
+        remember(altered, in: cache)
+        var deferred = try EnvironmentFile.parse(altered, name: "development", file: "development.secr", deferringRecords: true, cache: cache)
+        XCTAssertTrue(deferred.hasDeferredRecords)
+        XCTAssertNotNil(try deferred.record("A"), "other lines still read")
+        for attempt in [{ _ = try deferred.record("C") }, { _ = try deferred.allRecords }] {
+            XCTAssertThrowsError(try attempt()) { error in
+                XCTAssertTrue((error as? SecrError)?.message.contains("development.secr:\(index + 1):") ?? false, "\(error)")
+            }
+        }
+        XCTAssertThrowsError(try deferred.verifyAll(against: roster.state))
+        XCTAssertFalse(deferred.recordsVerified)
     }
 
     func testValueKeyMustMatchItsCommitment() throws {
