@@ -21,7 +21,7 @@ extension StoreTransaction {
         }
         let sourceFile = try environment(source)
         let sourceKey = try sourceFile.unlock(with: identity, roster: state)
-        var targetFile = try environment(target)
+        var targetFile = try takeEnvironment(target)
         let targetKey = state.permission(of: member, in: target).contains(.read) ? try targetFile.unlock(with: identity, roster: state) : nil
         var promoted: [String] = [], identical: [String] = []
         for key in keys {
@@ -38,7 +38,7 @@ extension StoreTransaction {
                                  identity: identity, time: time, random: random, writerReads: targetKey != nil)
             promoted.append(key)
         }
-        if !promoted.isEmpty { replace(targetFile) }
+        if promoted.isEmpty { putBack(targetFile) } else { replace(targetFile) }
         var summary = ChangeSummary(action: .promote, environment: target, keys: promoted,
                                     subject: "promote \(ChangeSummary.list(promoted)) from \(source) to \(target)", paths: [])
         summary.from = source

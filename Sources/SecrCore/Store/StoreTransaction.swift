@@ -142,6 +142,17 @@ package final class StoreTransaction {
         return file
     }
 
+    /// The environment's file for the caller to change, taken out of the transaction so that
+    /// changing it copies nothing (a file of 10,000 records was copied whole by its first
+    /// change). The caller gives it back: `replace` when changed, `putBack` when not.
+    func takeEnvironment(_ name: String) throws -> EnvironmentFile {
+        let file = try environment(name)
+        environments[name] = nil
+        return file
+    }
+
+    func putBack(_ file: EnvironmentFile) { environments[file.name] = file }
+
     func requirePermission(_ needed: Permission, in environment: String, for action: String) throws -> Member {
         let member = try actingMember()
         _ = try self.environment(environment)
@@ -153,7 +164,7 @@ package final class StoreTransaction {
     /// keeps its record, so its bytes stay identical. Returns the keys that changed.
     package func set(_ values: [(key: String, value: SecretBytes)], in environment: String) throws -> ChangeSummary {
         let member = try requirePermission(.write, in: environment, for: "write")
-        var file = try self.environment(environment)
+        var file = try takeEnvironment(environment)
         let canRead = state.permission(of: member, in: environment).contains(.read)
         let environmentKey = canRead ? try file.unlock(with: identity, roster: state) : nil
         var changed: [String] = [], notes: [String] = []
@@ -180,7 +191,7 @@ package final class StoreTransaction {
     /// Writes tombstones for keys; each must currently have a value.
     package func unset(_ keys: [String], in environment: String) throws -> ChangeSummary {
         _ = try requirePermission(.write, in: environment, for: "write")
-        var file = try self.environment(environment)
+        var file = try takeEnvironment(environment)
         for key in keys {
             try KeyName.check(Substring(key))
             guard let record = try file.record(key), !record.isDeleted else {
@@ -235,7 +246,7 @@ package final class StoreTransaction {
     }
 
     private func stage(_ file: EnvironmentFile, action: ChangeAction, keys: [String], verb: String) -> ChangeSummary {
-        if !keys.isEmpty { replace(file) }
+        if keys.isEmpty { putBack(file) } else { replace(file) }
         return ChangeSummary(action: action, environment: file.name, keys: keys,
                              subject: "\(verb) \(ChangeSummary.list(keys)) in \(file.name)", paths: [])
     }
