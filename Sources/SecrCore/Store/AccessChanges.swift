@@ -53,7 +53,7 @@ extension StoreTransaction {
 
         // Load every file before the roster changes: they verify against the old state.
         var files: [String: EnvironmentFile] = [:]
-        for environment in Set(affected + lostWrite) { files[environment] = try self.environment(environment) }
+        for environment in Set(affected + lostWrite) { files[environment] = try environmentParsedWhole(environment) }
         let keep = try lostWrite.flatMap { environment -> [RecordID] in
             let file = try files[environment].unwrap(environment)
             return try file.allRecords.filter { $0.signer == target.key }.map { $0.id(project: before.projectID, environment: environment) }
@@ -124,7 +124,7 @@ extension StoreTransaction {
         let readable = before.environments.filter { before.permission(of: target, in: $0).contains(.read) }
         try requireReader(of: readable, actor: actor, notCounting: name, in: before, change: "replacing \(name)'s key re-keys")
         var files: [String: EnvironmentFile] = [:]
-        for environment in before.environments { files[environment] = try self.environment(environment) }
+        for environment in before.environments { files[environment] = try environmentParsedWhole(environment) }
         // Records signed with the old key in environments NAME may write stay valid; elsewhere
         // they were kept already, under the old key, by the entry that took the write away.
         let keep = try before.environments.filter { before.permission(of: target, in: $0).contains(.write) }.flatMap { environment in

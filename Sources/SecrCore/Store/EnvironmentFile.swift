@@ -691,6 +691,20 @@ package struct EnvironmentFile {
     /// Every record in key order, parsed (deferred lines are parsed now, on every call).
     var allRecords: [SecretRecord] { get throws { try order.compactMap { key in try records[key].map { try record(in: $0, of: key) } } } }
 
+    /// Parses every deferred line now, for a caller that reads every record more than once (a
+    /// member's removal reads them for its keep list, its exposures and the re-key). The bytes
+    /// stay the same, so what the file was known as (its digest, verified whole) still holds.
+    mutating func parseDeferredRecords() throws {
+        guard hasDeferredRecords else { return }
+        let (digest, verified) = (recordsDigest, recordsVerified)
+        var parsed: [String: Slot] = [:]
+        parsed.reserveCapacity(records.count)
+        for (key, slot) in records { parsed[key] = .parsed(try record(in: slot, of: key)) }
+        records = parsed
+        source = []
+        (recordsDigest, recordsVerified) = (digest, verified)
+    }
+
     /// Every record's key and version, in key order, without parsing a deferred line.
     var recordVersions: [(key: String, version: Int)] { order.compactMap { key in versions[key].map { (key, $0) } } }
 

@@ -153,6 +153,15 @@ package final class StoreTransaction {
 
     func putBack(_ file: EnvironmentFile) { environments[file.name] = file }
 
+    /// `environment(name)` with every record parsed, for a change that reads all of them more
+    /// than once: each deferred line is parsed once, not on every read.
+    func environmentParsedWhole(_ name: String) throws -> EnvironmentFile {
+        var file = try takeEnvironment(name)
+        try file.parseDeferredRecords()
+        putBack(file)
+        return file
+    }
+
     func requirePermission(_ needed: Permission, in environment: String, for action: String) throws -> Member {
         let member = try actingMember()
         _ = try self.environment(environment)

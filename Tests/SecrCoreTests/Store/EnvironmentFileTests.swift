@@ -190,6 +190,13 @@ final class EnvironmentFileTests: XCTestCase {
         for key in ["A", "B", "C", "A_KEY_NAME_LONGER_THAN_FIFTEEN_BYTES", "D"] {
             XCTAssertEqual(try deferred.record(key)?.line, try whole.record(key)?.line, key)
         }
+        var parsedWhole = deferred
+        try parsedWhole.parseDeferredRecords()
+        XCTAssertFalse(parsedWhole.hasDeferredRecords)
+        XCTAssertEqual(parsedWhole.bytes, bytes)
+        XCTAssertNotNil(parsedWhole.recordsDigest)
+        XCTAssertEqual(parsedWhole.recordsDigest, deferred.recordsDigest, "the same bytes: still known as they were")
+        XCTAssertEqual(try parsedWhole.allRecords.map(\.line), try whole.allRecords.map(\.line))
         // Without the shared cache, verifying parses and checks every record.
         try deferred.verifyAll(against: roster.state)
         XCTAssertTrue(deferred.recordsVerified)
@@ -226,6 +233,8 @@ final class EnvironmentFileTests: XCTestCase {
             }
         }
         XCTAssertThrowsError(try deferred.verifyAll(against: roster.state))
+        var parsedWhole = deferred
+        XCTAssertThrowsError(try parsedWhole.parseDeferredRecords())
         XCTAssertFalse(deferred.recordsVerified)
     }
 
