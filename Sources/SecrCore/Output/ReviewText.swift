@@ -5,7 +5,8 @@
 package enum EnvironmentText {
     package static func render(_ bytes: [UInt8], state: RosterState?, identity: Identity?) -> String {
         let environment = EnvironmentFile.environmentName(bytes)
-        guard let environment, let file = try? EnvironmentFile.parse(bytes, name: environment, file: "\(environment).secr") else {
+        guard let environment, let file = try? EnvironmentFile.parse(bytes, name: environment, file: "\(environment).secr"),
+              let records = try? file.allRecords else {
             return "(not a valid secr environment file: \(bytes.count) bytes)\n"
         }
         func name(_ key: PublicKey) -> String { state?.displayName(of: key) ?? "\(key.text.prefix(16))…" }
@@ -13,8 +14,7 @@ package enum EnvironmentText {
         let stale = state.flatMap { file.freshnessProblem(against: $0) }.map { _ in " — NOT THE KEY THE ROSTER NAMES" } ?? ""
         var lines = ["environment \(environment): key generation \(file.generation), signed by \(name(file.headerSigner))\(stale)",
                      "readers: " + (file.readerNames.isEmpty ? "none" : file.readerNames.joined(separator: ", "))]
-        // Parsed whole (nothing deferred), so reading its records cannot fail.
-        for record in (try? file.allRecords) ?? [] {
+        for record in records {
             let signed = record.signatureIsValid(project: file.project, environment: environment)
             let permitted = state.map { $0.accepts(recordBy: record.signer, in: environment, id: record.id(project: file.project, environment: environment)) } ?? true
             let who = !signed ? "SIGNATURE DOES NOT VERIFY"

@@ -178,11 +178,17 @@ package struct RosterState: Sendable {
 
     package var owners: [Member] { members.values.filter { manageLevel(of: $0) == .all }.sorted { $0.name < $1.name } }
 
+    /// Whether the member with key `signer` may write `environment` now: what `accepts` asks
+    /// first, and all it asks of a current writer's record.
+    func mayWrite(signer: PublicKey, in environment: String) -> Bool {
+        member(withKey: signer).map { permission(of: $0, in: environment).contains(.write) } ?? false
+    }
+
     /// Whether a record signed by `signer` is acceptable: they may write the environment now, or
     /// the record was kept valid when they lost write access.
     /// `id` is computed only when the signer may not write (it hashes the record).
     func accepts(recordBy signer: PublicKey, in environment: String, id: @autoclosure () -> RecordID) -> Bool {
-        if let member = member(withKey: signer), permission(of: member, in: environment).contains(.write) { return true }
+        if mayWrite(signer: signer, in: environment) { return true }
         guard let kept = keptRecords[signer] else { return false }
         return kept.contains(id())
     }

@@ -249,8 +249,14 @@ package struct EnvironmentFile {
             versions.reserveCapacity(lines)
         }
 
-        private func malformed() -> SecrError {
-            SecrError.integrity("\(file):\(number): not a valid line; the file was altered or corrupted (restore it with `git checkout -- \(file)`)")
+        private func malformed() -> SecrError { EnvironmentFile.malformedLine(file, number) }
+
+        /// A record taken into the file, in key order.
+        mutating func append(_ slot: Slot, key: String, version: Int) {
+            sawRecord = true
+            records[key] = slot
+            order.append(key)
+            versions[key] = version
         }
 
         /// `range`: where the line is in the file (needed when deferring).
@@ -279,10 +285,7 @@ package struct EnvironmentFile {
                 let key = String(decoding: UnsafeBufferPointer(rebasing: bytes[keyRange]), as: UTF8.self)
                 guard key > lastKey else { throw malformed() }
                 lastKey = key
-                sawRecord = true
-                records[key] = .deferred(DeferredLine(range: range, number: number, version: version, live: live))
-                order.append(key)
-                versions[key] = version
+                append(.deferred(DeferredLine(range: range, number: number, version: version, live: live)), key: key, version: version)
                 return
             }
             var entry: IndexEntry?
@@ -320,10 +323,7 @@ package struct EnvironmentFile {
                     guard record.key > lastKey else { throw reader.fail("records are not sorted by key or repeat key \(record.key)") }
                     lastKey = record.key
                 }
-                sawRecord = true
-                records[record.key] = .parsed(record)
-                order.append(record.key)
-                versions[record.key] = record.version
+                append(.parsed(record), key: record.key, version: record.version)
             }
         }
 
@@ -357,15 +357,18 @@ package struct EnvironmentFile {
         }
     }
 
+    /// Line `number` of `file` is not a line of this format.
+    static func malformedLine(_ file: String, _ number: Int) -> SecrError {
+        SecrError.integrity("\(file):\(number): not a valid line; the file was altered or corrupted (restore it with `git checkout -- \(file)`)")
+    }
+
     /// The key and version of a record line, read without parsing the rest; nil for a line
     /// that is not a record (a reader line). A record line whose start is malformed is an error.
     private static func indexEntry(_ bytes: UnsafeBufferPointer<UInt8>, number: Int, file: String) throws -> (key: Range<Int>, version: Int, live: Bool)? {
         // Literals, not arrays: a static array is a once-check and a retain per line.
         let live: Bool, keyStart: Int
         if startsWith(bytes, "secret key=") { (live, keyStart) = (true, 11) } else if startsWith(bytes, "deleted key=") { (live, keyStart) = (false, 12) } else {
-            guard startsWith(bytes, "reader ") else {
-                throw SecrError.integrity("\(file):\(number): not a valid line; the file was altered or corrupted (restore it with `git checkout -- \(file)`)")
-            }
+            guard startsWith(bytes, "reader ") else { throw malformedLine(file, number) }
             return nil
         }
         var i = keyStart
@@ -532,9 +535,7 @@ package struct EnvironmentFile {
                     if let signer, writers.contains(where: { compareBytes($0, signer) == 0 }) { continue }
                     let record = try parse(line, of: key, in: source)
                     try check(record, signatureIsValid: true, against: roster)
-                    if let signer, roster.member(withKey: record.signer).map({ roster.permission(of: $0, in: name).contains(.write) }) == true {
-                        writers.append(signer)
-                    }
+                    if let signer, roster.mayWrite(signer: record.signer, in: name) { writers.append(signer) }
                 case nil:
                     continue
                 }
@@ -559,10 +560,13 @@ package struct EnvironmentFile {
 
     /// A deferred line parsed in full, which must read as it did when the file was read.
     private func parse(_ deferred: DeferredLine, of key: String, in source: UnsafeBufferPointer<UInt8>) throws -> SecretRecord {
-        let malformed = SecrError.integrity("\(file):\(deferred.number): not a valid line; the file was altered or corrupted (restore it with `git checkout -- \(file)`)")
-        guard let line = Line.parse(bytes: UnsafeBufferPointer(rebasing: source[deferred.range])) else { throw malformed }
+        guard let line = Line.parse(bytes: UnsafeBufferPointer(rebasing: source[deferred.range])) else {
+            throw EnvironmentFile.malformedLine(file, deferred.number)
+        }
         let record = try SecretRecord(line: line, reader: FieldReader(line: line, file: file, lineNumber: deferred.number))
-        guard record.key == key, record.version == deferred.version, record.isDeleted != deferred.live else { throw malformed }
+        guard record.key == key, record.version == deferred.version, record.isDeleted != deferred.live else {
+            throw EnvironmentFile.malformedLine(file, deferred.number)
+        }
         return record
     }
 

@@ -65,16 +65,17 @@ public final class Store {
     func values(in environment: String, identity: Identity, checkingSizes: (([(key: String, size: Int)]) throws -> Void)?) throws
         -> [(key: String, value: SecretBytes)] {
         let file = try self.environment(environment)
+        let records = try file.allRecords
         // Sizes first: a store too large for the caller fails at once, not after every
         // signature is checked (nothing is delivered either way).
         if let checkingSizes {
-            try checkingSizes(try file.allRecords.compactMap { record in
+            try checkingSizes(records.compactMap { record in
                 record.value.map { (key: record.key, size: $0.ciphertext.count - Sodium.aeadTagBytes) }
             })
         }
         try file.verifyAllRecords(against: state)
         let environmentKey = try file.unlock(with: identity, roster: state)
-        VerificationCache.shared.openAhead(try file.allRecords.compactMap { $0.value?.sealedKey.bytes },
+        VerificationCache.shared.openAhead(records.compactMap { $0.value?.sealedKey.bytes },
                                            publicKey: environmentKey.publicKey, secretKey: environmentKey.secretKey)
         let values = try file.keyNames.compactMap { key in
             try file.record(key).map { (key: key, value: try file.decrypt($0, with: environmentKey)) }

@@ -66,9 +66,13 @@ package enum StoreVerifier {
             for problem in file.versionProblems(seen: seen) {
                 report.problems.append(VerificationProblem(file: path, message: problem))
             }
+            let records: [SecretRecord]
+            do { records = try file.allRecords } catch {
+                report.problems.append(VerificationProblem(file: path, message: (error as? SecrError)?.message ?? "\(error)"))
+                continue
+            }
             var verified: [String] = []
-            // Parsed whole above (nothing deferred), so reading its records cannot fail.
-            for record in (try? file.allRecords) ?? [] {
+            for record in records {
                 report.records += 1
                 versions[environment, default: [:]][record.key] = record.version
                 do {
