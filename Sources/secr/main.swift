@@ -81,8 +81,19 @@ let readCommands: Set<[String]> = [["get"], ["pull"], ["run"], ["export"], ["com
 
 @MainActor
 func runRetryingReads(_ run: (ParsedArguments) throws -> Int32, _ parsed: ParsedArguments, console: Console) throws -> Int32 {
+    if readCommands.contains(parsed.path) || parsed.path == ["verify"] || parsed.path == ["diff"] {
+        // What they record of the clone (a first pin, seen versions) is synced while they work.
+        DeferredSync.shared.enable()
+    }
     guard readCommands.contains(parsed.path) else { return try run(parsed) }
     return try StoreRecovery.consistentRead({ try run(parsed) }, note: console.note)
+}
+
+/// Before the process ends (or execs): the clone state's deferred writes are on disk, and any
+/// that failed is said.
+func finishDeferredWrites() {
+    let notices = DeferredSync.shared.finish()
+    if !notices.isEmpty { notices.forEach(Console(noColor: true).note) }
 }
 
 @MainActor
@@ -123,4 +134,5 @@ func runMain(_ tokens: [String]) -> Int32 {
 ExitReclaim.enable()
 let status = runMain(Array(CommandLine.arguments.dropFirst()))
 VerificationCache.shared.save()
+finishDeferredWrites()
 exit(status)

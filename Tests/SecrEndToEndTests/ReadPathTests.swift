@@ -74,4 +74,37 @@ import Testing
         let allow = try String(contentsOf: ReadPathTests.repositoryRoot.appendingPathComponent(".secr/allow"), encoding: .utf8)
         #expect(!allow.contains("reason=baseline"), "every allowlist entry has a real reason")
     }
+
+    /// A first read syncs what it records of the clone (the pin, the versions it verified)
+    /// beside its own work, and a `run` has it all on disk before it replaces itself with the
+    /// command: that clone refuses an old record committed afterwards. Control: a clone that
+    /// never read accepts the same commit (the file alone looks valid).
+    @Test func aFirstRunHasItsPinAndSeenVersionsOnDiskBeforeItExecs() throws {
+        let box = try Sandbox()
+        try box.project()
+        // Enough records that the signatures and value keys are checked on every core.
+        let many = (1...30).map { "K\($0)=value-\($0)" }
+        #expect(try box.secr(["set", "TOKEN=old-leaked-token"] + many, identity: "alice").status == 0)
+        let old = try #require(try box.recordLine("development", "TOKEN"))
+        #expect(try box.secr("set", "TOKEN=new-token", identity: "alice").status == 0)
+        let fresh = try box.freshClone(), control = try box.freshClone("control")
+        let first = try box.secr("run", "-e", "development", "--", "sh", "-c", "test \"$TOKEN\" = new-token && test \"$K30\" = value-30",
+                                 identity: "alice", directory: fresh)
+        #expect(first.status == 0 && first.stderr.contains("pinned the roster"), "\(first.stderr)")
+        let state = fresh.appendingPathComponent(".git/secr")
+        #expect(try String(contentsOf: state.appendingPathComponent("pins"), encoding: .utf8).contains("pin root="))
+        let files = FileManager.default.enumerator(atPath: state.path)?.allObjects as? [String] ?? []
+        #expect(files.contains { $0.hasSuffix("/development") } && !files.contains { $0.contains(".tmp-") }, "\(files)")
+        for clone in [fresh, control] {
+            let file = clone.appendingPathComponent(".secr/env/development.secr")
+            let text = try String(contentsOf: file, encoding: .utf8).components(separatedBy: "\n")
+                .map { $0.contains(" key=TOKEN ") ? old : $0 }.joined(separator: "\n")
+            try text.write(to: file, atomically: true, encoding: .utf8)
+            #expect(try box.exec(URL(fileURLWithPath: "/usr/bin/git"), ["-c", "user.name=Mallory", "-c", "user.email=m@example.com", "commit", "--no-verify", "-qam", "harmless"], directory: clone).status == 0)
+        }
+        let refused = try box.secr("get", "TOKEN", identity: "alice", directory: fresh)
+        #expect(refused.status == 4 && refused.stdout.isEmpty && refused.stderr.contains("has verified v2"), "\(refused.stderr)")
+        let accepted = try box.secr("get", "TOKEN", identity: "alice", directory: control)
+        #expect(accepted.status == 0 && accepted.stdout == "old-leaked-token\n", "\(accepted.stderr)")
+    }
 }

@@ -113,6 +113,7 @@ package struct CloneState: Sendable {
     }
 
     private func pinLines() -> [String] {
+        DeferredSync.shared.settle(pinsPath)
         guard let bytes = try? FileSystem.readIfExists(pinsPath) else { return [] }
         let text = String(decoding: bytes, as: UTF8.self)
         let lines = text.utf8.split(separator: 0x0a).map { String(text[$0.startIndex..<$0.endIndex]) }
@@ -121,7 +122,22 @@ package struct CloneState: Sendable {
 
     private func writePins(_ lines: [String]) throws {
         try FileSystem.makeDirectories(directory, mode: 0o700)
-        try FileSystem.writeAtomically(pinsPath, Array(([CloneState.pinsMagic] + lines).joined(separator: "\n").utf8) + [0x0a])
+        let directory = directory
+        try FileSystem.writeAtomically(pinsPath, Array(([CloneState.pinsMagic] + lines).joined(separator: "\n").utf8) + [0x0a],
+                                       deferringTo: .shared) { CloneState.notRecorded(.rosterHead, in: directory, $0) }
+    }
+
+    /// What is not recorded when this clone's state cannot be written: a read goes on, with
+    /// less protection, and says so.
+    enum Recorded { case rosterHead, seenVersions }
+
+    static func notRecorded(_ what: Recorded, in directory: String, _ failure: String) -> String {
+        switch what {
+        case .rosterHead:
+            "cannot record the roster head this clone has seen in \(directory) (\(failure)): rollbacks of the roster go unnoticed here"
+        case .seenVersions:
+            "cannot record the versions this clone has seen in \(directory) (\(failure)): rollbacks of values go unnoticed here"
+        }
     }
 
     /// The root this clone pinned for the store (on any branch, or by secr 0.1).
@@ -153,6 +169,7 @@ package struct CloneState: Sendable {
 
     /// Forgets every pin and seen version of this store (`secr pin --reset`).
     package func forget() throws {
+        DeferredSync.shared.settle()
         if FileSystem.exists(pinsPath) {
             try writePins(pinLines().filter { line in PinLine(line).map { $0.store != pinKey } ?? false })
         }
@@ -167,8 +184,10 @@ package struct CloneState: Sendable {
     /// for the incarnation of that name that began at roster entry `incarnation` (an
     /// environment removed and added again starts afresh).
     func seenVersions(of environment: String, incarnation: Int) -> SeenVersions {
-        guard let directory = branchDirectory,
-              let bytes = try? FileSystem.readIfExists(Path.join(directory, environment)) else { return .empty }
+        guard let directory = branchDirectory else { return .empty }
+        let path = Path.join(directory, environment)
+        DeferredSync.shared.settle(path)
+        guard let bytes = try? FileSystem.readIfExists(path) else { return .empty }
         let magic = Array("\(CloneState.seenMagic) added=\(incarnation)\n".utf8)
         guard bytes.starts(with: magic) else { return .empty }
         return SeenVersions(parsing: bytes, from: magic.count)
@@ -188,8 +207,10 @@ package struct CloneState: Sendable {
         let current = seenVersions(of: environment, incarnation: incarnation)
         guard current.isRaised(by: versions) else { return }
         try FileSystem.makeDirectories(directory, mode: 0o700)
+        let stateDirectory = self.directory
         try FileSystem.writeAtomically(Path.join(directory, environment),
-                                       Array("\(CloneState.seenMagic) added=\(incarnation)\n".utf8) + current.lines(raisedBy: versions))
+                                       Array("\(CloneState.seenMagic) added=\(incarnation)\n".utf8) + current.lines(raisedBy: versions),
+                                       deferringTo: .shared) { CloneState.notRecorded(.seenVersions, in: stateDirectory, $0) }
     }
 }
 

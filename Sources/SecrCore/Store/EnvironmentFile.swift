@@ -506,15 +506,17 @@ package struct EnvironmentFile {
     /// Every record, in key order; the signatures are checked on every core at once.
     /// A file whose bytes verified whole before is not verified record by record again (the
     /// roster checks still run for every record); a file that verifies whole is remembered so.
-    func verifyAllRecords(against roster: RosterState) throws {
+    /// `boxes` are opened ahead meanwhile (`VerificationCache.verifyEach`).
+    func verifyAllRecords(against roster: RosterState, openingAhead boxes: VerificationCache.Boxes? = nil) throws {
         if let recordsDigest, !isPartial, VerificationCache.shared.knowsVerifiedRecords(recordsDigest) {
             try checkSigners(against: roster)
+            if let boxes { VerificationCache.shared.openAhead(boxes) }
             return
         }
         let sorted = try allRecords
         let valid = VerificationCache.shared.verifyEach(sorted.map {
             ($0.signature, SecretRecord.signedMessage($0.line, project: project, environment: name), $0.signer.bytes)
-        })
+        }, openingAhead: boxes)
         for (record, isValid) in zip(sorted, valid) { try check(record, signatureIsValid: isValid, against: roster) }
         if let recordsDigest, !isPartial { VerificationCache.shared.rememberVerifiedRecords(recordsDigest) }
     }

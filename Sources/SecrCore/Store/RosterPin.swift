@@ -62,7 +62,7 @@ enum RosterPin {
         do {
             try clone.savePin(next)
         } catch {
-            return ["cannot record the roster head this clone has seen in \(clone.directory) (\((error as? SecrError)?.message ?? "\(error)")): rollbacks of the roster go unnoticed here"]
+            return [CloneState.notRecorded(.rosterHead, in: clone.directory, (error as? SecrError)?.message ?? "\(error)")]
         }
         guard root == nil else { return [] }
         return ["pinned the roster of \(display) in this clone: root \(roster.rootHash), entry \(next.seq). From now on it must only grow; compare the root with a teammate (`secr pin`)"]

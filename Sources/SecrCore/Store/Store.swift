@@ -73,10 +73,14 @@ public final class Store {
                 record.value.map { (key: record.key, size: $0.ciphertext.count - Sodium.aeadTagBytes) }
             })
         }
-        try file.verifyAllRecords(against: state)
-        let environmentKey = try file.unlock(with: identity, roster: state)
-        VerificationCache.shared.openAhead(records.compactMap { $0.value?.sealedKey.bytes },
-                                           publicKey: environmentKey.publicKey, secretKey: environmentKey.secretKey)
+        // The key first, so that the value keys open on every core in the same pass as the
+        // signature checks; a record that fails its check is still said before a key that
+        // does not open, and no value is decrypted before every record has passed.
+        let unlocked = Result { try file.unlock(with: identity, roster: state) }
+        try file.verifyAllRecords(against: state, openingAhead: (try? unlocked.get()).map { key in
+            VerificationCache.Boxes(sealed: records.compactMap { $0.value?.sealedKey.bytes }, publicKey: key.publicKey, secretKey: key.secretKey)
+        })
+        let environmentKey = try unlocked.get()
         let values = try file.keyNames.compactMap { key in
             try file.record(key).map { (key: key, value: try file.decrypt($0, with: environmentKey)) }
         }
@@ -179,7 +183,7 @@ extension Store {
             try clone.raiseSeen(versions, of: file.name, incarnation: state.environmentAdded[file.name] ?? 0, known: file.seenAtLoad)
             return nil
         } catch {
-            return "cannot record the versions this clone has seen in \(clone.directory) (\((error as? SecrError)?.message ?? "\(error)")): rollbacks of values go unnoticed here"
+            return CloneState.notRecorded(.seenVersions, in: clone.directory, (error as? SecrError)?.message ?? "\(error)")
         }
     }
 }

@@ -193,22 +193,43 @@ package enum FileSystem {
     /// behind when writing fails (a full disk, say).
     package static func writeTemporary(for path: String, _ bytes: [UInt8], mode: mode_t = 0o644, durable: Bool = true,
                                        prefix: String? = nil) throws -> String {
+        let (fd, temporary) = try openTemporary(for: path, bytes, mode: mode, prefix: prefix)
+        defer { close(fd) }
+        guard !durable || fsync(fd) == 0 else {
+            let failure = SecrError.failure("cannot write \(path): fsync: \(errorText())")
+            unlink(temporary)
+            throw failure
+        }
+        return temporary
+    }
+
+    /// The temporary file of `writeTemporary`, written but not synced, still open.
+    private static func openTemporary(for path: String, _ bytes: [UInt8], mode: mode_t, prefix: String?) throws -> (Int32, String) {
         let directory = Path.parent(path)
         let name = prefix ?? ".\(Path.lastComponent(path))\(temporaryMark)"
         let temporary = Path.join(directory, "\(name)\(getpid())-\(uniqueSuffix())")
         let fd = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode)
         guard fd >= 0 else { throw SecrError.failure("cannot write \(path): \(errorText())") }
-        var ok = false
-        defer {
+        do {
+            // The umask may have narrowed `mode`; set it exactly.
+            fchmod(fd, mode)
+            try writeAll(fd, bytes, path: path)
+            return (fd, temporary)
+        } catch {
             close(fd)
-            if !ok { unlink(temporary) }
+            unlink(temporary)
+            throw error
         }
-        // The umask may have narrowed `mode`; set it exactly.
-        fchmod(fd, mode)
-        try writeAll(fd, bytes, path: path)
-        guard !durable || fsync(fd) == 0 else { throw SecrError.failure("cannot write \(path): fsync: \(errorText())") }
-        ok = true
-        return temporary
+    }
+
+    /// `writeAtomically` of a durable file, with the fsyncs and the rename left to `deferred`
+    /// when it is on: the temporary file is created and written here (so a directory that
+    /// cannot be written fails here), the rest on its thread. `notice` words a later failure.
+    package static func writeAtomically(_ path: String, _ bytes: [UInt8], mode: mode_t = 0o644, deferringTo deferred: DeferredSync,
+                                        notice: @escaping @Sendable (String) -> String) throws {
+        guard deferred.isEnabled else { return try writeAtomically(path, bytes, mode: mode) }
+        let (fd, temporary) = try openTemporary(for: path, bytes, mode: mode, prefix: nil)
+        deferred.submit(DeferredSync.Write(descriptor: fd, temporary: temporary, path: path, notice: notice))
     }
 
     /// Removes the temporary files of writers that were killed before renaming them into

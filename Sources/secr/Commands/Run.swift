@@ -120,6 +120,7 @@ let runCommand = CommandSpec(
 private func exec(_ command: [String], environment: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>? = nil, context: Context) throws -> Int32 {
     let program = command[0]
     VerificationCache.shared.save()  // exec never returns to main's save
+    finishDeferredWrites()
     var argv: [UnsafeMutablePointer<CChar>?] = command.map { strdup($0) } + [nil]
     if let environment {
         secr_execvpe(program, &argv, environment)
