@@ -188,12 +188,20 @@ import Testing
 
     /// A change over a file the cache knows verified whole parses only the records it rewrites
     /// (`EnvironmentFile.parse`, deferring). It still checks every record's signer against the
-    /// roster as it is now, and a file whose bytes differ is verified record by record.
-    @Test func aChangeOverAFileTheCacheKnowsStillChecksEverySignerAndEveryByte() throws {
+    /// roster as it is now, and a file whose bytes differ is verified record by record. A large
+    /// file (1,500 more records, over 256 KB) is parsed that way while its digest is taken on
+    /// another core, and parsed again in full when the digest is not one the cache knows.
+    @Test(arguments: [0, 1_500])
+    func aChangeOverAFileTheCacheKnowsStillChecksEverySignerAndEveryByte(padding: Int) throws {
         let box = try Sandbox()
         try box.project(members: ["bob": "developer"])
+        if padding > 0 {
+            let pads = (1...padding).map { "PAD_\($0)=\(String(repeating: "p", count: 150))" }
+            #expect(try box.secr(["set"] + pads, identity: "alice").status == 0)
+        }
         #expect(try box.secr("set", "B=bobs", identity: "bob").status == 0)
         #expect(try box.secr("set", "A=1", identity: "alice").status == 0, "this write remembers the file it wrote")
+        #expect((try box.read(".secr/env/development.secr").utf8.count > 300_000) == (padding > 0))
         let head = try box.git("rev-parse", "HEAD").stdout
         func unchanged() throws {
             #expect(try box.git("rev-parse", "HEAD").stdout == head, "nothing was committed")

@@ -211,20 +211,39 @@ extension GitRepository {
     /// a 5 MB environment file of mostly random base64 was a third of `secr set` (95 ms).
     /// `git gc` and `git push` compress it, delta against its previous version, as for any
     /// loose object. Anything else goes through libgit2, so filters apply as `git add` would.
+    ///
+    /// The hash (git's collision-detecting SHA-1: about 13 ms for 5 MB) and the object's stream
+    /// and temporary file (about as long) do not depend on each other, so for a large file the
+    /// two run at once, and the temporary file is renamed into place once the hash names it.
     private func writeBlob(_ path: String, relativePath: UnsafeMutablePointer<CChar>?, status: stat?, odb: OpaquePointer?) throws
         -> (id: git_oid, existed: Bool) {
-        var id = git_oid()
-        if let status, (status.st_mode & S_IFMT) == S_IFREG, try !hasFilters(relativePath),
+        if let status, (status.st_mode & S_IFMT) == S_IFREG, try !hasFilters(relativePath), let objects = objectsDirectory,
            let bytes = try FileSystem.readIfExists(path, followLinks: false) {
-            try bytes.withUnsafeBytes { buffer in
-                try gitCheck(git_odb_hash(&id, buffer.baseAddress, buffer.count, GIT_OBJECT_BLOB), "git_odb_hash")
+            let header = Array("blob \(bytes.count)\0".utf8)
+            // The hash on this thread: libgit2 keeps its last error per thread.
+            let (hashed, written) = Parallel.both(together: bytes.count >= GitRepository.largeBlob, { () -> (git_oid, Int32) in
+                var id = git_oid()
+                let status = bytes.withUnsafeBytes { git_odb_hash(&id, $0.baseAddress, $0.count, GIT_OBJECT_BLOB) }
+                return (id, status)
+            }, {
+                Result<String, any Error> { try GitRepository.writeLooseTemporary(header, bytes, in: objects) }
+            })
+            let temporary = try written.get()
+            var id = hashed.0
+            do {
+                try gitCheck(hashed.1, "git_odb_hash")
+            } catch {
+                unlink(temporary)
+                throw error
             }
-            if git_odb_exists(odb, &id) == 1 { return (id, true) }
-            if let objectPath = looseObjectPath(id) {
-                try GitRepository.writeLooseObject(Array("blob \(bytes.count)\0".utf8), bytes, at: objectPath)
-                return (id, false)
+            if git_odb_exists(odb, &id) == 1 {
+                unlink(temporary)
+                return (id, true)
             }
+            try GitRepository.placeLooseObject(temporary, at: GitRepository.looseObjectPath(id, in: objects))
+            return (id, false)
         }
+        var id = git_oid()
         // Hashed as git would store it (filters applied), so a blob history holds is never taken for new.
         let existed = git_repository_hashfile(&id, handle, path, GIT_OBJECT_BLOB, relativePath) == 0 && git_odb_exists(odb, &id) == 1
         try gitCheck(git_blob_create_from_workdir(&id, handle, relativePath), "git_blob_create_from_workdir")
@@ -242,11 +261,15 @@ extension GitRepository {
         return true
     }
 
+    /// From this size on a blob is hashed and written at once (`Parallel.both`); below it a
+    /// second thread costs more than it saves.
+    static let largeBlob = 256 * 1024
+
     /// A loose object as git writes one: `header` and `content` in one zlib stream, in a
-    /// temporary file beside its place (named as git's own, so `git gc` removes one a killed
-    /// writer left), read-only, renamed into place. Not synced, as libgit2 does not by default.
-    static func writeLooseObject(_ header: [UInt8], _ content: [UInt8], at path: String) throws {
-        try FileSystem.makeDirectories(Path.parent(path), mode: 0o777)
+    /// read-only temporary file in the objects directory, named as git's own temporary objects
+    /// (`git gc` removes one a killed writer left); returns its path. Not synced, as libgit2
+    /// does not by default.
+    static func writeLooseTemporary(_ header: [UInt8], _ content: [UInt8], in objects: String) throws -> String {
         let capacity = Int(compressBound(uLong(header.count + content.count)))
         let stream = [UInt8](unsafeUninitializedCapacity: capacity) { out, count in
             count = header.withUnsafeBufferPointer { head in
@@ -256,10 +279,24 @@ extension GitRepository {
             }
         }
         guard !stream.isEmpty else {
-            throw SecrError.failure("git: cannot write the object \(Path.lastComponent(path)): zlib failed",
+            throw SecrError.failure("git: cannot write an object: zlib failed",
                                     hint: "nothing was committed; run the command again, and if it fails again check the repository with `git fsck`")
         }
-        try FileSystem.writeAtomically(path, stream, mode: 0o444, durable: false, temporaryPrefix: "tmp_obj_secr_")
+        return try FileSystem.writeTemporary(for: Path.join(objects, "object"), stream, mode: 0o444, durable: false,
+                                             prefix: "tmp_obj_secr_")
+    }
+
+    /// Renames a temporary object into its place (`objects/ab/cdef…`), or removes it and throws.
+    static func placeLooseObject(_ temporary: String, at path: String) throws {
+        do {
+            try FileSystem.makeDirectories(Path.parent(path), mode: 0o777)
+            guard Glibc.rename(temporary, path) == 0 else {
+                throw SecrError.failure("git: cannot write the object \(Path.lastComponent(path)): \(String(cString: strerror(errno)))")
+            }
+        } catch {
+            unlink(temporary)
+            throw error
+        }
     }
 }
 
@@ -430,12 +467,21 @@ extension GitRepository {
     /// Where a loose object lives (`objects/ab/cdef…`), as libgit2 resolves the repository's
     /// object directory (the common one of a worktree, wherever `core.worktree` points).
     func looseObjectPath(_ oid: git_oid) -> String? {
+        objectsDirectory.map { GitRepository.looseObjectPath(oid, in: $0) }
+    }
+
+    /// The repository's objects directory.
+    var objectsDirectory: String? {
         var buffer = git_buf()
         defer { git_buf_dispose(&buffer) }
         guard git_repository_item_path(&buffer, handle, GIT_REPOSITORY_ITEM_OBJECTS) == 0, let objects = buffer.ptr else { return nil }
+        return String(cString: objects)
+    }
+
+    static func looseObjectPath(_ oid: git_oid, in objects: String) -> String {
         var copy = oid
         let hex = GitHistory.hex(&copy)
-        return Path.join(Path.join(String(cString: objects), String(hex.prefix(2))), String(hex.dropFirst(2)))
+        return Path.join(Path.join(objects, String(hex.prefix(2))), String(hex.dropFirst(2)))
     }
 
     /// The ids of `root` and of every tree below it on the way to `paths`.

@@ -44,6 +44,44 @@ package enum Parallel {
         for thread in started { pthread_join(thread, nil) }
     }
 
+    /// `first()` on this thread and `second()` on another at the same time, when `together`
+    /// and a second CPU is allowed (otherwise one after the other); returns when both are done.
+    /// For two long steps that do not depend on each other, such as hashing a large file and
+    /// writing it elsewhere.
+    /// `second` always runs to its end (alone, it runs first), also when `first` throws.
+    package static func both<A, B: Sendable>(together: Bool = true, _ first: () throws -> A,
+                                            _ second: @escaping @Sendable () -> B) rethrows -> (A, B) {
+        guard together, threads > 1 else {
+            let other = second()
+            return (try first(), other)
+        }
+        let other = Results<B>(1)
+        let job = Unmanaged.passRetained(Job { other.set(0, second()) }).toOpaque()
+        var thread = pthread_t()
+        guard secr_thread_create_elsewhere(&thread, { raw in
+            Unmanaged<Job>.fromOpaque(raw!).takeRetainedValue().body()
+            return nil
+        }, job) == 0 else {
+            Unmanaged<Job>.fromOpaque(job).release()
+            let other = second()
+            return (try first(), other)
+        }
+        let mine: A
+        do {
+            mine = try first()
+        } catch {
+            pthread_join(thread, nil)
+            throw error
+        }
+        pthread_join(thread, nil)
+        return (mine, other.values()[0])
+    }
+
+    private final class Job: Sendable {
+        let body: @Sendable () -> Void
+        init(_ body: @escaping @Sendable () -> Void) { self.body = body }
+    }
+
     /// The items of one `forEach`, taken by whichever thread is free.
     private final class WorkQueue: Sendable {
         let next = Atomic<Int>(0)

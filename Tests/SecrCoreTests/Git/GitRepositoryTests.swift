@@ -60,12 +60,15 @@ import Testing
     }
     /// A commit writes the blob itself (read once, hashed once, zlib's stored mode): git reads
     /// it back byte for byte and `git fsck` finds nothing wrong, and a failed commit's cleanup
-    /// still knows the object as new.
-    @Test func aCommittedBlobIsALooseObjectGitReads() throws {
+    /// still knows the object as new. A large file (12,000 lines, about 1 MB) is hashed and
+    /// written at once (`Parallel.both`) and its temporary object renamed into place, a small
+    /// one (2,000 lines) one step after the other; neither leaves a temporary object behind.
+    @Test(arguments: [2_000, 12_000])
+    func aCommittedBlobIsALooseObjectGitReads(lines: Int) throws {
         let (repo, dir) = try repository()
         defer { try? FileManager.default.removeItem(at: dir) }
         let path = dir.appendingPathComponent("env.secr").path
-        let content = (0..<2000).map { "secret key=K\($0) v=1 ct=\(String(repeating: "x", count: $0 % 97))\n" }.joined()
+        let content = (0..<lines).map { "secret key=K\($0) v=1 ct=\(String(repeating: "x", count: $0 % 97))\n" }.joined()
         try Data(content.utf8).write(to: URL(fileURLWithPath: path))
         let commit = try repo.commit([path], message: "secr: test\n", fallbackAuthor: "tester")
         let id = blobID(content).1
@@ -80,6 +83,10 @@ import Testing
         try Data(content.utf8).write(to: URL(fileURLWithPath: path))
         let again = try repo.commit([path], message: "secr: again\n", fallbackAuthor: "tester")
         #expect(try git(dir, ["rev-parse", "\(again):env.secr"]).hasPrefix(id))
+        #expect((content.utf8.count >= GitRepository.largeBlob) == (lines == 12_000))
+        let objects = dir.appendingPathComponent(".git/objects").path
+        let leftovers = (FileManager.default.enumerator(atPath: objects)?.allObjects as? [String] ?? []).filter { $0.contains("tmp_obj") }
+        #expect(leftovers.isEmpty, "\(leftovers)")
     }
 
     /// Where git's attributes name a filter for the path, the blob is made by libgit2 with the

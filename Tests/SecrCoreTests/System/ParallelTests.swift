@@ -16,6 +16,32 @@ import Testing
         #expect(squares == (0..<500).map { $0 * $0 })
     }
 
+    /// `both` runs each closure once and returns both results, on two threads when asked and
+    /// one otherwise; when the first throws, the second has still finished before it returns.
+    @Test(arguments: [true, false])
+    func bothRunsEachOnceAndWaitsForTheOther(together: Bool) throws {
+        let runs = Mutex([String: Int]())
+        let (a, b) = Parallel.both(together: together, { () -> Int in
+            runs.withLock { $0["first", default: 0] += 1 }
+            return 6
+        }, {
+            runs.withLock { $0["second", default: 0] += 1 }
+            return "seven"
+        })
+        #expect(a == 6 && b == "seven")
+        #expect(runs.withLock { $0 } == ["first": 1, "second": 1])
+        struct Refused: Error {}
+        let finished = Atomic<Bool>(false)
+        #expect(throws: Refused.self) {
+            _ = try Parallel.both(together: together, { () throws -> Int in throw Refused() }, {
+                usleep(20_000)
+                finished.store(true, ordering: .relaxed)
+            })
+        }
+        let ended = finished.load(ordering: .relaxed)
+        #expect(ended, "the second closure ended before both returned")
+    }
+
     @Test func unevenWorkIsStillDoneOnceInAll() {
         // One slow item first: with items handed out one at a time the other threads take the
         // rest while it runs, so the slow item's thread does few items.
