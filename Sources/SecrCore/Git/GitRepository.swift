@@ -220,18 +220,21 @@ extension GitRepository {
         if let status, (status.st_mode & S_IFMT) == S_IFREG, try !hasFilters(relativePath), let objects = objectsDirectory,
            let bytes = try FileSystem.readIfExists(path, followLinks: false) {
             let header = Array("blob \(bytes.count)\0".utf8)
-            // The hash on this thread: libgit2 keeps its last error per thread.
-            let (hashed, written) = Parallel.both(together: bytes.count >= GitRepository.largeBlob, { () -> (git_oid, Int32) in
+            // The stream is made on this thread, the hash on the other, which allocates nothing:
+            // memory a second thread allocates comes from another arena, which this thread's
+            // later buffers would not reuse (a larger peak).
+            let (written, hashed) = Parallel.both(together: bytes.count >= GitRepository.largeBlob, {
+                Result<String, any Error> { try GitRepository.writeLooseTemporary(header, bytes, in: objects) }
+            }, { () -> Result<git_oid, SecrError> in
                 var id = git_oid()
                 let status = bytes.withUnsafeBytes { git_odb_hash(&id, $0.baseAddress, $0.count, GIT_OBJECT_BLOB) }
-                return (id, status)
-            }, {
-                Result<String, any Error> { try GitRepository.writeLooseTemporary(header, bytes, in: objects) }
+                // libgit2 keeps its last error per thread: read here.
+                return Result { try gitCheck(status, "git_odb_hash"); return id }.mapError { $0 as? SecrError ?? SecrError.failure("\($0)") }
             })
             let temporary = try written.get()
-            var id = hashed.0
+            var id: git_oid
             do {
-                try gitCheck(hashed.1, "git_odb_hash")
+                id = try hashed.get()
             } catch {
                 unlink(temporary)
                 throw error

@@ -172,14 +172,15 @@ package struct EnvironmentFile {
                 // core while this one parses as though the cache knew it, which it does for any
                 // file this clone read or wrote before; when it does not, the file is parsed
                 // again in full, as it would have been.
-                let (deferred, hashed) = Parallel.both({ Result { try parse(deferring: true) } }, {
+                var (deferred, hashed) = Parallel.both({ try? parse(deferring: true) }, {
                     bytes.withUnsafeBytes { recordsDigest(name: name, bytes: $0) }
                 })
                 digest = hashed
-                if cache.knowsVerifiedRecords(digest), let deferred = try? deferred.get() {
-                    result = deferred
+                if cache.knowsVerifiedRecords(digest), let known = deferred {
+                    result = known
                     result.source = bytes
                 } else {
+                    deferred = nil  // not held while the whole parse is made
                     result = try parse(deferring: false)
                 }
             } else {
