@@ -239,6 +239,34 @@ import Testing
         #expect(try box.secr("verify").status == 0)
     }
 
+    /// A first read opens the value keys in the same pass as it checks the signatures, but keeps
+    /// them only when every signature held: a push of records that fail their check (here one
+    /// record whose signed time was changed) cannot fill the cache with keys and crowd out real
+    /// entries. Control: the same read of the genuine file keeps them.
+    @Test func aFirstReadThatFailsKeepsNoValueKeyItOpened() throws {
+        let box = try Sandbox()
+        try box.project()
+        #expect(try box.secr(["set"] + (1...30).map { "K\($0)=value-\($0)" }, identity: "alice").status == 0)
+        let head = try box.git("rev-parse", "HEAD").stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+        try box.editLine(".secr/env/development.secr", containing: " key=K7 ") { $0.replacingField("time", with: "2020-01-01T00:00:00Z") }
+        try box.git("commit", "-qam", "tamper")
+        func holds(_ clone: URL, _ key: String) throws -> [String] {
+            let dir = clone.appendingPathComponent(".git/secr")
+            return try FileManager.default.contentsOfDirectory(atPath: dir.path).filter { $0.hasPrefix("cache-") }.sorted().map {
+                try box.forge("cache-holds", dir.appendingPathComponent($0).path, box.identityPath("alice"),
+                              clone.appendingPathComponent(".secr").path, "development", key).stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+            }.filter { $0 != "not-this-identity" }
+        }
+        let tampered = try box.freshClone("tampered")
+        let refused = try box.secr("pull", identity: "alice", directory: tampered)
+        #expect(refused.status == 4 && refused.stdout.isEmpty && refused.stderr.contains("signature does not verify"), "\(refused.stderr)")
+        #expect(try holds(tampered, "K1") == ["absent"], "no value key of the failed read was kept")
+        try box.git("reset", "-q", "--hard", head)
+        let genuine = try box.freshClone("genuine")
+        #expect(try box.secr("pull", identity: "alice", directory: genuine).stdout.contains("K30=value-30"))
+        #expect(try holds(genuine, "K1") == ["holds"], "control: a read that passed keeps them")
+    }
+
     /// The cache of a writer who may not read an environment never holds the value key of what
     /// they wrote there (they could not open it from the repository); a reader's does.
     @Test func aWriteOnlyWritersCacheHoldsNoKeyToWhatItWrote() throws {

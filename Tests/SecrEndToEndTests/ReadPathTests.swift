@@ -76,10 +76,12 @@ import Testing
     }
 
     /// A first read syncs what it records of the clone (the pin, the versions it verified)
-    /// beside its own work, and a `run` has it all on disk before it replaces itself with the
-    /// command: that clone refuses an old record committed afterwards. Control: a clone that
-    /// never read accepts the same commit (the file alone looks valid).
-    @Test func aFirstRunHasItsPinAndSeenVersionsOnDiskBeforeItExecs() throws {
+    /// beside its own work, and has it all on disk before it replaces itself with the command
+    /// (`run`) or prints a value (`pull` into a pipe that is already closed, which ends it by
+    /// SIGPIPE at that write): that clone refuses an old record committed afterwards. Control: a
+    /// clone that never read accepts the same commit (the file alone looks valid).
+    @Test(arguments: ["run", "pull into a closed pipe"])
+    func aFirstReadHasItsPinAndSeenVersionsOnDiskBeforeItExecsOrPrints(read: String) throws {
         let box = try Sandbox()
         try box.project()
         // Enough records that the signatures and value keys are checked on every core.
@@ -88,9 +90,16 @@ import Testing
         let old = try #require(try box.recordLine("development", "TOKEN"))
         #expect(try box.secr("set", "TOKEN=new-token", identity: "alice").status == 0)
         let fresh = try box.freshClone(), control = try box.freshClone("control")
-        let first = try box.secr("run", "-e", "development", "--", "sh", "-c", "test \"$TOKEN\" = new-token && test \"$K30\" = value-30",
-                                 identity: "alice", directory: fresh)
-        #expect(first.status == 0 && first.stderr.contains("pinned the roster"), "\(first.stderr)")
+        if read == "run" {
+            let first = try box.secr("run", "-e", "development", "--", "sh", "-c", "test \"$TOKEN\" = new-token && test \"$K30\" = value-30",
+                                     identity: "alice", directory: fresh)
+            #expect(first.status == 0 && first.stderr.contains("pinned the roster"), "\(first.stderr)")
+        } else {
+            // `true` has exited long before secr's first write.
+            let first = try box.exec(URL(fileURLWithPath: "/bin/sh"), ["-c", "\"$0\" pull -e development | true", Sandbox.binary.path],
+                                     env: ["SECR_IDENTITY_FILE": box.identityPath("alice")], directory: fresh)
+            #expect(first.stderr.contains("pinned the roster"), "\(first.stderr)")
+        }
         let state = fresh.appendingPathComponent(".git/secr")
         #expect(try String(contentsOf: state.appendingPathComponent("pins"), encoding: .utf8).contains("pin root="))
         let files = FileManager.default.enumerator(atPath: state.path)?.allObjects as? [String] ?? []

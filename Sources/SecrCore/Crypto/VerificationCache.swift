@@ -400,15 +400,21 @@ package final class VerificationCache: Sendable {
         var answers = [Bool](repeating: true, count: items.count)
         let unknown = digests.indices.filter { !isKnown(signature: digests[$0]) }
         let sealed = boxes.map(unopened) ?? []
-        let checked = Parallel.map(unknown.count + sealed.count) { index -> Bool in
+        let opened = Parallel.map(unknown.count + sealed.count) { index -> (ok: Bool, key: SecretBytes?) in
             guard index < unknown.count else {
-                _ = self.openSealed(sealed[index - unknown.count], publicKey: boxes!.publicKey, secretKey: boxes!.secretKey, ofRecord: true)
-                return true
+                return (true, Sodium.openSealed(sealed[index - unknown.count], publicKey: boxes!.publicKey, secretKey: boxes!.secretKey))
             }
             let item = items[unknown[index]]
-            return self.verifyAndRemember(item.signature, message: item.message, publicKey: item.publicKey, digest: digests[unknown[index]])
+            return (self.verifyAndRemember(item.signature, message: item.message, publicKey: item.publicKey, digest: digests[unknown[index]]), nil)
         }
-        for (index, ok) in zip(unknown, checked) { answers[index] = ok }
+        for (index, result) in zip(unknown, opened) { answers[index] = result.ok }
+        // What the boxes open to is kept only when every signature held: records that fail
+        // their check (a hostile push of many) must not crowd real entries out of the cache.
+        if let boxes, answers.allSatisfy({ $0 }) {
+            for (box, result) in zip(sealed, opened.dropFirst(unknown.count)) {
+                if let key = result.key { remember(key, opening: VerificationCache.sealedDigest(box, publicKey: boxes.publicKey, ofRecord: true)) }
+            }
+        }
         return answers
     }
 

@@ -220,10 +220,19 @@ extension GitRepository {
         if let status, (status.st_mode & S_IFMT) == S_IFREG, try !hasFilters(relativePath), let objects = objectsDirectory,
            let bytes = try FileSystem.readIfExists(path, followLinks: false) {
             let header = Array("blob \(bytes.count)\0".utf8)
+            guard bytes.count >= GitRepository.largeBlob, Parallel.threads > 1 else {
+                // Small: hashed first, so a blob git holds is not written at all.
+                var id = git_oid()
+                try bytes.withUnsafeBytes { try gitCheck(git_odb_hash(&id, $0.baseAddress, $0.count, GIT_OBJECT_BLOB), "git_odb_hash") }
+                if git_odb_exists(odb, &id) == 1 { return (id, true) }
+                try GitRepository.placeLooseObject(try GitRepository.writeLooseTemporary(header, bytes, in: objects),
+                                                   at: GitRepository.looseObjectPath(id, in: objects))
+                return (id, false)
+            }
             // The stream is made on this thread, the hash on the other, which allocates nothing:
             // memory a second thread allocates comes from another arena, which this thread's
             // later buffers would not reuse (a larger peak).
-            let (written, hashed) = Parallel.both(together: bytes.count >= GitRepository.largeBlob, {
+            let (written, hashed) = Parallel.both({
                 Result<String, any Error> { try GitRepository.writeLooseTemporary(header, bytes, in: objects) }
             }, { () -> Result<git_oid, SecrError> in
                 var id = git_oid()

@@ -61,6 +61,7 @@ package final class DeferredSync: Sendable {
                 return nil
             }, job) == 0 else {
                 Unmanaged<DeferredSync>.fromOpaque(job).release()
+                state.draining = true  // this thread drains, before it returns
                 return true
             }
             state.draining = true

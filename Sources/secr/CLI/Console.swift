@@ -24,6 +24,9 @@ struct Console {
     }
 
     static func write(_ fd: Int32, _ bytes: [UInt8]) {
+        // What a read records of the clone (a first pin, seen versions) is on disk before any
+        // value leaves: `secr pull | head` ends secr by SIGPIPE at its first write too many.
+        if fd == STDOUT_FILENO { DeferredSync.shared.settle() }
         var offset = 0
         while offset < bytes.count {
             let n = bytes[offset...].withUnsafeBytes { Glibc.write(fd, $0.baseAddress, $0.count) }

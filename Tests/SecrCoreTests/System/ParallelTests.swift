@@ -21,15 +21,21 @@ import Testing
     @Test(arguments: [true, false])
     func bothRunsEachOnceAndWaitsForTheOther(together: Bool) throws {
         let runs = Mutex([String: Int]())
+        let threads = Mutex([String: UInt]())
         let (a, b) = Parallel.both(together: together, { () -> Int in
             runs.withLock { $0["first", default: 0] += 1 }
+            threads.withLock { $0["first"] = UInt(pthread_self()) }
             return 6
         }, {
             runs.withLock { $0["second", default: 0] += 1 }
+            threads.withLock { $0["second"] = UInt(pthread_self()) }
             return "seven"
         })
         #expect(a == 6 && b == "seven")
         #expect(runs.withLock { $0 } == ["first": 1, "second": 1])
+        let placed = threads.withLock { $0 }
+        #expect(placed["first"] == UInt(pthread_self()), "the first runs on the caller's thread")
+        #expect((placed["second"] != placed["first"]) == (together && Parallel.threads > 1), "the second on another only when asked and possible")
         struct Refused: Error {}
         let finished = Atomic<Bool>(false)
         #expect(throws: Refused.self) {
