@@ -81,10 +81,12 @@ public final class Store {
             VerificationCache.Boxes(sealed: records.compactMap { $0.value?.sealedKey.bytes }, publicKey: key.publicKey, secretKey: key.secretKey)
         })
         let environmentKey = try unlocked.get()
+        // Every signature held: the versions are recorded now, so that a read's deferred sync
+        // of them (`DeferredSync`) runs while the values are decrypted and delivered.
+        remember(file, keys: nil)
         let values = try file.keyNames.compactMap { key in
             try file.record(key).map { (key: key, value: try file.decrypt($0, with: environmentKey)) }
         }
-        remember(file, keys: nil)
         ExitReclaim.keep(file)
         return values
     }
