@@ -79,12 +79,13 @@ func report(_ error: Error, console: Console) -> Int32 {
 /// (`verify` reports problems instead of throwing, so it retries inside its own command.)
 let readCommands: Set<[String]> = [["get"], ["pull"], ["run"], ["export"], ["compare"]]
 
+/// Commands that only read: what they record of the clone (a first pin, seen versions) is
+/// synced while they work (`DeferredSync`).
+let deferringCommands = readCommands.union([["verify"], ["diff"]])
+
 @MainActor
 func runRetryingReads(_ run: (ParsedArguments) throws -> Int32, _ parsed: ParsedArguments, console: Console) throws -> Int32 {
-    if readCommands.contains(parsed.path) || parsed.path == ["verify"] || parsed.path == ["diff"] {
-        // What they record of the clone (a first pin, seen versions) is synced while they work.
-        DeferredSync.shared.enable()
-    }
+    if deferringCommands.contains(parsed.path) { DeferredSync.shared.enable() }
     guard readCommands.contains(parsed.path) else { return try run(parsed) }
     return try StoreRecovery.consistentRead({ try run(parsed) }, note: console.note)
 }

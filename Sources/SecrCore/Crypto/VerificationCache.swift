@@ -402,7 +402,7 @@ package final class VerificationCache: Sendable {
         let sealed = boxes.map(unopened) ?? []
         let opened = Parallel.map(unknown.count + sealed.count) { index -> (ok: Bool, key: SecretBytes?) in
             guard index < unknown.count else {
-                return (true, Sodium.openSealed(sealed[index - unknown.count], publicKey: boxes!.publicKey, secretKey: boxes!.secretKey))
+                return (true, Sodium.openSealed(sealed[index - unknown.count].box, publicKey: boxes!.publicKey, secretKey: boxes!.secretKey))
             }
             let item = items[unknown[index]]
             return (self.verifyAndRemember(item.signature, message: item.message, publicKey: item.publicKey, digest: digests[unknown[index]]), nil)
@@ -410,9 +410,9 @@ package final class VerificationCache: Sendable {
         for (index, result) in zip(unknown, opened) { answers[index] = result.ok }
         // What the boxes open to is kept only when every signature held: records that fail
         // their check (a hostile push of many) must not crowd real entries out of the cache.
-        if let boxes, answers.allSatisfy({ $0 }) {
+        if answers.allSatisfy({ $0 }) {
             for (box, result) in zip(sealed, opened.dropFirst(unknown.count)) {
-                if let key = result.key { remember(key, opening: VerificationCache.sealedDigest(box, publicKey: boxes.publicKey, ofRecord: true)) }
+                if let key = result.key { remember(key, opening: box.digest) }
             }
         }
         return answers
@@ -434,13 +434,16 @@ package final class VerificationCache: Sendable {
         let unknown = unopened(boxes)
         guard unknown.count >= Parallel.threshold else { return }
         Parallel.forEach(unknown.count) { index in
-            _ = self.openSealed(unknown[index], publicKey: boxes.publicKey, secretKey: boxes.secretKey, ofRecord: true)
+            if let key = Sodium.openSealed(unknown[index].box, publicKey: boxes.publicKey, secretKey: boxes.secretKey) {
+                self.remember(key, opening: unknown[index].digest)
+            }
         }
     }
 
-    /// The boxes whose contents the cache does not hold.
-    private func unopened(_ boxes: Boxes) -> [[UInt8]] {
-        boxes.sealed.filter { !holdsValueKey(VerificationCache.sealedDigest($0, publicKey: boxes.publicKey, ofRecord: true)) }
+    /// The boxes whose contents the cache does not hold, each with the digest it is kept by.
+    private func unopened(_ boxes: Boxes) -> [(box: [UInt8], digest: Fact)] {
+        boxes.sealed.lazy.map { (box: $0, digest: VerificationCache.sealedDigest($0, publicKey: boxes.publicKey, ofRecord: true)) }
+            .filter { !self.holdsValueKey($0.digest) }
     }
 
     private static func sealedDigest(_ sealed: [UInt8], publicKey: BoxPublicKey, ofRecord: Bool) -> Fact {

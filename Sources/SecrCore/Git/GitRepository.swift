@@ -222,8 +222,7 @@ extension GitRepository {
             let header = Array("blob \(bytes.count)\0".utf8)
             guard bytes.count >= GitRepository.largeBlob, Parallel.threads > 1 else {
                 // Small: hashed first, so a blob git holds is not written at all.
-                var id = git_oid()
-                try bytes.withUnsafeBytes { try gitCheck(git_odb_hash(&id, $0.baseAddress, $0.count, GIT_OBJECT_BLOB), "git_odb_hash") }
+                var id = try GitRepository.blobID(bytes)
                 if git_odb_exists(odb, &id) == 1 { return (id, true) }
                 try GitRepository.placeLooseObject(try GitRepository.writeLooseTemporary(header, bytes, in: objects),
                                                    at: GitRepository.looseObjectPath(id, in: objects))
@@ -233,12 +232,9 @@ extension GitRepository {
             // memory a second thread allocates comes from another arena, which this thread's
             // later buffers would not reuse (a larger peak).
             let (written, hashed) = Parallel.both({
-                Result<String, any Error> { try GitRepository.writeLooseTemporary(header, bytes, in: objects) }
-            }, { () -> Result<git_oid, SecrError> in
-                var id = git_oid()
-                let status = bytes.withUnsafeBytes { git_odb_hash(&id, $0.baseAddress, $0.count, GIT_OBJECT_BLOB) }
-                // libgit2 keeps its last error per thread: read here.
-                return Result { try gitCheck(status, "git_odb_hash"); return id }.mapError { $0 as? SecrError ?? SecrError.failure("\($0)") }
+                Result { try GitRepository.writeLooseTemporary(header, bytes, in: objects) }
+            }, {
+                Result { try GitRepository.blobID(bytes) }
             })
             let temporary = try written.get()
             var id: git_oid
@@ -273,6 +269,14 @@ extension GitRepository {
         return true
     }
 
+    /// The id git gives `bytes` as a blob. libgit2 keeps its last error per thread, so a
+    /// failure is worded on the thread that hashed.
+    static func blobID(_ bytes: [UInt8]) throws -> git_oid {
+        var id = git_oid()
+        try bytes.withUnsafeBytes { try gitCheck(git_odb_hash(&id, $0.baseAddress, $0.count, GIT_OBJECT_BLOB), "git_odb_hash") }
+        return id
+    }
+
     /// From this size on a blob is hashed and written at once (`Parallel.both`); below it a
     /// second thread costs more than it saves.
     static let largeBlob = 256 * 1024
@@ -294,6 +298,7 @@ extension GitRepository {
             throw SecrError.failure("git: cannot write an object: zlib failed",
                                     hint: "nothing was committed; run the command again, and if it fails again check the repository with `git fsck`")
         }
+        // Only the directory of the path given counts: the name is the prefix's.
         return try FileSystem.writeTemporary(for: Path.join(objects, "object"), stream, mode: 0o444, durable: false,
                                              prefix: "tmp_obj_secr_")
     }
@@ -303,7 +308,8 @@ extension GitRepository {
         do {
             try FileSystem.makeDirectories(Path.parent(path), mode: 0o777)
             guard Glibc.rename(temporary, path) == 0 else {
-                throw SecrError.failure("git: cannot write the object \(Path.lastComponent(path)): \(String(cString: strerror(errno)))")
+                throw SecrError.failure("git: cannot write the object \(Path.lastComponent(path)): \(String(cString: strerror(errno)))",
+                                        hint: "nothing was committed; check that the repository's .git/objects is writable and the disk has room, then run the command again")
             }
         } catch {
             unlink(temporary)

@@ -166,29 +166,22 @@ package struct EnvironmentFile {
             }
             // Hashing megabytes is worth it only with a cache to ask (not for `verify`, `log`, a merge).
             guard keys == nil, cache.isLoaded else { return try parse(deferring: false) }
-            var result: EnvironmentFile, digest: [UInt8]
+            var deferred: EnvironmentFile?, digest: [UInt8]
             if deferringRecords, bytes.count >= EnvironmentFile.largeFile {
                 // A change to a large file: the digest (BLAKE2b, about 4 ms for 5 MB) on another
                 // core while this one parses as though the cache knew it, which it does for any
                 // file this clone read or wrote before; when it does not, the file is parsed
-                // again in full, as it would have been.
-                var (deferred, hashed) = Parallel.both({ try? parse(deferring: true) }, {
+                // again in full below, as it would have been.
+                (deferred, digest) = Parallel.both({ try? parse(deferring: true) }, {
                     bytes.withUnsafeBytes { recordsDigest(name: name, bytes: $0) }
                 })
-                digest = hashed
-                if cache.knowsVerifiedRecords(digest), let known = deferred {
-                    result = known
-                    result.source = bytes
-                } else {
-                    deferred = nil  // not held while the whole parse is made
-                    result = try parse(deferring: false)
-                }
+                if !cache.knowsVerifiedRecords(digest) { deferred = nil }  // not held while the whole parse is made
             } else {
                 digest = recordsDigest(name: name, bytes: UnsafeRawBufferPointer(buffer))
-                let deferring = deferringRecords && cache.knowsVerifiedRecords(digest)
-                result = try parse(deferring: deferring)
-                if deferring { result.source = bytes }
+                deferred = deferringRecords && cache.knowsVerifiedRecords(digest) ? try parse(deferring: true) : nil
             }
+            var result = try deferred ?? parse(deferring: false)
+            if deferred != nil { result.source = bytes }
             result.recordsDigest = digest
             return result
         }

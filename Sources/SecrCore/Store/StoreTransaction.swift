@@ -311,11 +311,10 @@ package final class StoreTransaction {
         // The digests the cache will list the written files by (BLAKE2b: about 4 ms for 5 MB)
         // are taken on another core while the journal writes and syncs the same files.
         writtenVerified = []
-        let files = verified
-        let (plan, digests) = try Parallel.both(together: files.contains { $0.bytes.count >= EnvironmentFile.largeFile }, {
+        let (plan, digests) = try Parallel.both(together: verified.contains { $0.bytes.count >= EnvironmentFile.largeFile }, {
             try journal.prepare(changes, mode: mode, head: head)
-        }, {
-            files.map { file in file.bytes.withUnsafeBytes { EnvironmentFile.recordsDigest(name: file.name, bytes: $0) } }
+        }, { [verified] in
+            verified.map { file in file.bytes.withUnsafeBytes { EnvironmentFile.recordsDigest(name: file.name, bytes: $0) } }
         })
         writtenVerified = digests
         try journal.apply(plan)

@@ -27,9 +27,8 @@ package final class DeferredSync: Sendable {
     }
 
     private struct State {
+        /// The writes asked for and not yet completed; the first is under way while draining.
         var queue: [Write] = []
-        /// The paths of the writes queued or under way.
-        var pending: [String] = []
         var draining = false
         var threads: [pthread_t] = []
         var notices: [String] = []
@@ -52,7 +51,6 @@ package final class DeferredSync: Sendable {
     func submit(_ write: Write) {
         let inline = state.withLock { state -> Bool in
             state.queue.append(write)
-            state.pending.append(write.path)
             guard !state.draining else { return false }
             let job = Unmanaged.passRetained(self).toOpaque()
             var thread = pthread_t()
@@ -75,16 +73,13 @@ package final class DeferredSync: Sendable {
     private func drain() {
         while true {
             let next = state.withLock { state -> Write? in
-                guard !state.queue.isEmpty else {
-                    state.draining = false
-                    return nil
-                }
-                return state.queue.removeFirst()
+                if state.queue.isEmpty { state.draining = false }
+                return state.queue.first
             }
             guard let next else { return }
             let failure = DeferredSync.complete(next)
             state.withLock { state in
-                state.pending.remove(at: state.pending.firstIndex(of: next.path)!)
+                state.queue.removeFirst()
                 if let failure { state.notices.append(next.notice(failure)) }
             }
         }
@@ -112,7 +107,7 @@ package final class DeferredSync: Sendable {
     /// Waits until every write asked for so far is on disk (or has failed); with `path`, only
     /// when one of them is to that file (a reader of one file need not wait for another).
     package func settle(_ path: String? = nil) {
-        if let path, !state.withLock({ $0.pending.contains(path) }) { return }
+        if let path, !state.withLock({ $0.queue.contains { $0.path == path } }) { return }
         joining.withLock { _ in
             while true {
                 let threads = state.withLock { state -> [pthread_t] in

@@ -51,20 +51,16 @@ package enum Parallel {
     /// `second` always runs to its end (alone, it runs first), also when `first` throws.
     package static func both<A, B: Sendable>(together: Bool = true, _ first: () throws -> A,
                                             _ second: @escaping @Sendable () -> B) rethrows -> (A, B) {
-        guard together, threads > 1 else {
-            let other = second()
-            return (try first(), other)
-        }
         let other = Results<B>(1)
-        let job = Unmanaged.passRetained(Job { other.set(0, second()) }).toOpaque()
+        let job = together && threads > 1 ? Unmanaged.passRetained(Job { other.set(0, second()) }).toOpaque() : nil
         var thread = pthread_t()
-        guard secr_thread_create_elsewhere(&thread, { raw in
+        guard let job, secr_thread_create_elsewhere(&thread, { raw in
             Unmanaged<Job>.fromOpaque(raw!).takeRetainedValue().body()
             return nil
         }, job) == 0 else {
-            Unmanaged<Job>.fromOpaque(job).release()
-            let other = second()
-            return (try first(), other)
+            if let job { Unmanaged<Job>.fromOpaque(job).release() }  // no thread: one after the other
+            let alone = second()
+            return (try first(), alone)
         }
         let mine: A
         do {
