@@ -176,7 +176,9 @@ extension Sandbox {
 
     /// Runs Tests/reference/forge.py: an attacker's tools written from the spec.
     @discardableResult
-    func forge(_ arguments: String...) throws -> Run {
+    func forge(_ arguments: String...) throws -> Run { try forge(arguments) }
+
+    func forge(_ arguments: [String]) throws -> Run {
         let run = try exec(URL(fileURLWithPath: "/usr/bin/env"),
                            ["python3", Sandbox.referenceDirectory.appendingPathComponent("forge.py").path] + arguments,
                            env: ["PYTHONPATH": ProcessInfo.processInfo.environment["PYTHONPATH"]])

@@ -21,6 +21,10 @@ usage:
                                                            the identity, FORMAT.md §6) holds the
                                                            value key of KEY's record: holds,
                                                            absent, or not-this-identity
+  forge.py read-snapshot OUT SEALER_IDENTITY_FILE READER_PUBLIC_KEY REPO ENV KEY=VALUE...
+        a read snapshot (FORMAT.md §6) of ENV for the reader with that public key, bound to the
+        store's inputs as they are now and holding the values given, sealed with SEALER's key:
+        what an attacker would plant for a reader's next `pull` or `run`
   forge.py reader-box STORE ENV NAME      NAME's reader line sealed around a fresh random key
                                          (anyone can seal to a member's public key)
   forge.py open-with-old-key OLD_ENV_FILE NEW_ENV_FILE IDENTITY_FILE KEY
@@ -282,6 +286,48 @@ def cache(out, identity_file, store, env, key):
     sys.exit("no record for " + key)
 
 
+READ_MAGIC = b"secr-read v1\n"
+
+
+def short_hash(text):
+    return H(text.encode()).hex()[:16]
+
+
+def read_snapshot(out, sealer_file, reader_public, repo, env, pairs):
+    """The snapshot as FORMAT.md §6 specifies it, for a store at REPO/.secr in a plain clone
+    (its own git directory, no worktrees, no origin)."""
+    _, reader_pk = bech32_decode(reader_public)
+    store_key, store = ".secr", os.path.join(repo, ".secr")
+    roster_lines = open(os.path.join(store, "roster"), encoding="utf-8").read().split("\n")
+    root = enc(H(lp("secr-v1 roster hash") + lp(roster_lines[1])))
+    git = os.path.join(repo, ".git")
+    head = open(os.path.join(git, "HEAD"), encoding="utf-8").read()
+    branch = head[5:].split("\n")[0] if head.startswith("ref: ") else None
+    default = next((r for r in ("refs/heads/main", "refs/heads/master") if os.path.exists(os.path.join(git, r))), "refs/heads/main")
+    state = os.path.join(git, "secr")
+    files = [os.path.join(store, "roster"), os.path.join(store, "env", env + ".secr"), os.path.join(state, "pins")]
+    if branch is not None:
+        files.append(os.path.join(state, "seen-" + short_hash(store_key), short_hash(root), short_hash(branch), env))
+    files.append(os.path.join(git, "secr-pins"))
+    parts = [b"secr-v2 read snapshot inputs", root.encode(), store_key.encode(), env.encode(), reader_pk, b"", b"",
+             ("branch " + branch if branch is not None else "detached").encode(), default.encode()]
+    for path in files:
+        parts.append(path.encode())
+        parts.append(b"\x01" + H(open(path, "rb").read()) if os.path.exists(path) else b"\x00")
+    digest = H(b"".join(lp(part) for part in parts))
+    values = [pair.split("=", 1) for pair in pairs]
+    plain = digest + lp(root) + len(values).to_bytes(4, "big")
+    for key, value in values:
+        plain += lp(key) + lp(value)
+    plain += (0).to_bytes(4, "big")
+    ad = READ_MAGIC + lp(b"secr-v2 read snapshot") + lp(reader_pk) + lp(store_key) + lp(env)
+    key = H(lp(b"secr-v2 read snapshot key") + identity_seed(sealer_file))
+    nonce = os.urandom(24)
+    with open(out, "wb") as fh:
+        fh.write(READ_MAGIC + nonce + b.crypto_aead_xchacha20poly1305_ietf_encrypt(plain, ad, nonce, key))
+    os.chmod(out, 0o600)
+
+
 def reader_box(store, env, name):
     path = os.path.join(store, "env", env + ".secr")
     lines = open(path, encoding="utf-8").read().split("\n")
@@ -352,6 +398,8 @@ if __name__ == "__main__":
         bulk_roster(*sys.argv[2:7])
     elif command == "cache":
         cache(*sys.argv[2:7])
+    elif command == "read-snapshot":
+        read_snapshot(sys.argv[2], sys.argv[3], sys.argv[4], sys.argv[5], sys.argv[6], sys.argv[7:])
     elif command == "reader-box":
         reader_box(*sys.argv[2:5])
     elif command == "cache-holds":

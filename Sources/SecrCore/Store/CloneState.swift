@@ -114,13 +114,16 @@ package struct CloneState: Sendable {
 
     private func pinLines() -> [String] {
         DeferredSync.shared.settle(pinsPath)
-        guard let bytes = try? FileSystem.readIfExists(pinsPath) else { return [] }
+        let read = try? FileSystem.readIfExists(pinsPath)
+        ReadInputs.record(pinsPath, read)
+        guard let bytes = read else { return [] }
         let text = String(decoding: bytes, as: UTF8.self)
         let lines = text.utf8.split(separator: 0x0a).map { String(text[$0.startIndex..<$0.endIndex]) }
         return lines.first == CloneState.pinsMagic ? Array(lines.dropFirst()) : []
     }
 
     private func writePins(_ lines: [String]) throws {
+        ReadInputs.willWrite(pinsPath)
         try FileSystem.makeDirectories(directory, mode: 0o700)
         let directory = directory
         try FileSystem.writeAtomically(pinsPath, Array(([CloneState.pinsMagic] + lines).joined(separator: "\n").utf8) + [0x0a],
@@ -143,7 +146,10 @@ package struct CloneState: Sendable {
     /// The root this clone pinned for the store (on any branch, or by secr 0.1).
     package func pinnedRoot() -> String? {
         if let found = pinLines().compactMap(PinLine.init).last(where: { $0.store == pinKey }) { return found.pin.root }
-        guard let legacyPins, let bytes = try? FileSystem.readIfExists(legacyPins) else { return nil }
+        guard let legacyPins else { return nil }
+        let read = try? FileSystem.readIfExists(legacyPins)
+        ReadInputs.record(legacyPins, read)
+        guard let bytes = read else { return nil }
         for line in String(decoding: bytes, as: UTF8.self).split(separator: "\n").reversed() {
             let parts = line.split(separator: " ", maxSplits: 1)
             if parts.count == 2, parts[1] == storeKey { return String(parts[0]) }
@@ -180,14 +186,18 @@ package struct CloneState: Sendable {
 
     private var branchDirectory: String? { branch.map { Path.join(seenDirectory, CloneState.shortHash($0)) } }
 
+    /// The file of `environment`'s seen versions on the checked-out branch (none when detached).
+    func seenPath(of environment: String) -> String? { branchDirectory.map { Path.join($0, environment) } }
+
     /// The highest verified version of each key of `environment` on the checked-out branch,
     /// for the incarnation of that name that began at roster entry `incarnation` (an
     /// environment removed and added again starts afresh).
     func seenVersions(of environment: String, incarnation: Int) -> SeenVersions {
-        guard let directory = branchDirectory else { return .empty }
-        let path = Path.join(directory, environment)
+        guard let path = seenPath(of: environment) else { return .empty }
         DeferredSync.shared.settle(path)
-        guard let bytes = try? FileSystem.readIfExists(path) else { return .empty }
+        let read = try? FileSystem.readIfExists(path)
+        ReadInputs.record(path, read)
+        guard let bytes = read else { return .empty }
         let magic = Array("\(CloneState.seenMagic) added=\(incarnation)\n".utf8)
         guard bytes.starts(with: magic) else { return .empty }
         return SeenVersions(parsing: bytes, from: magic.count)
@@ -206,6 +216,7 @@ package struct CloneState: Sendable {
         if let known, !known.isRaised(by: versions) { return }
         let current = seenVersions(of: environment, incarnation: incarnation)
         guard current.isRaised(by: versions) else { return }
+        ReadInputs.willWrite(Path.join(directory, environment))
         try FileSystem.makeDirectories(directory, mode: 0o700)
         let stateDirectory = self.directory
         try FileSystem.writeAtomically(Path.join(directory, environment),

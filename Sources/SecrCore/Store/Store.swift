@@ -23,6 +23,7 @@ public final class Store {
         guard let bytes = try FileSystem.readIfExists(location.rosterPath, followLinks: false) else {
             throw SecrError.failure("no secr store at \(location.display(location.directory))", hint: "run `secr init` in your repository, or point at a store with --store DIR")
         }
+        ReadInputs.record(location.rosterPath, bytes)
         if hasConflictMarkers(bytes) { throw SecrError.conflicted(location.display(location.rosterPath)) }
         roster = try Roster.load(bytes, file: location.display(location.rosterPath), expectedRoot: expected.root)
         clone = CloneState.of(location).forRoot(roster.rootHash)
@@ -165,6 +166,7 @@ extension Store {
             file = read
         } else {
             guard let bytes = try FileSystem.readIfExists(path, followLinks: false) else { throw missing() }
+            ReadInputs.record(path, bytes)
             if hasConflictMarkers(bytes) { throw SecrError.conflicted(location.display(path)) }
             file = try EnvironmentFile.parse(bytes, name: name, file: location.display(path), deferringRecords: deferringRecords)
         }

@@ -44,6 +44,7 @@ package enum StoreReads {
 
     /// Forgets what was read, before a command reads again.
     package static func reset() {
+        ReadInputs.reset()
         state.withLock { $0 = State() }
     }
 }

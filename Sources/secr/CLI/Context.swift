@@ -52,6 +52,31 @@ struct Context {
         return store
     }
 
+    /// What `pull` and `run` deliver of the environment: the answer of the last read that passed
+    /// when every input is still as it read it (`ReadSnapshot`), else a read in full, whose answer
+    /// is kept for the next one when it said nothing and moved nothing of the clone state.
+    /// `opened`: a store this command opened already (no snapshot is looked for then).
+    func deliverableValues(from opened: Store? = nil, checkingSizes: (([(key: String, size: Int)]) throws -> Void)? = nil) throws -> ReadSnapshot.Answer {
+        let identity = try identity()
+        let location = try location()
+        let expected = try expectation()
+        let environment = self.environment
+        if opened == nil, let answer = ReadSnapshot.find(location: location, environment: environment, identity: identity, expected: expected) {
+            if let checkingSizes { try checkingSizes(answer.values.map { (key: $0.key, size: $0.value.count) }) }
+            if let notice = CloneSetup.notice(for: location) { console.note(notice) }
+            return answer
+        }
+        ReadInputs.enable()
+        let settled = StoreJournal.of(location).isPending
+        let store = try opened ?? self.store()
+        let (values, withheld) = try store.deliverableValues(in: environment, identity: identity, checkingSizes: checkingSizes)
+        let answer = ReadSnapshot.Answer(root: store.roster.rootHash, values: values, withheld: withheld)
+        if !settled, store.notices.isEmpty {
+            ReadSnapshot.save(answer, location: location, environment: environment, identity: identity, expected: expected)
+        }
+        return answer
+    }
+
     /// The caller's identity; a protected one is opened with --passphrase-file, the
     /// environment, or a prompt on the terminal.
     func identity() throws -> Identity {

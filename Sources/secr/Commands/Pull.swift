@@ -25,14 +25,12 @@ let pullCommand = CommandSpec(
 ) { parsed in
     let context = Context(parsed)
     let format = context.has(PullOptions.json) ? .json : context.value(PullOptions.format) ?? .dotenv
-    if format != .keys { _ = try context.identity() }  // first, so the store opens with its cache
-    let store = try context.store()
     let environment = context.environment
     var out: [UInt8]
     if format == .keys {
-        out = SecretFormat.keyList(try store.keyNames(in: environment))
+        out = SecretFormat.keyList(try context.store().keyNames(in: environment))
     } else {
-        let (values, withheld) = try store.deliverableValues(in: environment, identity: try context.identity())
+        let (values, withheld) = try context.deliverableValues().pair
         if !withheld.isEmpty {
             context.console.warning("left out: \(withheld.joined(separator: ", ")): \(withheld.count == 1 ? "this name steers" : "these names steer") how programs start (sourcing it could run code). Read one deliberately with `secr get KEY`, rename the key, or an owner allows the exact name with `secr policy inject allow NAME`")
         }

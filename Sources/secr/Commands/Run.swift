@@ -47,24 +47,28 @@ let runCommand = CommandSpec(
     guard let command = parsed.trailing, let program = command.first else {
         throw context.usage("give the command after --", hint: "secr run -e staging -- npm test")
     }
-    // Outside a nested run the identity is needed anyway: resolving it first lets the store
-    // open with its verification cache.
-    if Environment.nonEmpty(NestedRun.environmentVariable) == nil { _ = try context.identity() }
-    let store = try context.store()
-    // The outer run sets SECR_ENV to what it injected, so an inherited one agrees with it; a
-    // different one was set on purpose in between, like -e.
-    let explicit = context.value(Global.env) ?? Environment.nonEmpty("SECR_ENV")
-    if let outer = NestedRun.outer(project: store.roster.rootHash) {
-        guard explicit == nil || explicit == outer else {
-            throw SecrError(.usage, "this secr run for \(explicit!) is inside a secr run for \(outer), whose values it would mix with \(explicit!)'s",
-                                hint: "run it outside (for example `secr run -e \(explicit!) -- …` from the shell), or drop -e to use \(outer)")
+    // Inside a run of this project the values are there already, and the identity is not
+    // (a child never inherits it): the store is opened without it, to compare projects.
+    var opened: Store?
+    if Environment.nonEmpty(NestedRun.environmentVariable) != nil {
+        let store = try context.store()
+        if let outer = NestedRun.outer(project: store.roster.rootHash) {
+            // The outer run sets SECR_ENV to what it injected, so an inherited one agrees with it; a
+            // different one was set on purpose in between, like -e.
+            let explicit = context.value(Global.env) ?? Environment.nonEmpty("SECR_ENV")
+            guard explicit == nil || explicit == outer else {
+                throw SecrError(.usage, "this secr run for \(explicit!) is inside a secr run for \(outer), whose values it would mix with \(explicit!)'s",
+                                    hint: "run it outside (for example `secr run -e \(explicit!) -- …` from the shell), or drop -e to use \(outer)")
+            }
+            for name in credentialVariables { unsetenv(name) }
+            return try exec(command, context: context)
         }
-        for name in credentialVariables { unsetenv(name) }
-        return try exec(command, context: context)
+        opened = store
     }
-    let (values, withheld) = try store.deliverableValues(in: context.environment, identity: try context.identity()) { sizes in
+    let answer = try context.deliverableValues(from: opened) { sizes in
         try ExecLimits.check(sizes, environment: context.environment, command: command, override: !context.has(RunOptions.noOverride))
     }
+    let (values, withheld) = answer.pair
     if !withheld.isEmpty {
         context.console.warning("not injected: \(withheld.joined(separator: ", ")): \(withheld.count == 1 ? "this name steers" : "these names steer") how programs start, so anyone who may write \(context.environment) could run code in your session. Rename the key, or an owner allows the exact name with `secr policy inject allow NAME`")
     }
@@ -75,7 +79,7 @@ let runCommand = CommandSpec(
     for name in credentialVariables { unsetenv(name) }
     setenv(NestedRun.environmentVariable, context.environment, 1)
     setenv("SECR_ENV", context.environment, 1)
-    setenv(NestedRun.projectVariable, store.roster.rootHash, 1)
+    setenv(NestedRun.projectVariable, answer.root, 1)
     // One new environment array, not a setenv per value: glibc's setenv scans the whole
     // environment each time, which made 10,000 values quadratic.
     var injected: [String: SecretBytes] = [:]
