@@ -155,5 +155,9 @@ import Testing
             #expect(run.stdout == "1|two words||unset" && run.stderr.contains("not injected: NODE_OPTIONS"), "\(run.stdout) \(run.stderr)")
         }
         #expect(try snapshotFile(box) != nil)
+        // `secr pin --reset` forgets what the clone has seen, snapshots included.
+        #expect(try box.secr("pin", "--reset", identity: "alice").status == 0)
+        #expect(try snapshotFile(box) == nil)
+        #expect(try box.secr("pull", identity: "alice").stdout == full.stdout, "control: the store reads")
     }
 }

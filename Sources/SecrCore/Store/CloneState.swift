@@ -1,3 +1,4 @@
+import Glibc
 import Synchronization
 
 /// What this clone has seen of a store, kept outside the repository so that no push can change
@@ -180,6 +181,9 @@ package struct CloneState: Sendable {
             try writePins(pinLines().filter { line in PinLine(line).map { $0.store != pinKey } ?? false })
         }
         try FileSystem.removeTree(storeSeenDirectory)
+        // The read snapshots are bound to the state forgotten: they could not match again.
+        let snapshots = "read-\(CloneState.shortHash(storeKey))-"
+        for name in FileSystem.list(directory) where name.hasPrefix(snapshots) { unlink(Path.join(directory, name)) }
     }
 
     // MARK: Seen versions
