@@ -60,10 +60,7 @@ public final class Identity: Sendable {
     let seed: SecretBytes
     let signSecretKey: SecretBytes
     let boxSecretKey: SecretBytes
-    /// The X25519 public key others seal to (`publicKey.boxPublicKey()`), made from the secret
-    /// key with one base-point multiplication: converting the public key checks that it is in
-    /// the main subgroup, which cost three times as much on every read.
-    let boxPublicKey: BoxPublicKey
+    private let derivedBoxPublicKey = Mutex<BoxPublicKey?>(nil)
     /// What others seal to and verify with.
     public let publicKey: PublicKey
 
@@ -72,8 +69,22 @@ public final class Identity: Sendable {
         self.seed = seed
         signSecretKey = pair.secretKey
         boxSecretKey = try Sodium.boxSecretKey(fromSignSecretKey: pair.secretKey)
-        boxPublicKey = try Sodium.boxPublicKey(ofSecretKey: boxSecretKey)
         publicKey = try PublicKey(bytes: pair.publicKey)
+    }
+
+    /// The X25519 public key others seal to (`publicKey.boxPublicKey()`), made from the secret
+    /// key with one base-point multiplication (converting the public key checks that it is in
+    /// the main subgroup, which cost three times as much) when first asked for: a read answered
+    /// from its snapshot opens no box and never needs it.
+    var boxPublicKey: BoxPublicKey {
+        get throws {
+            try derivedBoxPublicKey.withLock { known in
+                if let known { return known }
+                let key = try Sodium.boxPublicKey(ofSecretKey: boxSecretKey)
+                known = key
+                return key
+            }
+        }
     }
 
     /// A fresh identity.
@@ -130,8 +141,25 @@ extension StringProtocol {
     /// The lines of a text file a person may have edited: split at LF, CRLF (a Windows editor;
     /// Swift's `"\r\n"` is one `Character`, equal to neither `"\n"` nor `"\r"`) or a lone CR.
     /// An empty last line after a final line end is not returned.
+    /// Split on the UTF-8 bytes: a line end never joins what follows it into one `Character`
+    /// (Unicode breaks after every CR and LF), and comparing `Character`s cost an identity file
+    /// of four lines 120 K instructions on every command that reads it.
     func textLines() -> [SubSequence] {
-        var lines = split(omittingEmptySubsequences: false, whereSeparator: { $0 == "\n" || $0 == "\r\n" || $0 == "\r" })
+        var lines: [SubSequence] = []
+        let bytes = utf8
+        var start = startIndex, at = bytes.startIndex
+        while at != bytes.endIndex {
+            let byte = bytes[at]
+            guard byte == 0x0a || byte == 0x0d else {
+                at = bytes.index(after: at)
+                continue
+            }
+            lines.append(self[start..<at])
+            at = bytes.index(after: at)
+            if byte == 0x0d, at != bytes.endIndex, bytes[at] == 0x0a { at = bytes.index(after: at) }
+            start = at
+        }
+        lines.append(self[start..<endIndex])
         if lines.count > 1, lines.last?.isEmpty == true { lines.removeLast() }
         return lines
     }

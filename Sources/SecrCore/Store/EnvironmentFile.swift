@@ -614,7 +614,7 @@ package struct EnvironmentFile {
             let who = roster.grantors(of: name)
             throw integrity("has no reader line for \(member.name), although the roster lets them read it; \(who.joined(separator: " or ")) can re-grant access with `secr rotate -e \(name)`")
         }
-        guard let secret = VerificationCache.shared.openSealed(line.box.bytes, publicKey: identity.boxPublicKey, secretKey: identity.boxSecretKey, ofRecord: false),
+        guard let secret = VerificationCache.shared.openSealed(line.box.bytes, publicKey: try identity.boxPublicKey, secretKey: identity.boxSecretKey, ofRecord: false),
               secret.count == Sodium.boxSecretKeyBytes,
               VerificationCache.shared.isKeyPair(secretKey: secret, publicKey: publicKey) else {
             throw integrity("the reader line for \(member.name) does not open to the environment key in the header; the line or header was altered")

@@ -106,6 +106,11 @@ final class CryptoTests: XCTestCase {
         XCTAssertEqual("a\r\n\r\nb".textLines(), ["a", "", "b"])
         XCTAssertEqual("".textLines(), [""])
         XCTAssertEqual("x".textLines(), ["x"])
+        // Bytes, not Characters: a combining mark after a line end starts the next line, a lone
+        // CR ends one, and a substring splits the same as its string.
+        XCTAssertEqual("a\n\u{301}b\rc\r".textLines(), ["a", "\u{301}b", "c"])
+        XCTAssertEqual("é\r\n\r\n".textLines(), ["é", ""])
+        XCTAssertEqual("xx\ny\nz".dropFirst(1).textLines(), ["x", "y", "z"])
     }
 
     func testIdentityTextRoundTrips() throws {
@@ -139,7 +144,7 @@ final class CryptoTests: XCTestCase {
     func testTheBoxPublicKeyFromTheSecretKeyIsTheConvertedPublicKey() throws {
         for _ in 0..<20 {
             let identity = try Identity.generate()
-            XCTAssertEqual(identity.boxPublicKey, try identity.publicKey.boxPublicKey())
+            XCTAssertEqual(try identity.boxPublicKey, try identity.publicKey.boxPublicKey())
         }
     }
 
