@@ -2,7 +2,7 @@ import Glibc
 import SecrCLI
 import SecrCore
 
-let version = "0.2.0"
+let version = Release.version
 
 let commands: [CommandSpec] = [
     keygenCommand, identityCommand, whoamiCommand, initCommand, setCommand, getCommand, unsetCommand, pullCommand, runCommand,

@@ -18,7 +18,8 @@ import Testing
     func plant(_ box: Sandbox, sealer: String, _ pairs: String...) throws {
         let file = try #require(try snapshotFile(box))
         let reader = try box.secr("whoami", identity: "alice").stdout.split(separator: "\n")[0]
-        let run = try box.forge(["read-snapshot", file.path, box.identityPath(sealer), String(reader), box.repo.path, "development"] + pairs)
+        let version = try box.secr("--version").stdout.split(separator: " ")[1].trimmingCharacters(in: .whitespacesAndNewlines)
+        let run = try box.forge(["read-snapshot", file.path, box.identityPath(sealer), String(reader), box.repo.path, "development", version] + pairs)
         #expect(run.status == 0, "\(run.stderr)")
     }
 
@@ -121,6 +122,101 @@ import Testing
         try box.git("checkout", "-q", "main")
         try plant(box, sealer: "alice", "A=planted-on-main")
         #expect(try pulled(box).stdout.contains("planted-on-main"), "control: on main it is believed")
+    }
+
+    /// A read whose file was replaced while it read it (here touched while `strace` holds its
+    /// `open`) delivers but does not raise the seen versions. It must keep no snapshot: later
+    /// hits would never raise them, and the older file brought back would then pass.
+    @Test func aReadHeldBackFromRaisingTheSeenVersionsKeepsNoSnapshot() throws {
+        let box = try Sandbox()
+        try box.project(members: ["bob": "developer"])
+        #expect(try box.secr("set", "A=1", identity: "alice").status == 0)
+        _ = try pulled(box)
+        _ = try pulled(box)
+        let v1 = try box.read(".secr/env/development.secr")
+        // Bob's v2 arrives as a push would bring it: written into the file, correctly signed.
+        #expect(try box.forge("record", box.path(".secr").path, "development", box.identityPath("bob"), "A", "2").status == 0)
+        let v2 = try box.read(".secr/env/development.secr")
+        if let file = try snapshotFile(box) { try FileManager.default.removeItem(at: file) }
+        let env = box.path(".secr/env/development.secr").path
+        let raced = try box.exec(URL(fileURLWithPath: "/bin/sh"), ["-c", """
+            strace -f -qq -o /dev/null -P '\(env)' -e trace=openat -e inject=openat:delay_enter=3000000:when=1 \
+                '\(Sandbox.binary.path)' pull --format json > '\(box.root.path)/raced.out' 2>&1 &
+            sleep 1.5; touch '\(env)'; wait $!
+            """], env: ["SECR_IDENTITY_FILE": box.identityPath("alice")])
+        #expect(raced.status == 0, "\(raced.stderr)")
+        #expect(try String(contentsOf: box.root.appendingPathComponent("raced.out"), encoding: .utf8).contains("\"A\": \"2\""))
+        let held = try seen(box)
+        #expect(held.contains("A 1\n"), "the race held the seen versions back: \(held)")
+        // The next read reads in full and raises them (a snapshot kept by the raced read would
+        // have answered it instead, leaving A at v1).
+        #expect(try pulled(box).stdout.contains("\"A\": \"2\""))
+        let raised = try seen(box)
+        #expect(raised.contains("A 2\n"), "\(raised)")
+        try box.write(".secr/env/development.secr", v1)
+        let rolledBack = try pulled(box)
+        #expect(rolledBack.status == 4 && rolledBack.stderr.contains("rollback"), "\(rolledBack.stdout) \(rolledBack.stderr)")
+        try box.write(".secr/env/development.secr", v2)
+        #expect(try pulled(box).stdout.contains("\"A\": \"2\""), "control: the current file reads")
+    }
+
+    /// The same for the pin: a read held back from moving it past a newly arrived entry keeps
+    /// no snapshot, so the next read moves it, and the roster cut back to before that entry is
+    /// then refused.
+    @Test func aReadHeldBackFromMovingThePinKeepsNoSnapshot() throws {
+        let box = try Sandbox()
+        try box.project()
+        let carol = try box.keygen("carol")
+        #expect(try box.secr("set", "A=1", identity: "alice").status == 0)
+        _ = try pulled(box)
+        _ = try pulled(box)
+        let before = try box.read(".secr/roster")
+        let pinned = try box.read(".git/secr/pins")
+        // Carol's addition arrives as a push would bring it: an entry correctly signed by Alice.
+        #expect(try box.forge("roster-append", box.path(".secr").path, box.identityPath("alice"), "member-add",
+                              "member=carol", "key=\(carol)", "role=viewer").status == 0)
+        let after = try box.read(".secr/roster")
+        if let file = try snapshotFile(box) { try FileManager.default.removeItem(at: file) }
+        let roster = box.path(".secr/roster").path
+        let raced = try box.exec(URL(fileURLWithPath: "/bin/sh"), ["-c", """
+            strace -f -qq -o /dev/null -P '\(roster)' -e trace=openat -e inject=openat:delay_enter=3000000:when=1 \
+                '\(Sandbox.binary.path)' pull --format json > '\(box.root.path)/raced.out' 2>&1 &
+            sleep 1.5; touch '\(roster)'; wait $!
+            """], env: ["SECR_IDENTITY_FILE": box.identityPath("alice")])
+        #expect(raced.status == 0, "\(raced.stderr)")
+        #expect(try box.read(".git/secr/pins") == pinned, "the race held the pin back")
+        #expect(try pulled(box).status == 0)
+        #expect(try box.read(".git/secr/pins") != pinned, "the next read moved it")
+        try box.write(".secr/roster", before)
+        let cutBack = try pulled(box)
+        #expect(cutBack.status == 4 && cutBack.stderr.contains("cut off"), "\(cutBack.stdout) \(cutBack.stderr)")
+        try box.write(".secr/roster", after)
+        #expect(try pulled(box).stdout.contains("\"A\": \"1\""), "control: the current roster reads")
+    }
+
+    /// The seen versions of the development environment on the checked-out branch.
+    func seen(_ box: Sandbox) throws -> String {
+        let directory = box.path(".git/secr")
+        guard let enumerator = FileManager.default.enumerator(atPath: directory.path) else { return "" }
+        for case let path as String in enumerator where path.hasPrefix("seen-") && path.hasSuffix("/development") {
+            return try String(contentsOf: directory.appendingPathComponent(path), encoding: .utf8)
+        }
+        return ""
+    }
+
+    /// `--expect-root ""` (an unset variable in CI) fails a read in full; a warm clone's snapshot
+    /// must not answer it instead.
+    @Test func anEmptyExpectationIsNotTheAbsenceOfOne() throws {
+        let box = try Sandbox()
+        try box.project()
+        #expect(try box.secr("set", "A=1", identity: "alice").status == 0)
+        _ = try pulled(box)
+        #expect(try pulled(box).stdout.contains("\"A\": \"1\""))
+        for flags in [["--expect-root", ""], ["--expect-head", "0:" + String(repeating: "A", count: 43)]] {
+            let expected = try box.secr(["pull"] + flags, identity: "alice")
+            #expect(expected.status == 4, "\(flags): \(expected.stdout) \(expected.stderr)")
+        }
+        #expect(try pulled(box).stdout.contains("\"A\": \"1\""), "control: no expectation reads")
     }
 
     /// A removed member's snapshot stops matching when the roster that removed them arrives:

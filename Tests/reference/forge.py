@@ -21,9 +21,9 @@ usage:
                                                            the identity, FORMAT.md §6) holds the
                                                            value key of KEY's record: holds,
                                                            absent, or not-this-identity
-  forge.py read-snapshot OUT SEALER_IDENTITY_FILE READER_PUBLIC_KEY REPO ENV KEY=VALUE...
-        a read snapshot (FORMAT.md §6) of ENV for the reader with that public key, bound to the
-        store's inputs as they are now and holding the values given, sealed with SEALER's key:
+  forge.py read-snapshot OUT SEALER_IDENTITY_FILE READER_PUBLIC_KEY REPO ENV VERSION KEY=VALUE...
+        a read snapshot (FORMAT.md §6) of ENV for the reader with that public key, running secr
+        VERSION, bound to the store's inputs as they are now and holding the values given, sealed with SEALER's key:
         what an attacker would plant for a reader's next `pull` or `run`
   forge.py reader-box STORE ENV NAME      NAME's reader line sealed around a fresh random key
                                          (anyone can seal to a member's public key)
@@ -293,7 +293,7 @@ def short_hash(text):
     return H(text.encode()).hex()[:16]
 
 
-def read_snapshot(out, sealer_file, reader_public, repo, env, pairs):
+def read_snapshot(out, sealer_file, reader_public, repo, env, version, pairs):
     """The snapshot as FORMAT.md §6 specifies it, for a store at REPO/.secr in a plain clone
     (its own git directory, no worktrees, no origin)."""
     _, reader_pk = bech32_decode(reader_public)
@@ -309,8 +309,8 @@ def read_snapshot(out, sealer_file, reader_public, repo, env, pairs):
     if branch is not None:
         files.append(os.path.join(state, "seen-" + short_hash(store_key), short_hash(root), short_hash(branch), env))
     files.append(os.path.join(git, "secr-pins"))
-    parts = [b"secr-v2 read snapshot inputs", root.encode(), store_key.encode(), env.encode(), reader_pk, b"", b"",
-             ("branch " + branch if branch is not None else "detached").encode(), default.encode()]
+    parts = [b"secr-v2 read snapshot inputs", version.encode(), root.encode(), store_key.encode(), env.encode(), reader_pk,
+             b"no root", b"no head", ("branch " + branch if branch is not None else "detached").encode(), default.encode()]
     for path in files:
         parts.append(path.encode())
         parts.append(b"\x01" + H(open(path, "rb").read()) if os.path.exists(path) else b"\x00")
@@ -399,7 +399,7 @@ if __name__ == "__main__":
     elif command == "cache":
         cache(*sys.argv[2:7])
     elif command == "read-snapshot":
-        read_snapshot(sys.argv[2], sys.argv[3], sys.argv[4], sys.argv[5], sys.argv[6], sys.argv[7:])
+        read_snapshot(sys.argv[2], sys.argv[3], sys.argv[4], sys.argv[5], sys.argv[6], sys.argv[7], sys.argv[8:])
     elif command == "reader-box":
         reader_box(*sys.argv[2:5])
     elif command == "cache-holds":

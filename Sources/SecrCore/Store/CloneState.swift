@@ -124,7 +124,7 @@ package struct CloneState: Sendable {
     }
 
     private func writePins(_ lines: [String]) throws {
-        ReadInputs.willWrite(pinsPath)
+        ReadInputs.willMove(pinsPath)
         try FileSystem.makeDirectories(directory, mode: 0o700)
         let directory = directory
         try FileSystem.writeAtomically(pinsPath, Array(([CloneState.pinsMagic] + lines).joined(separator: "\n").utf8) + [0x0a],
@@ -220,7 +220,7 @@ package struct CloneState: Sendable {
         if let known, !known.isRaised(by: versions) { return }
         let current = seenVersions(of: environment, incarnation: incarnation)
         guard current.isRaised(by: versions) else { return }
-        ReadInputs.willWrite(Path.join(directory, environment))
+        ReadInputs.willMove(Path.join(directory, environment))
         try FileSystem.makeDirectories(directory, mode: 0o700)
         let stateDirectory = self.directory
         try FileSystem.writeAtomically(Path.join(directory, environment),

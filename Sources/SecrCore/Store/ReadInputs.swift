@@ -15,7 +15,7 @@ package enum ReadInputs {
     private struct State {
         var enabled = false
         var reads: [String: Read] = [:]
-        var written: Set<String> = []
+        var moving: Set<String> = []
     }
 
     private static let state = Mutex(State())
@@ -38,14 +38,16 @@ package enum ReadInputs {
         }
     }
 
-    /// This process replaces `path` (a pin, seen versions): what it read of it is not what the
-    /// next read will find, and a write that failed must be tried (and said) again.
-    static func willWrite(_ path: String) {
-        state.withLock { _ = $0.written.insert(path) }
+    /// This read moves `path` (a pin, seen versions), or would have and was held back (a file
+    /// it read was replaced meanwhile, or a change was in flight): what it read of `path` is not
+    /// what the clone should hold after it, so its answer is not kept. The next read, which finds
+    /// the pin or seen versions as they are then, moves them and keeps its own.
+    static func willMove(_ path: String) {
+        state.withLock { _ = $0.moving.insert(path) }
     }
 
-    /// Whether this process replaced `path`.
-    static func wrote(_ path: String) -> Bool { state.withLock { $0.written.contains(path) } }
+    /// Whether this read moves (or was held back from moving) `path`.
+    static func moves(_ path: String) -> Bool { state.withLock { $0.moving.contains(path) } }
 
     /// What was read of `path`, nil when it was not read.
     static func recorded(_ path: String) -> Read? {
@@ -56,7 +58,7 @@ package enum ReadInputs {
     package static func reset() {
         state.withLock {
             $0.reads = [:]
-            $0.written = []
+            $0.moving = []
         }
     }
 }

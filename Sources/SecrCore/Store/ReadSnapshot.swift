@@ -62,9 +62,10 @@ package enum ReadSnapshot {
         return answer
     }
 
-    /// Keeps `answer`, the result of a read that passed and said nothing, bound to the inputs
-    /// that read rested on, when each is still on disk as it read it. Failures are ignored: the
-    /// snapshot only saves work.
+    /// Keeps `answer`, the result of a read that passed and said nothing, bound to the bytes of
+    /// each input as that read checked them (`ReadInputs`), whatever is on disk by now: a file
+    /// replaced since is a miss for the next read, never an answer for bytes nobody checked.
+    /// Failures are ignored: the snapshot only saves work.
     package static func save(_ answer: Answer, location: StoreLocation, environment: String, identity: Identity,
                              expected: RosterExpectation) {
         let clone = CloneState.of(location).forRoot(answer.root)
@@ -73,17 +74,19 @@ package enum ReadSnapshot {
         for (path, required) in inputs(of: clone, location, environment) {
             // A read that moved a pin or seen versions is bound to them by the next one, which
             // reads them as they are then (a write that failed must be tried, and said, again).
-            guard !ReadInputs.wrote(path) else { return }
-            DeferredSync.shared.settle(path)
-            let now: [UInt8]?
-            do { now = try read(path) } catch { return }
+            guard !ReadInputs.moves(path) else { return }
             switch ReadInputs.recorded(path) {
-            case .bytes(let read)?: guard now == read else { return }
-            case .absent?: guard now == nil else { return }
+            case .bytes(let read)?: current.append((path, read))
+            case .absent?: current.append((path, nil))
             case .inconsistent?: return
-            case nil: guard !required else { return }   // not consulted: bound as it is now
+            case nil:
+                // Not consulted (secr 0.1's pins, when there is a pin of this version): bound as
+                // it is now, which only makes a match rarer.
+                guard !required else { return }
+                let now: [UInt8]?
+                do { now = try read(path) } catch { return }
+                current.append((path, now))
             }
-            current.append((path, now))
         }
         let digest = inputsDigest(current, root: answer.root, clone: clone, location: location, environment: environment,
                                   identity: identity, expected: expected)
@@ -118,9 +121,10 @@ package enum ReadSnapshot {
 
     private static func inputsDigest(_ files: [(String, [UInt8]?)], root: String, clone: CloneState, location: StoreLocation,
                                      environment: String, identity: Identity, expected: RosterExpectation) -> [UInt8] {
-        var parts: [[UInt8]] = [Array(inputsDomain.utf8), Array(root.utf8), Array(clone.storeKey.utf8), Array(environment.utf8),
-                                identity.publicKey.bytes, Array((expected.root ?? "").utf8),
-                                Array((expected.head.map { "\($0.seq):\($0.hash)" } ?? "").utf8),
+        var parts: [[UInt8]] = [Array(inputsDomain.utf8), Array(Release.version.utf8), Array(root.utf8), Array(clone.storeKey.utf8),
+                                Array(environment.utf8), identity.publicKey.bytes,
+                                Array((expected.root.map { "root " + $0 } ?? "no root").utf8),
+                                Array((expected.head.map { "head \($0.seq):\($0.hash)" } ?? "no head").utf8),
                                 Array((clone.branch.map { "branch " + $0 } ?? "detached").utf8), Array((clone.defaultBranch ?? "").utf8)]
         for (path, bytes) in files {
             parts.append(Array(path.utf8))

@@ -58,7 +58,10 @@ enum RosterPin {
             guard roster.count - 1 > pin.seq else { return [] }
         }
         let next = CloneState.Pin(root: roster.rootHash, seq: roster.count - 1, head: roster.headHash)
-        guard mayAdvance else { return [] }
+        guard mayAdvance else {
+            ReadInputs.willMove(clone.pinsPath)
+            return []
+        }
         do {
             try clone.savePin(next)
         } catch {

@@ -116,7 +116,10 @@ public final class Store {
     /// the caller has verified. A clone state that cannot be written weakens rollback
     /// protection but does not stop a read; it is said once.
     func remember(_ file: EnvironmentFile, keys: [String]?) {
-        guard Store.mayAdvance(on: location.environmentPath(file.name), of: location) else { return }
+        guard Store.mayAdvance(on: location.environmentPath(file.name), of: location) else {
+            if let seen = clone.seenPath(of: file.name) { ReadInputs.willMove(seen) }
+            return
+        }
         if let problem = Store.remember(file, keys: keys, state: state, clone: clone), !notices.contains(problem) {
             notices.append(problem)
         }
