@@ -1,11 +1,14 @@
 /// Names of members, roles and environments: lower case, digits, `-` and `_`, starting with a
 /// letter or digit, at most 64 characters. Safe as file names and in every output format.
 enum Names {
-    static func isValid(_ name: String) -> Bool {
-        let b = Array(name.utf8)
-        guard (1...64).contains(b.count) else { return false }
+    static func isValid(_ name: String) -> Bool { isValid(name.utf8) }
+
+    static func isValid(_ name: Substring) -> Bool { isValid(name.utf8) }
+
+    private static func isValid<Bytes: Collection>(_ b: Bytes) -> Bool where Bytes.Element == UInt8 {
+        guard let first = b.first, (1...64).contains(b.count) else { return false }
         func ok(_ c: UInt8) -> Bool { (c >= 0x61 && c <= 0x7a) || (c >= 0x30 && c <= 0x39) }
-        return ok(b[0]) && b.allSatisfy { ok($0) || $0 == 0x2d || $0 == 0x5f }
+        return ok(first) && b.allSatisfy { ok($0) || $0 == 0x2d || $0 == 0x5f }
     }
 
     static func check(_ name: String, _ what: String) throws {

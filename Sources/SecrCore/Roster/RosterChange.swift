@@ -22,11 +22,11 @@ package struct RecordID: Hashable, Sendable {
         let bytes = text.utf8
         guard let slash = bytes.firstIndex(of: UInt8(ascii: "/")), let at = bytes.lastIndex(of: UInt8(ascii: "@")),
               let colon = bytes.lastIndex(of: UInt8(ascii: ":")), slash < at, at < colon else { return nil }
-        let env = String(text[..<slash]), key = text[bytes.index(after: slash)..<at]
+        let env = text[..<slash], key = text[bytes.index(after: slash)..<at]
         let hash = text[bytes.index(after: colon)...]
         guard Names.isValid(env), KeyName.isValid(key), let version = RosterChange.canonicalVersion(text[bytes.index(after: at)..<colon]),
               Sodium.fromBase64URL(hash)?.count == 32 else { return nil }
-        self.init(environment: env, key: String(key), version: version, hash: String(hash))
+        self.init(environment: String(env), key: String(key), version: version, hash: String(hash))
     }
 }
 
@@ -49,9 +49,9 @@ package struct Exposure: Hashable, Sendable {
     init?(parsing text: Substring) {
         let bytes = text.utf8
         guard let slash = bytes.firstIndex(of: UInt8(ascii: "/")), let at = bytes.lastIndex(of: UInt8(ascii: "@")), slash < at else { return nil }
-        let env = String(text[..<slash]), key = text[bytes.index(after: slash)..<at]
+        let env = text[..<slash], key = text[bytes.index(after: slash)..<at]
         guard Names.isValid(env), KeyName.isValid(key), let version = RosterChange.canonicalVersion(text[bytes.index(after: at)...]) else { return nil }
-        self.init(environment: env, key: String(key), version: version)
+        self.init(environment: String(env), key: String(key), version: version)
     }
 }
 
