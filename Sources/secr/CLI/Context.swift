@@ -67,11 +67,11 @@ struct Context {
             return answer
         }
         ReadInputs.enable()
-        let settled = StoreJournal.of(location).isPending
+        let wasPending = StoreJournal.of(location).isPending   // settled by store(): its answer is not kept
         let store = try opened ?? self.store()
         let (values, withheld) = try store.deliverableValues(in: environment, identity: identity, checkingSizes: checkingSizes)
         let answer = ReadSnapshot.Answer(root: store.roster.rootHash, values: values, withheld: withheld)
-        if !settled, store.notices.isEmpty {
+        if !wasPending, store.notices.isEmpty {
             ReadSnapshot.save(answer, location: location, environment: environment, identity: identity, expected: expected)
         }
         return answer
